@@ -1,0 +1,1 @@
+"""The booking core: pure domain logic. Imports nothing but the standard library."""

@@ -1,0 +1,111 @@
+"""The booking entity, its lifecycle, and the audit record each transition leaves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+
+from core.errors import DomainError, ErrorCode
+from core.interval import Interval
+
+
+class BookingStatus(StrEnum):
+    HELD = "held"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    COMPLETED = "completed"
+    NO_SHOW = "no_show"
+
+
+# Statuses whose range is taken in the database (the exclusion constraint's WHERE clause).
+OCCUPYING = frozenset({BookingStatus.HELD, BookingStatus.CONFIRMED})
+
+ALLOWED: dict[BookingStatus, frozenset[BookingStatus]] = {
+    BookingStatus.HELD: frozenset({BookingStatus.CONFIRMED, BookingStatus.EXPIRED,
+                                   BookingStatus.CANCELLED}),
+    BookingStatus.CONFIRMED: frozenset({BookingStatus.CANCELLED, BookingStatus.COMPLETED,
+                                        BookingStatus.NO_SHOW}),
+    BookingStatus.CANCELLED: frozenset(),
+    BookingStatus.EXPIRED: frozenset(),
+    BookingStatus.COMPLETED: frozenset(),
+    BookingStatus.NO_SHOW: frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class Booking:
+    id: str
+    provider_key: str
+    service_key: str
+    customer_id: str
+    channel: str
+    start: datetime  # the appointment itself, UTC
+    end: datetime
+    block: Interval  # start/end widened by the service's buffers: what the database guards
+    status: BookingStatus
+    created_at: datetime
+    hold_expires_at: datetime | None = None
+    series_id: str | None = None
+    currency: str = "USD"
+    price_minor: int = 0
+    due_minor: int = 0  # deposit or prepayment asked for
+    paid_minor: int = 0
+    refunded_minor: int = 0
+
+    @property
+    def appointment(self) -> Interval:
+        return Interval(self.start, self.end)
+
+    def occupies(self, now: datetime) -> bool:
+        if self.status is BookingStatus.CONFIRMED:
+            return True
+        return (self.status is BookingStatus.HELD and self.hold_expires_at is not None
+                and self.hold_expires_at > now)
+
+    def is_upcoming(self, now: datetime) -> bool:
+        return self.start > now and self.occupies(now)
+
+    def transition(self, to: BookingStatus) -> Booking:
+        if to not in ALLOWED[self.status]:
+            raise DomainError(ErrorCode.INVALID_TRANSITION,
+                              f"a {self.status.value} booking cannot become {to.value}",
+                              current=self.status.value, wanted=to.value)
+        return replace(self, status=to, hold_expires_at=None if to is not BookingStatus.HELD
+                       else self.hold_expires_at)
+
+    def moved(self, start: datetime, end: datetime, block: Interval) -> Booking:
+        if self.status not in OCCUPYING:
+            raise DomainError(ErrorCode.INVALID_TRANSITION,
+                              f"a {self.status.value} booking cannot be moved")
+        return replace(self, start=start, end=end, block=block)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who caused a change, and through which channel."""
+
+    kind: str  # "customer" | "provider" | "system"
+    id: str
+    channel: str  # "telegram" | "sms" | "slack" | "console" | "stripe" | "jobs" | ...
+
+
+SYSTEM = Actor("system", "system", "jobs")
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    booking_id: str
+    at: datetime
+    actor: Actor
+    action: str  # e.g. "booking.held", "booking.cancelled.by_provider"
+    before: dict[str, str] = field(default_factory=dict)
+    after: dict[str, str] = field(default_factory=dict)
+
+
+def snapshot(b: Booking | None) -> dict[str, str]:
+    if b is None:
+        return {}
+    return {"status": b.status.value, "start": b.start.isoformat(), "end": b.end.isoformat(),
+            "provider": b.provider_key}

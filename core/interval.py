@@ -1,0 +1,63 @@
+"""Half-open UTC intervals and the few set operations availability needs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from core.timeutil import require_aware
+
+
+@dataclass(frozen=True, order=True)
+class Interval:
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        require_aware(self.start)
+        require_aware(self.end)
+        if self.end < self.start:
+            raise ValueError(f"interval ends before it starts: {self.start} > {self.end}")
+
+    @property
+    def duration(self) -> timedelta:
+        return self.end - self.start
+
+    def overlaps(self, other: Interval) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def contains(self, other: Interval) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+    def widen(self, before: timedelta, after: timedelta) -> Interval:
+        return Interval(self.start - before, self.end + after)
+
+
+def merge(intervals: Iterable[Interval]) -> list[Interval]:
+    """Sorted, non-overlapping union (touching intervals are joined)."""
+    out: list[Interval] = []
+    for iv in sorted(intervals):
+        if out and iv.start <= out[-1].end:
+            if iv.end > out[-1].end:
+                out[-1] = Interval(out[-1].start, iv.end)
+        else:
+            out.append(iv)
+    return out
+
+
+def subtract(base: Iterable[Interval], holes: Iterable[Interval]) -> list[Interval]:
+    """The parts of ``base`` not covered by ``holes``."""
+    remaining = merge(base)
+    for hole in merge(holes):
+        nxt: list[Interval] = []
+        for iv in remaining:
+            if not iv.overlaps(hole):
+                nxt.append(iv)
+                continue
+            if iv.start < hole.start:
+                nxt.append(Interval(iv.start, hole.start))
+            if hole.end < iv.end:
+                nxt.append(Interval(hole.end, iv.end))
+        remaining = nxt
+    return remaining

@@ -1,0 +1,142 @@
+"""The business as the core sees it: services, providers, hours and rules.
+
+All wall-clock values (opening hours, breaks, exceptions) are in the provider's
+own zone; they become UTC instants only through ``core.timeutil``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from core.money import Money
+from core.policy import CancellationPolicy
+
+
+class PaymentMode(StrEnum):
+    NONE = "none"
+    DEPOSIT = "deposit"
+    PREPAY = "prepay"
+
+
+@dataclass(frozen=True)
+class Service:
+    key: str
+    name: str
+    duration: timedelta
+    price: Money
+    deposit: Money  # zero when no deposit is asked
+    payment: PaymentMode = PaymentMode.NONE
+    buffer_before: timedelta = timedelta(0)
+    buffer_after: timedelta = timedelta(0)
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def amount_due_upfront(self) -> Money:
+        if self.payment is PaymentMode.PREPAY:
+            return self.price
+        if self.payment is PaymentMode.DEPOSIT:
+            return self.deposit
+        return Money.zero(self.price.currency)
+
+
+@dataclass(frozen=True)
+class LocalSpan:
+    """A wall-clock span within one local day, e.g. 09:00-17:00 or lunch 12:30-13:15."""
+
+    start: time
+    end: time
+
+    def __post_init__(self) -> None:
+        if self.end <= self.start and self.end != time(0, 0):
+            raise ValueError(f"span ends before it starts: {self.start}-{self.end}")
+
+
+@dataclass(frozen=True)
+class DayHours:
+    """Opening spans for one weekday or one dated exception, with breaks cut out."""
+
+    spans: tuple[LocalSpan, ...] = ()
+    breaks: tuple[LocalSpan, ...] = ()
+
+    @property
+    def closed(self) -> bool:
+        return not self.spans
+
+
+class ExceptionKind(StrEnum):
+    CLOSED = "closed"  # holiday: the whole day off
+    HOURS = "hours"  # special opening hours replace the weekly ones
+    TIME_OFF = "time_off"  # a part of the day blocked
+
+
+@dataclass(frozen=True)
+class DatedException:
+    day: date
+    kind: ExceptionKind
+    hours: DayHours = field(default_factory=DayHours)  # for HOURS
+    blocked: tuple[LocalSpan, ...] = ()  # for TIME_OFF
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Provider:
+    key: str
+    name: str
+    tz: ZoneInfo
+    services: frozenset[str]
+    weekly: tuple[DayHours, ...]  # index 0 = Monday ... 6 = Sunday
+    exceptions: tuple[DatedException, ...] = ()
+    slack_user_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.weekly) != 7:
+            raise ValueError("weekly hours need exactly 7 days (Monday first)")
+
+    def hours_on(self, day: date) -> tuple[DayHours, tuple[LocalSpan, ...]]:
+        """The opening hours that apply on ``day`` and the time-off spans within them."""
+        hours = self.weekly[day.weekday()]
+        blocked: list[LocalSpan] = []
+        for exc in self.exceptions:
+            if exc.day != day:
+                continue
+            if exc.kind is ExceptionKind.CLOSED:
+                return DayHours(), ()
+            if exc.kind is ExceptionKind.HOURS:
+                hours = exc.hours
+            else:
+                blocked.extend(exc.blocked)
+        return hours, tuple(blocked)
+
+
+@dataclass(frozen=True)
+class Rules:
+    slot_step: timedelta = timedelta(minutes=15)
+    min_notice: timedelta = timedelta(hours=2)
+    max_days_ahead: int = 60
+    max_per_day: int | None = None
+    hold_duration: timedelta = timedelta(minutes=10)
+    reminders: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=1))
+    waitlist_offer_window: timedelta = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Business:
+    name: str
+    tz: ZoneInfo
+    currency: str
+    services: tuple[Service, ...]
+    providers: tuple[Provider, ...]
+    rules: Rules
+    policy: CancellationPolicy
+
+    def service(self, key: str) -> Service | None:
+        return next((s for s in self.services if s.key == key), None)
+
+    def provider(self, key: str) -> Provider | None:
+        return next((p for p in self.providers if p.key == key), None)
+
+    def providers_for(self, service_key: str) -> tuple[Provider, ...]:
+        return tuple(p for p in self.providers if service_key in p.services)

@@ -1,0 +1,83 @@
+"""What the core needs from the outside world, as Protocols. Adapters live in db/ and elsewhere."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol
+
+from core.booking import AuditEntry, Booking
+from core.events import Event
+from core.interval import Interval
+from core.model import Business
+from core.waitlist import WaitlistEntry
+
+
+class BookingRepository(Protocol):
+    def add(self, booking: Booking) -> None:
+        """Insert; raises DomainError(SLOT_TAKEN) when the database refuses an overlap."""
+
+    def get(self, booking_id: str, *, for_update: bool = False) -> Booking | None: ...
+
+    def update(self, booking: Booking) -> None:
+        """Persist status/range/amounts; a range overlap raises DomainError(SLOT_TAKEN)."""
+
+    def occupying(self, provider_key: str, window: Interval, now: datetime) -> list[Booking]:
+        """Held (unexpired) and confirmed bookings whose block overlaps ``window``."""
+
+    def stale_holds(self, provider_key: str, window: Interval, now: datetime) -> list[Booking]:
+        """Held bookings past their expiry whose block overlaps ``window`` (still in the way)."""
+
+    def expired_holds(self, now: datetime, limit: int) -> list[Booking]: ...
+
+    def for_customer(self, customer_id: str, *, since: datetime) -> list[Booking]: ...
+
+    def in_series(self, series_id: str) -> list[Booking]: ...
+
+
+class AuditLog(Protocol):
+    def record(self, entry: AuditEntry) -> None: ...
+
+    def for_booking(self, booking_id: str) -> list[AuditEntry]: ...
+
+
+class BusyRepository(Protocol):
+    """External-calendar busy blocks and provider time-off, per provider."""
+
+    def busy(self, provider_key: str, window: Interval) -> list[Interval]: ...
+
+
+class WaitlistRepository(Protocol):
+    def add(self, entry: WaitlistEntry) -> None: ...
+
+    def waiting(self, service_key: str) -> list[WaitlistEntry]: ...
+
+    def remove(self, entry_id: str) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Leaving the ``with`` block without ``commit()`` rolls back."""
+
+    bookings: BookingRepository
+    audit: AuditLog
+    busy: BusyRepository
+    waitlist: WaitlistRepository
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+    def lock_provider(self, provider_key: str) -> None:
+        """Serialise writes for one provider until commit (per-day limits stay exact)."""
+
+    def business(self) -> Business:
+        """The business as loaded by ``bookingbot setup``."""
+
+    def emit(self, events: Sequence[Event]) -> None:
+        """Queue events in this transaction (the outbox); delivered only after commit."""
