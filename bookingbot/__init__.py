@@ -1,0 +1,1 @@
+"""bookingbot's composition root: settings, wiring and the command line."""

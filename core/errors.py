@@ -36,3 +36,19 @@ class DomainError(Exception):
 
     def __repr__(self) -> str:
         return f"DomainError({self.code.value!r}, {self.message!r})"
+
+
+class SendError(Exception):
+    """A message could not be delivered."""
+
+
+class PermanentSendError(SendError):
+    """Retrying will not help (opted out, invalid number, bot blocked)."""
+
+
+class TransientSendError(SendError):
+    """Worth retrying with backoff (timeouts, 5xx, rate limits)."""
+
+
+class CalendarError(Exception):
+    """A provider's calendar could not be read or written."""

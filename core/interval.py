@@ -24,8 +24,14 @@ class Interval:
     def duration(self) -> timedelta:
         return self.end - self.start
 
+    @property
+    def empty(self) -> bool:
+        return self.start == self.end
+
     def overlaps(self, other: Interval) -> bool:
-        return self.start < other.end and other.start < self.end
+        # An empty interval holds no instant, so it overlaps nothing (as PostgreSQL's '[)' ranges).
+        return (self.start < other.end and other.start < self.end
+                and not self.empty and not other.empty)
 
     def contains(self, other: Interval) -> bool:
         return self.start <= other.start and other.end <= self.end

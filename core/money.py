@@ -39,6 +39,8 @@ class Money:
             value = Decimal(str(text).strip())
         except InvalidOperation as exc:
             raise ValueError(f"invalid amount {text!r}") from exc
+        if not value.is_finite():  # 'inf' / 'NaN' parse as Decimals but are no amount
+            raise ValueError(f"invalid amount {text!r}")
         scaled = value.scaleb(exponent(currency))
         if scaled != scaled.to_integral_value():
             raise ValueError(f"amount {text!r} has more decimals than {currency} allows")

@@ -32,7 +32,8 @@ class RefundTier:
 class CancellationPolicy:
     tiers: tuple[RefundTier, ...]  # any order; evaluated from the longest notice down
 
-    def refund_percent(self, *, starts_at: datetime, cancelled_at: datetime, by: CancelledBy) -> int:
+    def refund_percent(self, *, starts_at: datetime, cancelled_at: datetime,
+                       by: CancelledBy) -> int:
         if by is not CancelledBy.CUSTOMER:
             return 100  # a provider or system cancellation never costs the customer
         notice = require_aware(starts_at) - require_aware(cancelled_at)

@@ -81,3 +81,33 @@ class UnitOfWork(Protocol):
 
     def emit(self, events: Sequence[Event]) -> None:
         """Queue events in this transaction (the outbox); delivered only after commit."""
+
+
+class Sender(Protocol):
+    """Delivers one message on one channel; adapters live in channels/.
+
+    Raise ``core.errors.PermanentSendError`` for failures a retry cannot fix (an opted-out
+    or invalid number, a blocked bot) and ``TransientSendError`` for the rest.
+    """
+
+    channel: str
+
+    def send(self, recipient_id: str, text: str,
+             choices: Sequence[tuple[str, str]] = ()) -> str:
+        """Send; returns the platform's message id."""
+
+
+class CalendarSource(Protocol):
+    """A provider's own calendar, read as busy time. Raises ``CalendarError`` on failure."""
+
+    def busy(self, window: Interval) -> list[Interval]: ...
+
+
+class CalendarWriter(Protocol):
+    """Writes our bookings into a provider's calendar, keyed by our booking id (idempotent)."""
+
+    def upsert(self, booking: Booking, *, title: str, description: str) -> str:
+        """Create or move the event for ``booking``; returns the calendar's event id."""
+
+    def delete(self, booking_id: str) -> None:
+        """Remove the event for ``booking_id``; removing a missing event is not an error."""

@@ -1,0 +1,142 @@
+"""Read a business file (YAML, or TOML by suffix) into a ``core.model.Business``.
+
+Validation runs section by section and entry by entry, so one broken provider does not
+hide the problems of the next: the owner sees every problem in one run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from bookingbot.business import values
+from bookingbot.business.problems import BusinessFileError, Problem, Problems, show
+from bookingbot.business.providers import build_providers
+from bookingbot.business.report import validate
+from bookingbot.business.rules import build_policy, build_rules
+from bookingbot.business.schema import BusinessIn, ProviderIn, RulesIn, ServiceIn, TierIn
+from bookingbot.business.services import Numbered as NumberedServices
+from bookingbot.business.services import build_services, service_keys
+from bookingbot.business.yamltree import Document, read_yaml
+from core.model import Business
+
+M = TypeVar("M", bound=BaseModel)
+_REQUIRED = ("business", "services", "providers")
+_SECTIONS = (*_REQUIRED, "rules", "cancellation_policy")
+_EMPTY = "the file is empty; it needs business:, services: and providers: sections"
+
+
+def load_business_file(path: Path) -> tuple[Business, str]:
+    """The business described by the file at ``path``, and the file's text."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # -sig: tolerate a BOM from Windows editors
+    except UnicodeDecodeError:
+        raise BusinessFileError(str(path), [Problem((), None, "is not UTF-8 text")]) from None
+    except OSError as exc:
+        raise BusinessFileError(str(path), [Problem((), None, f"cannot read the file: "
+                                                    f"{exc.strerror or exc}")]) from None
+    return parse_business(text, source=str(path)), text
+
+
+def parse_business(text: str, *, source: str = "<string>") -> Business:
+    """Validate a business file's text; raises BusinessFileError listing every problem."""
+    doc = _read(text, source)
+    problems = Problems(doc.line_of)
+    problems.found.extend(doc.problems)
+    top = _top_level(doc.data, problems)
+    business = _section(BusinessIn, top, "business", problems)
+    services = _entries(ServiceIn, top, "services", problems)
+    providers = _entries(ProviderIn, top, "providers", problems)
+    rules = validate(RulesIn, top.get("rules") or {}, ("rules",), problems)
+    tiers = _entries(TierIn, top, "cancellation_policy", problems, required=False)
+    built_services = build_services(services or [], business.currency if business else None,
+                                    problems)
+    built_providers = build_providers(
+        providers or [], tz=business.timezone if business else None,
+        services=_known_service_keys(top.get("services"), services), problems=problems)
+    policy = build_policy(tiers, problems)
+    if problems or business is None or rules is None:
+        raise BusinessFileError(source, problems.found or [Problem((), None, _EMPTY)])
+    return Business(
+        name=business.name, tz=business.timezone, currency=business.currency,
+        services=tuple(built_services), providers=tuple(built_providers),
+        rules=build_rules(rules), policy=policy,
+    )
+
+
+def _read(text: str, source: str) -> Document:
+    if not text.strip():
+        raise BusinessFileError(source, [Problem((), 1, _EMPTY)])
+    if not source.lower().endswith(".toml"):
+        return read_yaml(text, source)
+    try:
+        # TOML keeps no positions, so its problems carry no line numbers.
+        return Document(tomllib.loads(text, parse_float=Decimal))
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"line (\d+)", str(exc))
+        line = int(found.group(1)) if found else None
+        raise BusinessFileError(source, [Problem((), line, f"TOML syntax error: {exc}")]) from None
+
+
+def _top_level(data: object, problems: Problems) -> dict[str, object]:
+    if data is None:
+        problems.add((), _EMPTY)
+        return {}
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"the single value {show(data)}"
+        problems.add((), "the top level should be sections like business:, services: and "
+                     f"providers:, not {kind}")
+        return {}
+    for name in data:
+        if name not in _SECTIONS:
+            close = difflib.get_close_matches(name, _SECTIONS, n=1)
+            hint = f'; did you mean "{close[0]}"?' if close else ""
+            problems.add((name,), f'unknown section "{name}"{hint}')
+    for name in _REQUIRED:
+        if name not in data:
+            problems.add((), f'missing required section "{name}"')
+    return data
+
+
+def _section(model: type[M], top: dict[str, object], name: str, problems: Problems) -> M | None:
+    return validate(model, top[name], (name,), problems) if name in top else None
+
+
+def _entries(model: type[M], top: dict[str, object], name: str, problems: Problems, *,
+             required: bool = True) -> list[tuple[int, M]] | None:
+    """The valid entries of a list section with their positions; None if the section is absent."""
+    raw = top.get(name)
+    if name not in top or (raw is None and not required):
+        return None
+    if not isinstance(raw, list):
+        problems.add((name,), "should be a list of entries, each starting with '- '")
+        return None
+    if not raw and required:
+        problems.add((name,), f"list at least one entry under {name}:")
+    found = [(i, validate(model, item, (name, i), problems)) for i, item in enumerate(raw)]
+    return [(i, entry) for i, entry in found if entry is not None]
+
+
+def _known_service_keys(raw: object, valid: NumberedServices | None) -> set[str] | None:
+    """Service keys providers may name, including a best guess for invalid entries.
+
+    Guessing keeps a typo in one service from making every provider that offers it
+    report "unknown service" as well.
+    """
+    if not isinstance(raw, list) or valid is None:
+        return None
+    keys = set(service_keys(valid).values())
+    for item in raw:
+        if isinstance(item, dict):
+            key, name = item.get("key"), item.get("name")
+            if isinstance(key, str):
+                keys.add(key)
+            elif isinstance(name, str):
+                keys.add(values.slug(name))
+    return keys

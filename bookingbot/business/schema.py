@@ -1,0 +1,186 @@
+"""The shape of a business file as pydantic models: keys, types and single values.
+
+Checks that span several entries (unique keys, overlapping hours, deposit vs. price) live
+in ``services.py`` / ``providers.py``, where the exact key path of each entry is at hand.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainValidator,
+    StrictBool,
+    StrictInt,
+    Tag,
+    model_validator,
+)
+
+from bookingbot.business import values
+from bookingbot.business.problems import show
+from core.model import LocalSpan, PaymentMode
+
+
+def _as_list(value: object) -> object:
+    # A single item may be written without brackets: aliases: cut, time_off: "14:00-16:00".
+    return [value] if isinstance(value, str) else value
+
+
+def _payment(value: object) -> PaymentMode:
+    choices = ", ".join(mode.value for mode in PaymentMode)
+    if isinstance(value, str) and value.strip().lower() in set(PaymentMode):
+        return PaymentMode(value.strip().lower())
+    raise values.fail(f"{show(value)} is not a payment mode; use one of: {choices}")
+
+
+def _at_least_a_minute(step: timedelta) -> timedelta:
+    if step < timedelta(minutes=1):
+        raise values.fail("must be at least 1m")
+    return step
+
+
+Text = Annotated[str, PlainValidator(values.text)]
+Key = Annotated[str, PlainValidator(values.key)]
+Duration = Annotated[timedelta, PlainValidator(values.duration)]
+Gap = Annotated[timedelta, PlainValidator(values.gap)]
+Span = Annotated[LocalSpan, PlainValidator(values.span)]
+SpanList = Annotated[list[Span], BeforeValidator(_as_list)]
+Amount = Annotated[Decimal, PlainValidator(values.amount)]
+Deposit = Annotated[Decimal | values.PercentOfPrice, PlainValidator(values.deposit)]
+Percent = Annotated[int, PlainValidator(values.percent)]
+Zone = Annotated[ZoneInfo, PlainValidator(values.zone)]
+Currency = Annotated[str, PlainValidator(values.currency)]
+IsoDate = Annotated[date, PlainValidator(values.iso_date)]
+DayName = Annotated[str, PlainValidator(values.day_name)]
+SlackUser = Annotated[str, PlainValidator(values.slack_user)]
+Payment = Annotated[PaymentMode, PlainValidator(_payment)]
+
+
+class _Model(BaseModel):
+    # extra="forbid": a misspelt key is an error, never a silently ignored setting.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BusinessIn(_Model):
+    name: Text
+    timezone: Zone
+    currency: Currency
+
+
+class ServiceIn(_Model):
+    key: Key | None = None
+    name: Text
+    duration: Duration
+    price: Amount
+    payment: Payment = PaymentMode.NONE
+    deposit: Deposit | None = None
+    buffer_before: Gap = timedelta(0)
+    buffer_after: Gap = timedelta(0)
+    aliases: Annotated[list[Text], BeforeValidator(_as_list)] = Field(default_factory=list)
+
+
+class OpenHoursIn(_Model):
+    open: Span
+    breaks: SpanList = Field(default_factory=list)
+
+
+class Closed:
+    """Marker for a closed day: "closed", "off", an empty value or an empty list."""
+
+
+def _closed(_: object) -> Closed:
+    return Closed()
+
+
+def _day_shape(value: object) -> str | None:
+    if value is None or value is False or value == []:
+        return "<closed>"
+    if isinstance(value, str):
+        return "<closed>" if value.strip().lower() in ("closed", "off") else "<span>"
+    if isinstance(value, list):
+        return "<spans>"
+    if isinstance(value, dict):
+        return "<open>"
+    return None
+
+
+# Tags are in angle brackets so they never collide with a real key when we map an
+# error location back onto the document.
+DayIn = Annotated[
+    Annotated[Closed, PlainValidator(_closed), Tag("<closed>")]
+    | Annotated[Span, Tag("<span>")]
+    | Annotated[list[Span], Tag("<spans>")]
+    | Annotated[OpenHoursIn, Tag("<open>")],
+    Discriminator(
+        _day_shape,
+        custom_error_type="business_file_day",
+        custom_error_message='should be "closed", a span like "09:00-17:00", a list of spans, '
+                             "or open: and breaks:",
+    ),
+]
+
+
+def _one_entry_per_day(hours: dict[str, Any]) -> dict[str, Any]:
+    seen: dict[int, str] = {}
+    for name in hours:
+        index = values.day_index(name)
+        if index is not None and index in seen:
+            raise values.fail(f'"{seen[index]}" and "{name}" name the same day')
+        if index is not None:
+            seen[index] = name
+    return hours
+
+
+class ExceptionIn(_Model):
+    day: IsoDate = Field(alias="date")
+    closed: StrictBool = False
+    hours: DayIn | None = None
+    time_off: SpanList | None = None
+    note: Annotated[str, PlainValidator(values.text)] = ""
+
+    @model_validator(mode="after")
+    def _exactly_one_kind(self) -> ExceptionIn:
+        given = [self.closed, self.hours is not None, self.time_off is not None]
+        if sum(given) != 1:
+            raise values.fail("give exactly one of closed: true, hours or time_off")
+        return self
+
+
+class ProviderIn(_Model):
+    key: Key | None = None
+    name: Text
+    timezone: Zone | None = None  # None: the business zone
+    slack_user: SlackUser | None = None
+    services: Annotated[list[Key], BeforeValidator(_as_list)] | None = None  # None: all
+    hours: Annotated[dict[DayName, DayIn], AfterValidator(_one_entry_per_day)]
+    exceptions: list[ExceptionIn] = Field(default_factory=list)
+
+
+class RulesIn(_Model):
+    # None everywhere: an absent rule keeps the default from core.model.Rules.
+    slot_step: Annotated[Duration, AfterValidator(_at_least_a_minute)] | None = None
+    min_notice: Gap | None = None
+    max_days_ahead: Annotated[StrictInt, Field(ge=1, le=730)] | None = None
+    max_per_day: Annotated[StrictInt, Field(ge=1)] | None = None
+    hold: Duration | None = None
+    reminders: Annotated[list[Duration], BeforeValidator(_as_list)] | None = None
+    waitlist_offer_window: Duration | None = None
+
+
+class TierIn(_Model):
+    before: Gap
+    refund: Percent
+
+
+ALL_MODELS: tuple[type[BaseModel], ...] = (
+    BusinessIn, ServiceIn, OpenHoursIn, ExceptionIn, ProviderIn, RulesIn, TierIn,
+)

@@ -1,0 +1,229 @@
+"""Day rules: relative days, weekdays, calendar dates, weeks, weekends, months."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.timeparse.localtime import first_of_next_month, monday_of
+
+MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_MONTH = "(?P<mon>" + "|".join(MONTHS) + ")"
+_WEEKDAY = "(?P<wd>" + "|".join(WEEKDAYS) + ")"
+_ORD = r"(?:st|nd|rd|th)?"
+DAY_MARK = "\u00a7"  # left where a day expression was cut out
+
+
+@dataclass(frozen=True)
+class DaySpec:
+    """Candidate calendar days, earliest first; pinned means 'exactly this day'."""
+
+    candidates: tuple[date, ...]
+    pinned: bool
+
+
+@dataclass(frozen=True)
+class SpanSpec:
+    """A multi-day window [start, end) of whole local days."""
+
+    start: date
+    end: date
+    grain: str  # "week" | "weekend" | "month"
+    clip: bool  # start from 'now' when now falls inside the window
+
+
+DayLike = DaySpec | SpanSpec
+Handler = Callable[[re.Match[str], date], DayLike | None]
+
+
+def _pinned(day: date) -> DaySpec:
+    return DaySpec((day,), True)
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _full_year(raw: str) -> int:
+    year = int(raw)
+    return year + 2000 if year < 100 else year
+
+
+def _month_day(month: int, day: int, year: str | None, today: date) -> DaySpec | None:
+    if year is not None:
+        exact = _safe_date(_full_year(year), month, day)
+        return _pinned(exact) if exact else None
+    found = [
+        d
+        for y in range(today.year, today.year + 9)
+        if (d := _safe_date(y, month, day)) is not None and d >= today
+    ]
+    return DaySpec(tuple(found[:2]), False) if found else None
+
+
+def _iso(m: re.Match[str], today: date) -> DayLike | None:
+    return _month_day(int(m.group("m")), int(m.group("d")), m.group("y"), today)
+
+
+def _named(m: re.Match[str], today: date) -> DayLike | None:
+    month = MONTHS.index(m.group("mon")) + 1
+    return _month_day(month, int(m.group("d")), m.group("y"), today)
+
+
+def _ordinal(m: re.Match[str], today: date) -> DayLike | None:
+    day = int(m.group("d"))
+    found: list[date] = []
+    first = today.replace(day=1)
+    for _ in range(14):
+        d = _safe_date(first.year, first.month, day)
+        if d is not None and d >= today:
+            found.append(d)
+        first = first_of_next_month(first)
+    return DaySpec(tuple(found[:2]), False) if found else None
+
+
+def _relative_word(m: re.Match[str], today: date) -> DayLike | None:
+    offsets = {"today": 0, "tomorrow": 1, "overmorrow": 2, "yesterday": -1}
+    return _pinned(today + timedelta(days=offsets[m.group("w")]))
+
+
+def _weekday(m: re.Match[str], today: date) -> DayLike | None:
+    target = WEEKDAYS.index(m.group("wd"))
+    mod, week = m.group("mod"), m.group("week")
+    if week:
+        monday = monday_of(today) + timedelta(days=7 if week == "next" else 0)
+        return _pinned(monday + timedelta(days=target))
+    if mod == "next":
+        return _pinned(today + timedelta(days=(target - today.weekday() - 1) % 7 + 1))
+    if mod == "last":
+        return _pinned(today - timedelta(days=(today.weekday() - target - 1) % 7 + 1))
+    first = today + timedelta(days=(target - today.weekday()) % 7)
+    if m.group("after"):
+        return _pinned(first + timedelta(days=7))
+    return DaySpec((first, first + timedelta(days=7)), False)
+
+
+def _in_days(m: re.Match[str], today: date) -> DayLike | None:
+    count = int(m.group("n") or m.group("n2"))
+    unit = m.group("u") or m.group("u2")
+    base = today + timedelta(days=1 if m.group("base") == "tomorrow" else 0)
+    return _pinned(base + timedelta(days=count * (1 if unit == "days" else 7)))
+
+
+def _weekend(m: re.Match[str], today: date) -> DayLike | None:
+    if m.group("mod") == "next":
+        saturday = monday_of(today) + timedelta(days=12)
+        return SpanSpec(saturday, saturday + timedelta(days=2), "weekend", False)
+    saturday = monday_of(today) + timedelta(days=5)
+    return SpanSpec(saturday, saturday + timedelta(days=2), "weekend", True)
+
+
+def _week(m: re.Match[str], today: date) -> DayLike | None:
+    monday = monday_of(today) + timedelta(days=7 if m.group("mod") == "next" else 0)
+    return SpanSpec(monday, monday + timedelta(days=7), "week", m.group("mod") == "this")
+
+
+def _relative_month(m: re.Match[str], today: date) -> DayLike | None:
+    first = today.replace(day=1)
+    if m.group("mod") == "next":
+        first = first_of_next_month(first)
+    return SpanSpec(first, first_of_next_month(first), "month", m.group("mod") == "this")
+
+
+def _month_name(m: re.Match[str], today: date) -> DayLike | None:
+    month = MONTHS.index(m.group("mon")) + 1
+    if m.group("y"):
+        year = _full_year(m.group("y"))
+    elif m.group("mon") in ("may", "march") and not m.group("pre"):
+        return None
+    else:
+        year = today.year if month >= today.month else today.year + 1
+    first = date(year, month, 1)
+    return SpanSpec(first, first_of_next_month(first), "month", True)
+
+
+_NOT_TIME = r"(?![\w:/])(?!\s*(?:am|pm|hours|minutes)\b)"
+RULES: tuple[tuple[re.Pattern[str], Handler], ...] = (
+    (re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"), _iso),
+    (
+        re.compile(r"(?<![\d:/])(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?(?![\d/])"),
+        _iso,
+    ),
+    (
+        re.compile(
+            rf"\b{_MONTH}\s+(?:the\s+)?(?P<d>\d{{1,2}}){_ORD}{_NOT_TIME}(?:\s+(?P<y>\d{{4}}))?\b"
+        ),
+        _named,
+    ),
+    (
+        re.compile(
+            rf"(?<![\d:/])(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MONTH}(?:\s+(?P<y>\d{{4}}))?\b"
+        ),
+        _named,
+    ),
+    (re.compile(r"\b(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)\b"), _ordinal),
+    (
+        re.compile(
+            r"\bin\s+(?P<n>\d{1,3})\s+(?P<u>days|week|weeks)\b"
+            r"|\b(?P<n2>\d{1,3})\s+(?P<u2>days|week|weeks)\s+from\s+(?P<base>now|today|tomorrow)\b"
+        ),
+        _in_days,
+    ),
+    (re.compile(r"\b(?P<w>today|tomorrow|overmorrow|yesterday)\b"), _relative_word),
+    (
+        re.compile(
+            rf"\b(?:(?P<mod>next|this|last|coming|on)\s+)?{_WEEKDAY}"
+            r"(?:\s+(?P<week>next|this)\s+week|\s+(?P<after>week)(?!\s*\d))?\b"
+        ),
+        _weekday,
+    ),
+    (re.compile(r"\b(?:(?P<mod>this|next|the|coming)\s+)?weekend\b"), _weekend),
+    (re.compile(r"\b(?P<mod>this|next)\s+week\b"), _week),
+    (re.compile(r"\b(?P<mod>this|next)\s+month\b"), _relative_month),
+    (
+        re.compile(rf"\b(?P<pre>in\s+|early\s+|late\s+)?{_MONTH}(?:\s+(?P<y>\d{{4}}))?\b"),
+        _month_name,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class DayParse:
+    """Result of scanning a phrase for its day component."""
+
+    spec: DayLike | None
+    rest: str
+    invalid: bool = False
+
+
+def find_day(text: str, today: date) -> DayParse:
+    """Extract the first day expression (rules are tried in priority order)."""
+    for pattern, handler in RULES:
+        m = pattern.search(text)
+        if not m:
+            continue
+        spec = handler(m, today)
+        if spec is None and pattern is RULES[-1][0]:
+            continue
+        rest = (text[: m.start()] + f" {DAY_MARK} " + text[m.end() :]).strip()
+        return DayParse(spec, rest, spec is None)
+    return DayParse(None, text)

@@ -1,0 +1,80 @@
+"""The rule pipeline behind :func:`bot.timeparse.parse_time`."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, tzinfo
+from zoneinfo import ZoneInfo
+
+from bot.timeparse.clock import PARTS, TimeParse, TimeSpec, bare_hour, find_time
+from bot.timeparse.days import DayParse, DaySpec, SpanSpec, find_day
+from bot.timeparse.fallback import fallback
+from bot.timeparse.model import TimeWindow
+from bot.timeparse.normalize import normalize
+from bot.timeparse.relative import parse_relative
+from bot.timeparse.resolve import Window, resolve, resolve_span
+from bot.timeparse.zones import extract_zone
+
+_DIGIT = re.compile(r"\d")
+Outcome = tuple[Window, str, str | None]
+
+
+class _Unhandled(Exception):
+    """The rules could not account for the whole phrase."""
+
+
+def _components(text: str, today: date) -> tuple[DayParse, TimeParse]:
+    day = find_day(text, today)
+    time = find_time(day.rest)
+    named = isinstance(day.spec, DaySpec) or time.part is not None
+    if named and (time.spec is None or time.spec.grain == "part_of_day") and not time.invalid:
+        hint = PARTS[time.part][2] if time.part else None
+        spec, rest = bare_hour(time.rest, hint)
+        if spec is not None:
+            spec = TimeSpec(spec.start, spec.end, spec.grain, time.part)
+            time = TimeParse(spec, time.part, time.today, rest)
+    if _DIGIT.search(time.rest):
+        raise _Unhandled(text)
+    return day, time
+
+
+def _apply_rules(text: str, now: datetime, zone: tzinfo) -> Outcome | None:
+    moment = parse_relative(text, now, zone)
+    if moment is not None:
+        return (moment, moment), "minute", None
+    day, time = _components(text, now.date())
+    if day.invalid or time.invalid:
+        return None
+    if isinstance(day.spec, SpanSpec):
+        return resolve_span(day.spec, now, zone), day.spec.grain, time.part
+    day_spec = day.spec
+    if day_spec is None and time.today:
+        day_spec = DaySpec((now.date(),), True)
+    resolved = resolve(day_spec, time.spec, now, zone)
+    if resolved is None:
+        raise _Unhandled(text)
+    return resolved[0], resolved[1], time.part
+
+
+def _outcome(text: str, now: datetime, zone: tzinfo) -> Outcome | None:
+    try:
+        return _apply_rules(text, now, zone)
+    except _Unhandled:
+        found = fallback(text, now, zone)
+        return None if found is None else (found[0], found[1], None)
+
+
+def parse_time(text: str, *, now: datetime, tz: ZoneInfo) -> TimeWindow | None:
+    """Resolve a chat phrase to a window in the customer's zone *tz*, or None."""
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware")
+    clean = normalize(text)
+    if not clean:
+        return None
+    explicit, clean = extract_zone(clean)
+    frame = explicit or tz
+    result = _outcome(clean, now.astimezone(frame), frame)
+    if result is None:
+        return None
+    (start, end), grain, part = result
+    return TimeWindow(start.astimezone(tz), end.astimezone(tz), grain, part)

@@ -1,0 +1,160 @@
+"""Finding slots, holding one, confirming it, cancelling it."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from core.availability import Slot, Taken, free_slots
+from core.booking import Actor, Booking, BookingStatus
+from core.errors import DomainError, ErrorCode
+from core.events import BookingCancelled, BookingConfirmed, Event, SlotFreed, SlotHeld
+from core.interval import Interval
+from core.model import Business, Service
+from core.money import Money
+from core.policy import CancelledBy
+from core.ports import UnitOfWork
+from core.timeutil import require_aware
+from core.usecases.common import (
+    block_of,
+    candidates,
+    context,
+    expire,
+    owned,
+    record,
+    service_of,
+    validate_under_lock,
+)
+
+# Stripe Checkout sessions live at least 30 minutes; a paying customer's hold must outlive it.
+MIN_PAYMENT_HOLD = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class CancelOutcome:
+    booking: Booking
+    refund: Money
+
+
+def available_slots(uow: UnitOfWork, *, service_key: str, provider_key: str | None,
+                    window: Interval, now: datetime) -> list[Slot]:
+    with uow:
+        business = uow.business()
+        service_of(business, service_key)
+        taken: list[Taken] = []
+        busy: dict[str, list[Interval]] = {}
+        for key in candidates(business, service_key, provider_key):
+            t, b = context(uow, key, window, now)
+            taken.extend(t)
+            busy[key] = b
+        return free_slots(business=business, service_key=service_key, provider_key=provider_key,
+                          window=window, now=now, taken=taken, busy=busy)
+
+
+def _new_hold(business: Business, service: Service, *, provider_key: str, start: datetime,
+              customer_id: str, channel: str, now: datetime, series_id: str | None) -> Booking:
+    end, block = block_of(service, start)
+    due = service.amount_due_upfront
+    hold_for = business.rules.hold_duration
+    if due.amount_minor > 0:
+        hold_for = max(hold_for, MIN_PAYMENT_HOLD)
+    return Booking(
+        id=str(uuid.uuid4()), provider_key=provider_key, service_key=service.key,
+        customer_id=customer_id, channel=channel, start=start, end=end, block=block,
+        status=BookingStatus.HELD, created_at=now, hold_expires_at=now + hold_for,
+        series_id=series_id, currency=service.price.currency,
+        price_minor=service.price.amount_minor, due_minor=due.amount_minor,
+    )
+
+
+def _pick_provider(uow: UnitOfWork, business: Business, service: Service, *,
+                   provider_key: str | None, start: datetime, now: datetime) -> str:
+    first_error: DomainError | None = None
+    for key in candidates(business, service.key, provider_key):
+        try:
+            stale = validate_under_lock(uow, business, service, provider_key=key,
+                                        start=start, now=now)
+        except DomainError as err:
+            first_error = first_error or err
+            continue
+        for hold in stale:
+            expire(uow, hold, now)
+        return key
+    raise first_error or DomainError(ErrorCode.PROVIDER_DOES_NOT_OFFER,
+                                     f"nobody offers {service.name}")
+
+
+def hold_slot(uow: UnitOfWork, *, service_key: str, provider_key: str | None, start: datetime,
+              customer_id: str, actor: Actor, now: datetime,
+              series_id: str | None = None) -> Booking:
+    """Reserve a slot for a few minutes while the customer confirms (or pays)."""
+    require_aware(start)
+    with uow:
+        business = uow.business()
+        service = service_of(business, service_key)
+        chosen = _pick_provider(uow, business, service, provider_key=provider_key,
+                                start=start, now=now)
+        hold = _new_hold(business, service, provider_key=chosen, start=start,
+                         customer_id=customer_id, channel=actor.channel, now=now,
+                         series_id=series_id)
+        uow.bookings.add(hold)  # the database refuses an overlap here: slot_taken
+        record(uow, before=None, after=hold, actor=actor, action="booking.held", now=now)
+        uow.emit([SlotHeld(hold.id, hold.hold_expires_at or now)])
+        uow.commit()
+        return hold
+
+
+def confirm(uow: UnitOfWork, booking_id: str, *, actor: Actor, now: datetime,
+            paid_minor: int = 0) -> Booking:
+    """Held -> confirmed. A lapsed hold that nobody displaced still owns its range in the
+    database, so it can still be confirmed; one already expired cannot."""
+    with uow:
+        held = owned(uow, booking_id, actor)
+        if held.status is BookingStatus.EXPIRED:
+            raise DomainError(ErrorCode.HOLD_EXPIRED, "the hold on that slot ran out")
+        if held.status is BookingStatus.CONFIRMED:
+            return held  # confirming twice is a retry, not an error
+        booking = replace(held.transition(BookingStatus.CONFIRMED),
+                          paid_minor=held.paid_minor + paid_minor)
+        uow.bookings.update(booking)
+        record(uow, before=held, after=booking, actor=actor, action="booking.confirmed", now=now)
+        uow.emit([BookingConfirmed(booking.id)])
+        uow.commit()
+        return booking
+
+
+def cancelled_by(actor: Actor) -> CancelledBy:
+    by = {"customer": CancelledBy.CUSTOMER, "provider": CancelledBy.PROVIDER}
+    return by.get(actor.kind, CancelledBy.SYSTEM)
+
+
+def refund_quote(business: Business, booking: Booking, *, actor: Actor, now: datetime) -> Money:
+    """What cancelling now would refund: shown to the customer before they confirm."""
+    paid = Money(booking.paid_minor - booking.refunded_minor, booking.currency)
+    return business.policy.refund(paid, starts_at=booking.start, cancelled_at=now,
+                                  by=cancelled_by(actor))
+
+
+def freed(booking: Booking, now: datetime) -> list[Event]:
+    if booking.start <= now:
+        return []
+    return [SlotFreed(booking.id, booking.provider_key, booking.service_key,
+                      booking.start, booking.end)]
+
+
+def cancel(uow: UnitOfWork, booking_id: str, *, actor: Actor, now: datetime) -> CancelOutcome:
+    with uow:
+        before = owned(uow, booking_id, actor)
+        if before.status is BookingStatus.CANCELLED:
+            return CancelOutcome(before, Money.zero(before.currency))  # a retried cancel
+        refund = refund_quote(uow.business(), before, actor=actor, now=now)
+        after = replace(before.transition(BookingStatus.CANCELLED),
+                        refunded_minor=before.refunded_minor + refund.amount_minor)
+        uow.bookings.update(after)
+        by = cancelled_by(actor)
+        record(uow, before=before, after=after, actor=actor,
+               action=f"booking.cancelled.by_{by.value}", now=now)
+        uow.emit([BookingCancelled(after.id, by.value, refund.amount_minor), *freed(after, now)])
+        uow.commit()
+        return CancelOutcome(after, refund)

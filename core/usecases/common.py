@@ -1,0 +1,85 @@
+"""Pieces shared by the use cases: loading context, ownership, audit, validation under lock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from core.availability import Taken, check_start
+from core.booking import SYSTEM, Actor, AuditEntry, Booking, BookingStatus, snapshot
+from core.errors import DomainError, ErrorCode
+from core.interval import Interval
+from core.model import Business, Service
+from core.ports import UnitOfWork
+
+# How far around a requested start we load what is taken: a whole local day either side
+# covers per-day limits in any zone plus any realistic buffer.
+CONTEXT = timedelta(days=2)
+
+
+def service_of(business: Business, key: str) -> Service:
+    service = business.service(key)
+    if service is None:
+        raise DomainError(ErrorCode.UNKNOWN_SERVICE, f"no service called {key!r}")
+    return service
+
+
+def candidates(business: Business, service_key: str, provider_key: str | None) -> list[str]:
+    if provider_key is not None:
+        if business.provider(provider_key) is None:
+            raise DomainError(ErrorCode.UNKNOWN_PROVIDER, f"no provider called {provider_key!r}")
+        return [provider_key]
+    return [p.key for p in business.providers_for(service_key)]
+
+
+def context(uow: UnitOfWork, provider_key: str, around: Interval, now: datetime, *,
+            ignore: str | None = None) -> tuple[list[Taken], list[Interval]]:
+    window = around.widen(CONTEXT, CONTEXT)
+    taken = [Taken(b.provider_key, b.start, b.block)
+             for b in uow.bookings.occupying(provider_key, window, now) if b.id != ignore]
+    return taken, uow.busy.busy(provider_key, window)
+
+
+def record(uow: UnitOfWork, *, before: Booking | None, after: Booking, actor: Actor,
+           action: str, now: datetime) -> None:
+    uow.audit.record(AuditEntry(after.id, now, actor, action, snapshot(before), snapshot(after)))
+
+
+def expire(uow: UnitOfWork, hold: Booking, now: datetime) -> Booking:
+    expired = hold.transition(BookingStatus.EXPIRED)
+    uow.bookings.update(expired)
+    record(uow, before=hold, after=expired, actor=SYSTEM, action="booking.expired", now=now)
+    return expired
+
+
+def block_of(service: Service, start: datetime) -> tuple[datetime, Interval]:
+    end = start + service.duration
+    return end, Interval(start, end).widen(service.buffer_before, service.buffer_after)
+
+
+def validate_under_lock(uow: UnitOfWork, business: Business, service: Service, *,
+                        provider_key: str, start: datetime, now: datetime,
+                        moving: str | None = None) -> list[Booking]:
+    """Check ``start`` for one provider while holding its lock.
+
+    Returns the lapsed holds standing in the way; the caller expires them in the same
+    transaction (they are still 'held' rows, so the database would refuse us otherwise).
+    """
+    uow.lock_provider(provider_key)
+    end, block = block_of(service, start)
+    stale = [b for b in uow.bookings.stale_holds(provider_key, block, now) if b.id != moving]
+    taken, busy = context(uow, provider_key, Interval(start, end), now, ignore=moving)
+    check_start(business=business, service_key=service.key, provider_key=provider_key,
+                start=start, now=now, taken=taken, busy={provider_key: busy})
+    return stale
+
+
+def owned(uow: UnitOfWork, booking_id: str, actor: Actor) -> Booking:
+    booking = uow.bookings.get(booking_id, for_update=True)
+    if booking is None:
+        raise DomainError(ErrorCode.UNKNOWN_BOOKING, "no such booking")
+    if actor.kind == "customer" and booking.customer_id != actor.id:
+        # Same answer as "unknown": never confirm that someone else's booking exists.
+        raise DomainError(ErrorCode.UNKNOWN_BOOKING, "no such booking")
+    if actor.kind == "provider" and booking.provider_key != actor.id:
+        raise DomainError(ErrorCode.NOT_YOURS, "that booking is with another provider")
+    return booking

@@ -1,0 +1,87 @@
+"""After the booking exists: moving it, closing it, and sweeping lapsed holds."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from core.booking import Actor, Booking, BookingStatus
+from core.errors import DomainError, ErrorCode
+from core.events import BookingRescheduled, HoldExpired
+from core.ports import UnitOfWork
+from core.timeutil import require_aware
+from core.usecases.booking import freed
+from core.usecases.common import (
+    block_of,
+    candidates,
+    expire,
+    owned,
+    record,
+    service_of,
+    validate_under_lock,
+)
+
+
+def reschedule(uow: UnitOfWork, booking_id: str, *, new_start: datetime, actor: Actor,
+               now: datetime, provider_key: str | None = None) -> Booking:
+    """Move a booking atomically: the new range is taken and the old released in one
+    UPDATE of one row, so either both happen or neither does."""
+    require_aware(new_start)
+    with uow:
+        before = owned(uow, booking_id, actor)
+        if before.start <= now:
+            raise DomainError(ErrorCode.IN_THE_PAST, "that appointment has already started")
+        business = uow.business()
+        service = service_of(business, before.service_key)
+        target = provider_key or before.provider_key
+        candidates(business, service.key, target)
+        stale = validate_under_lock(uow, business, service, provider_key=target,
+                                    start=new_start, now=now, moving=before.id)
+        for hold in stale:
+            expire(uow, hold, now)
+        end, block = block_of(service, new_start)
+        after = replace(before.moved(new_start, end, block), provider_key=target)
+        uow.bookings.update(after)  # the database refuses an overlap here: slot_taken
+        record(uow, before=before, after=after, actor=actor, action="booking.rescheduled",
+               now=now)
+        uow.emit([BookingRescheduled(after.id, before.start, after.start), *freed(before, now)])
+        uow.commit()
+        return after
+
+
+def _close(uow: UnitOfWork, booking_id: str, *, to: BookingStatus, actor: Actor,
+           now: datetime) -> Booking:
+    with uow:
+        before = owned(uow, booking_id, actor)
+        if before.status is to:
+            return before
+        if before.start > now:
+            raise DomainError(ErrorCode.INVALID_TRANSITION,
+                              f"cannot mark {to.value} before the appointment starts")
+        after = before.transition(to)
+        uow.bookings.update(after)
+        record(uow, before=before, after=after, actor=actor, action=f"booking.{to.value}",
+               now=now)
+        uow.commit()
+        return after
+
+
+def complete(uow: UnitOfWork, booking_id: str, *, actor: Actor, now: datetime) -> Booking:
+    return _close(uow, booking_id, to=BookingStatus.COMPLETED, actor=actor, now=now)
+
+
+def mark_no_show(uow: UnitOfWork, booking_id: str, *, actor: Actor, now: datetime) -> Booking:
+    return _close(uow, booking_id, to=BookingStatus.NO_SHOW, actor=actor, now=now)
+
+
+def expire_holds(uow: UnitOfWork, *, now: datetime, limit: int = 200) -> list[Booking]:
+    """Sweep: every lapsed hold becomes expired and its slot is announced as free.
+    Safe to run twice or on two workers: the repository locks and re-reads the rows."""
+    with uow:
+        expired = []
+        for hold in uow.bookings.expired_holds(now, limit):
+            done = expire(uow, hold, now)
+            uow.emit([HoldExpired(done.id), *freed(done, now)])
+            expired.append(done)
+        uow.commit()
+        return expired

@@ -1,0 +1,60 @@
+"""Recurring series: every occurrence is checked on its own; the customer hears which failed."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from core.booking import Actor, Booking, BookingStatus
+from core.errors import DomainError, ErrorCode
+from core.ports import UnitOfWork
+from core.recurrence import weekly_starts
+from core.usecases.booking import cancel, confirm, hold_slot
+
+
+@dataclass(frozen=True)
+class SeriesOutcome:
+    series_id: str
+    booked: list[Booking] = field(default_factory=list)
+    failed: list[tuple[date, ErrorCode]] = field(default_factory=list)
+
+
+def book_series(uow: UnitOfWork, *, service_key: str, provider_key: str | None, first_day: date,
+                at: time, tz: ZoneInfo, count: int, every_weeks: int = 1, customer_id: str,
+                actor: Actor, now: datetime) -> SeriesOutcome:
+    """Hold every occurrence that is free (each in its own transaction, so one taken date
+    does not sink the rest); ``confirm_series`` confirms them together."""
+    outcome = SeriesOutcome(series_id=str(uuid.uuid4()))
+    starts = weekly_starts(first_day=first_day, at=at, tz=tz, every_weeks=every_weeks,
+                           count=count)
+    for i, start in enumerate(starts):
+        day = first_day.toordinal() + 7 * every_weeks * i
+        if start is None:  # the wall time does not exist that day (DST gap)
+            outcome.failed.append((date.fromordinal(day), ErrorCode.OUTSIDE_HOURS))
+            continue
+        try:
+            outcome.booked.append(hold_slot(
+                uow, service_key=service_key, provider_key=provider_key, start=start,
+                customer_id=customer_id, actor=actor, now=now, series_id=outcome.series_id))
+        except DomainError as err:
+            outcome.failed.append((date.fromordinal(day), err.code))
+    return outcome
+
+
+def confirm_series(uow: UnitOfWork, series_id: str, *, actor: Actor,
+                   now: datetime) -> list[Booking]:
+    with uow:
+        held = [b for b in uow.bookings.in_series(series_id) if b.status is BookingStatus.HELD]
+    return [confirm(uow, b.id, actor=actor, now=now) for b in held]
+
+
+def cancel_series(uow: UnitOfWork, series_id: str, *, from_start: datetime, actor: Actor,
+                  now: datetime) -> list[Booking]:
+    """Cancel this occurrence and the rest of the series (``from_start`` onwards)."""
+    with uow:
+        todo = [b for b in uow.bookings.in_series(series_id)
+                if b.start >= from_start and b.status in (BookingStatus.HELD,
+                                                          BookingStatus.CONFIRMED)]
+    return [cancel(uow, b.id, actor=actor, now=now).booking for b in todo]

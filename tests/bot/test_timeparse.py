@@ -1,0 +1,226 @@
+"""Corpus, property and CLI tests for bot.timeparse."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.timeparse import TimeWindow, parse_time
+from bot.timeparse.cli import run
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS_PATH = Path(__file__).with_name("time_corpus.jsonl")
+CORPUS: list[dict[str, Any]] = [
+    json.loads(line) for line in CORPUS_PATH.read_text(encoding="utf-8").splitlines() if line
+]
+ZONES = [
+    "America/New_York",
+    "Asia/Kolkata",
+    "Australia/Lord_Howe",
+    "Europe/London",
+    "Pacific/Auckland",
+    "UTC",
+]
+RELATIVE_PHRASES = ["tomorrow", "in 2 hours", "fri 10:30", "3pm"]
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def test_corpus_is_big_and_varied() -> None:
+    assert len(CORPUS) >= 250
+    assert {case["tz"] for case in CORPUS} >= {
+        "Asia/Kolkata",
+        "Australia/Lord_Howe",
+        "America/Los_Angeles",
+        "Europe/Berlin",
+        "Pacific/Auckland",
+        "UTC",
+    }
+
+
+@pytest.mark.parametrize(
+    "case", CORPUS, ids=[f"{i}:{c['tz']}:{c['text']!r}" for i, c in enumerate(CORPUS)]
+)
+def test_corpus(case: dict[str, Any]) -> None:
+    tz = ZoneInfo(case["tz"])
+    result = parse_time(case["text"], now=datetime.fromisoformat(case["now"]), tz=tz)
+    got = (
+        (None, None, None)
+        if result is None
+        else (_iso(result.start), _iso(result.end), result.grain)
+    )
+    assert got == (case["start"], case["end"], case["grain"])
+
+
+def test_part_of_day_is_reported_for_wide_windows() -> None:
+    tz = ZoneInfo("Europe/London")
+    now = datetime(2026, 5, 15, 18, 30, tzinfo=tz)
+    window = parse_time("any time next week in the morning", now=now, tz=tz)
+    assert window is not None
+    assert (window.grain, window.part_of_day, window.date_only) == ("week", "morning", True)
+    afternoon = parse_time("tomorrow afternoon", now=now, tz=tz)
+    assert afternoon is not None
+    assert afternoon.part_of_day == "afternoon"
+
+
+def test_naive_now_is_rejected() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        parse_time("3pm", now=datetime(2026, 1, 1), tz=ZoneInfo("UTC"))
+
+
+def _check_common(window: TimeWindow, now: datetime, tz: ZoneInfo) -> None:
+    assert window.start.timestamp() <= window.end.timestamp()
+    assert window.start.timestamp() >= now.timestamp()
+    for moment in (window.start, window.end):
+        assert moment.tzinfo is tz
+        assert moment.utcoffset() == moment.astimezone(UTC).astimezone(tz).utcoffset()
+
+
+_NOWS = st.datetimes(
+    min_value=datetime(2024, 1, 1),
+    max_value=datetime(2030, 12, 31),
+    timezones=st.just(UTC),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(zone=st.sampled_from(ZONES), now=_NOWS, phrase=st.sampled_from(RELATIVE_PHRASES))
+def test_relative_phrases_never_in_past(zone: str, now: datetime, phrase: str) -> None:
+    tz = ZoneInfo(zone)
+    window = parse_time(phrase, now=now, tz=tz)
+    assert window is not None
+    _check_common(window, now, tz)
+    if window.grain == "day":
+        local = window.start.astimezone(tz)
+        assert (local.hour, local.minute) == (0, 0)
+        assert window.end.astimezone(tz).date() == local.date() + timedelta(days=1)
+        assert (window.end.hour, window.end.minute) == (0, 0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(zone=st.sampled_from(ZONES), now=_NOWS)
+def test_in_two_hours_is_exact_elapsed_time(zone: str, now: datetime) -> None:
+    window = parse_time("in 2 hours", now=now, tz=ZoneInfo(zone))
+    assert window is not None
+    assert window.start - now == timedelta(hours=2)
+
+
+@settings(max_examples=150, deadline=None)
+@given(zone=st.sampled_from(ZONES), now=_NOWS, other=st.sampled_from(["EST", "PT", "London"]))
+def test_explicit_zone_result_is_in_customer_zone(zone: str, now: datetime, other: str) -> None:
+    tz = ZoneInfo(zone)
+    window = parse_time(f"3pm {other}", now=now, tz=tz)
+    assert window is not None
+    _check_common(window, now, tz)
+
+
+def _run(argv: list[str], text: str) -> tuple[int, list[dict[str, Any]]]:
+    out = io.StringIO()
+    code = run(argv, io.StringIO(text), out)
+    return code, [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_cli_plain_mode() -> None:
+    code, rows = _run(
+        ["--tz", "Europe/London", "--now", "2026-05-15T18:30:00+01:00"],
+        "tmrw 3pm\nasdf\n3pm EST\n",
+    )
+    assert code == 0
+    assert rows == [
+        {
+            "text": "tmrw 3pm",
+            "start": "2026-05-16T15:00:00+01:00",
+            "end": "2026-05-16T15:00:00+01:00",
+            "grain": "minute",
+        },
+        {"text": "asdf", "start": None, "end": None, "grain": None},
+        {
+            "text": "3pm EST",
+            "start": "2026-05-15T20:00:00+01:00",
+            "end": "2026-05-15T20:00:00+01:00",
+            "grain": "minute",
+        },
+    ]
+
+
+def test_cli_accepts_subcommand_name_and_defaults() -> None:
+    code, rows = _run(["parse-time"], "in 2 hours\n")
+    assert code == 0
+    start = datetime.fromisoformat(rows[0]["start"])
+    assert start.utcoffset() == timedelta(0)
+    assert abs(start - datetime.now(UTC) - timedelta(hours=2)) < timedelta(minutes=1)
+
+
+def test_cli_jsonl_mode_with_bad_lines() -> None:
+    lines = [
+        json.dumps({"text": "tomorrow", "tz": "Asia/Kolkata", "now": "2026-05-15T18:30:00"}),
+        "not json at all",
+        json.dumps({"text": "3pm", "tz": "Mars/Olympus_Mons"}),
+        json.dumps({"text": "3pm", "now": "yesterday-ish"}),
+        json.dumps(["a", "list"]),
+        json.dumps({"text": "in 2 hours"}),
+        json.dumps({"text": "noon", "tz": "America/New_York"}),
+    ]
+    code, rows = _run(["--jsonl", "--now", "2026-05-15T18:30:00+00:00"], "\n".join(lines) + "\n")
+    assert code == 0
+    assert [row["text"] for row in rows] == [
+        "tomorrow",
+        None,
+        "3pm",
+        "3pm",
+        None,
+        "in 2 hours",
+        "noon",
+    ]
+    assert rows[0]["start"] == "2026-05-16T00:00:00+05:30"
+    assert rows[0]["grain"] == "day"
+    assert all(rows[i]["start"] is None for i in (1, 2, 3, 4))
+    assert rows[5]["start"] == "2026-05-15T20:30:00+00:00"
+    assert rows[6]["start"] == "2026-05-16T12:00:00-04:00"
+
+
+def test_cli_unknown_zone_flag_is_usage_error() -> None:
+    code, rows = _run(["--tz", "Nowhere/Special"], "3pm\n")
+    assert (code, rows) == (2, [])
+
+
+def test_cli_as_module() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.timeparse.cli", "--tz", "UTC", "--now", "2026-02-02T08:00:00Z"],
+        input="tomorrow at 3pm\n{bad\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+        timeout=60,
+    )
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert rows[0]["start"] == "2026-02-03T15:00:00+00:00"
+    assert rows[1] == {"text": "{bad", "start": None, "end": None, "grain": None}
+
+
+def test_cli_as_module_jsonl() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.timeparse.cli", "--jsonl"],
+        input='{"text": "3pm EST", "now": "2026-02-02T08:00:00+00:00", "tz": "UTC"}\n{oops\n',
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+        timeout=60,
+    )
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert rows[0]["start"] == "2026-02-02T20:00:00+00:00"
+    assert rows[1] == {"text": None, "start": None, "end": None, "grain": None}
