@@ -1,0 +1,246 @@
+"""Booking write throughput through the real Python path, against pgbench as a yardstick.
+
+Python path: one ``SqlUnitOfWork`` per attempt -> ``bookings.add`` -> ``commit``.
+Modes:
+  contended   - every thread books one provider, 200 ten-minute-apart starts, 30-60 min long,
+                so ranges partially overlap; the attempt takes ``lock_provider`` first, as the
+                service does. SLOT_TAKEN is an expected outcome; overlaps must be 0.
+  uncontended - a random provider of 1,000 and a random start over ~7,600 years, so the
+                database rarely refuses: the same single INSERT that pgbench runs.
+pgbench runs that uncontended INSERT (one statement, autocommit) at the same client counts.
+Run: ``.venv/bin/python bench/booking_bench.py [--seconds 3] [--pg-url URL]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import psycopg
+from sqlalchemy import Engine, make_url, text
+
+from core.booking import Booking, BookingStatus
+from core.errors import DomainError
+from core.interval import Interval
+from core.model import Business, DayHours, Provider, Rules, Service
+from core.money import Money
+from core.policy import DEFAULT_POLICY
+from db.catalog import sync_business
+from db.engine import make_engine, normalise_url
+from db.migrate import upgrade
+from db.uow import SqlUnitOfWork, session_factory
+
+PROVIDERS = 1000
+PRE_PING = os.environ.get("BENCH_PRE_PING", "1") == "1"  # production default: on
+THREAD_COUNTS = (1, 4, 16)
+BASE = datetime(2031, 1, 1, tzinfo=UTC)
+SPREAD_MIN = 4_000_000_000  # uncontended starts: ~7,600 years of minutes
+NOW = datetime(2030, 1, 1, tzinfo=UTC)
+OVERLAPS = text("""
+    SELECT count(*) FROM bookings a JOIN bookings b
+      ON a.provider_key = b.provider_key AND a.id < b.id
+     WHERE a.status IN ('held', 'confirmed') AND b.status IN ('held', 'confirmed')
+       AND a.block_start < b.block_end AND b.block_start < a.block_end
+""")
+PGBENCH_SQL = """\\set p random(0, {last})
+\\set m random(0, {spread})
+INSERT INTO bookings (id, provider_key, service_key, customer_id, channel, start_at, end_at,
+  block_start, block_end, status, hold_expires_at, series_id, currency, price_minor, due_minor,
+  paid_minor, refunded_minor, created_at, updated_at)
+VALUES (gen_random_uuid()::text, 'p' || lpad(:p::text, 4, '0'), 'svc', '{cid}', 'bench',
+  timestamptz '2031-01-01 00:00+00' + :m * interval '1 minute',
+  timestamptz '2031-01-01 00:00+00' + (:m + 30) * interval '1 minute',
+  timestamptz '2031-01-01 00:00+00' + :m * interval '1 minute',
+  timestamptz '2031-01-01 00:00+00' + (:m + 30) * interval '1 minute',
+  'confirmed', NULL, NULL, 'EUR', 2500, 0, 0, 0, now(), now());
+"""
+
+
+@dataclass
+class Result:
+    elapsed: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    outcomes: dict[str, int] = field(default_factory=dict)
+    overlaps: int = 0
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.elapsed if self.elapsed else 0.0
+
+    def pct(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else 0.0
+
+
+def build_business() -> Business:
+    svc = Service("svc", "Service", timedelta(minutes=30), Money(2500, "EUR"), Money(0, "EUR"))
+    week = (DayHours(),) * 7
+    providers = tuple(Provider(f"p{i:04d}", f"P{i}", ZoneInfo("UTC"), frozenset({"svc"}), week)
+                      for i in range(PROVIDERS))
+    return Business("Bench", ZoneInfo("UTC"), "EUR", (svc,), providers, Rules(), DEFAULT_POLICY)
+
+
+def prepare(url: str) -> tuple[Engine, str]:
+    upgrade(url)
+    engine = make_engine(url, pool_size=20, max_overflow=10, pre_ping=PRE_PING)
+    with SqlUnitOfWork(session_factory(engine)) as u:
+        sync_business(u.session, build_business(), raw_text="bench", now=NOW)
+        customer = u.customers.get_or_create("bench", "1", now=NOW)
+        u.commit()
+    return engine, customer.id
+
+
+def attempt_booking(rng: random.Random, customer_id: str, *, contended: bool) -> Booking:
+    if contended:
+        provider = "p0000"
+        start = BASE + timedelta(minutes=10 * rng.randrange(200))
+        length = timedelta(minutes=rng.choice([30, 45, 60]))
+    else:
+        provider = f"p{rng.randrange(PROVIDERS):04d}"
+        start = BASE + timedelta(minutes=rng.randrange(SPREAD_MIN))
+        length = timedelta(minutes=30)
+    return Booking(id=str(uuid.uuid4()), provider_key=provider, service_key="svc",
+                   customer_id=customer_id, channel="bench", start=start, end=start + length,
+                   block=Interval(start, start + length), status=BookingStatus.CONFIRMED,
+                   created_at=NOW, currency="EUR", price_minor=2500)
+
+
+def python_run(engine: Engine, customer_id: str, *, threads: int, seconds: float,
+               contended: bool) -> Result:
+    sessions = session_factory(engine)
+    result, lock = Result(), threading.Lock()
+    barrier = threading.Barrier(threads + 1)
+
+    def worker(n: int) -> None:
+        rng, latencies, outcomes = random.Random(n), [], {}
+        barrier.wait()
+        deadline = time.perf_counter() + seconds
+        while (t0 := time.perf_counter()) < deadline:
+            booking = attempt_booking(rng, customer_id, contended=contended)
+            try:
+                with SqlUnitOfWork(sessions) as u:
+                    if contended:
+                        u.lock_provider(booking.provider_key)
+                    u.bookings.add(booking)
+                    u.commit()
+                outcome = "ok"
+            except DomainError as exc:
+                outcome = exc.code.value
+            latencies.append(time.perf_counter() - t0)
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        with lock:
+            result.latencies.extend(latencies)
+            for k, v in outcomes.items():
+                result.outcomes[k] = result.outcomes.get(k, 0) + v
+
+    pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
+    for t in pool:
+        t.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for t in pool:
+        t.join()
+    result.elapsed = time.perf_counter() - started
+    with engine.begin() as conn:
+        result.overlaps = int(conn.execute(OVERLAPS).scalar_one())
+        conn.execute(text("DELETE FROM bookings"))
+    return result
+
+
+def pgbench_binary() -> str | None:
+    return shutil.which("pgbench") or next(
+        (p for p in ("/usr/lib/postgresql/15/bin/pgbench",) if Path(p).exists()), None)
+
+
+def pgbench_run(binary: str, url: str, customer_id: str, *, clients: int,
+                seconds: float) -> Result:
+    u = make_url(url)
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "insert.sql"
+        script.write_text(PGBENCH_SQL.format(last=PROVIDERS - 1, spread=SPREAD_MIN,
+                                             cid=customer_id))
+        cmd = [binary, "-n", "-f", str(script), "-c", str(clients), "-j", str(clients),
+               "-T", str(max(1, round(seconds))), "-l", "-h", u.host or "127.0.0.1",
+               "-p", str(u.port or 5432), "-U", u.username or "postgres", u.database or ""]
+        env = {**os.environ, **({"PGPASSWORD": u.password} if u.password else {})}
+        out = subprocess.run(cmd, cwd=tmp, env=env, check=True, capture_output=True,
+                             text=True).stdout
+        result = Result()
+        for log in Path(tmp).glob("pgbench_log.*"):
+            for line in log.read_text().splitlines():
+                result.latencies.append(int(line.split()[2]) / 1e6)
+    tps = next(float(line.split()[2]) for line in out.splitlines() if line.startswith("tps = "))
+    result.elapsed = len(result.latencies) / tps if tps else 0.0
+    result.outcomes = {"ok": len(result.latencies)}
+    return result
+
+
+def row(label: str, r: Result) -> str:
+    outcomes = " ".join(f"{k}={v}" for k, v in sorted(r.outcomes.items()))
+    return (f"  {label:<28} {r.rate:9.0f}/s  p50 {r.pct(0.5):7.2f} ms  p99 {r.pct(0.99):7.2f} ms"
+            f"  overlaps={r.overlaps}  [{outcomes}]")
+
+
+def bench_backend(name: str, url: str, *, seconds: float, pgbench: str | None) -> None:
+    engine, customer_id = prepare(url)
+    try:
+        print(f"\n{name}")
+        for contended in (True, False):
+            mode = "contended" if contended else "uncontended"
+            for threads in THREAD_COUNTS:
+                r = python_run(engine, customer_id, threads=threads, seconds=seconds,
+                               contended=contended)
+                print(row(f"python {mode} x{threads}", r))
+                if r.overlaps:
+                    raise SystemExit(f"OVERLAPS FOUND: {r.overlaps}")
+                if contended or pgbench is None:
+                    continue
+                p = pgbench_run(pgbench, url, customer_id, clients=threads, seconds=seconds)
+                with engine.begin() as conn:
+                    p.overlaps = int(conn.execute(OVERLAPS).scalar_one())
+                    conn.execute(text("DELETE FROM bookings"))
+                print(row(f"pgbench {mode} x{threads}", p))
+                print(f"  {'ratio python/pgbench':<28} {r.rate / p.rate:9.2f}  (target >= 0.33)")
+    finally:
+        engine.dispose()
+
+
+def _libpq(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--pg-url", default=os.environ.get(
+        "BOOKINGBOT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+    args = parser.parse_args()
+    print(__doc__)
+    server = normalise_url(args.pg_url)
+    name = f"bb_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(_libpq(server), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        pg_url = make_url(server).set(database=name).render_as_string(hide_password=False)
+        bench_backend("PostgreSQL", pg_url, seconds=args.seconds, pgbench=pgbench_binary())
+    finally:
+        with psycopg.connect(_libpq(server), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with tempfile.TemporaryDirectory() as tmp:
+        bench_backend("SQLite (WAL, BEGIN IMMEDIATE)", f"sqlite:///{tmp}/bench.db",
+                      seconds=args.seconds, pgbench=None)
+
+
+if __name__ == "__main__":
+    main()

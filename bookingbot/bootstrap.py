@@ -1,0 +1,52 @@
+"""The composition root: the one place that knows every adapter and wires them together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bookingbot.settings import Settings, sqlite_path
+from core.ports import UnitOfWork
+from db.engine import make_engine
+from db.migrate import upgrade
+from db.uow import BusinessCache, SqlUnitOfWork
+
+
+def utcnow() -> datetime:
+    """The shell's clock. The core never reads the clock; it is handed ``now``."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class Database:
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+    # One per process: the catalogue is re-read only when its revision changes.
+    cache: BusinessCache = field(default_factory=BusinessCache)
+
+    def uow(self) -> UnitOfWork:
+        return SqlUnitOfWork(self.sessions, self.cache)
+
+    def uow_factory(self) -> Callable[[], UnitOfWork]:
+        return self.uow
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def database(url: str | None = None, *, migrate: bool = True) -> Database:
+    """Open the database; the embedded SQLite default is created and migrated on first use."""
+    resolved = url or Settings().database_url
+    path = sqlite_path(resolved)
+    if path is not None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    if migrate:
+        upgrade(resolved)
+    engine = make_engine(resolved)
+    return Database(resolved, engine, sessionmaker(engine, expire_on_commit=False))

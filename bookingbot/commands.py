@@ -1,0 +1,89 @@
+"""What each CLI sub-command does, kept apart from argument parsing."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bookingbot.bootstrap import database, utcnow
+from bookingbot.business_file import BusinessFileError, load_business_file
+from core.errors import DomainError, ErrorCode
+from core.interval import Interval
+from core.timeutil import local_midnight
+from core.usecases import available_slots
+
+
+def _err(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def db_upgrade(*, db: str | None) -> int:
+    handle = database(db)
+    print(f"database is up to date: {handle.engine.url.render_as_string(hide_password=True)}")
+    handle.close()
+    return 0
+
+
+def setup(file: str, *, db: str | None, check_only: bool) -> int:
+    from db.catalog import sync_business
+
+    try:
+        business, raw = load_business_file(Path(file))
+    except BusinessFileError as err:
+        return _err(str(err))
+    except OSError as err:
+        return _err(f"cannot read {file}: {err.strerror}")
+    if check_only:
+        print(f"{file}: valid ({len(business.services)} services, "
+              f"{len(business.providers)} providers)")
+        return 0
+    handle = database(db)
+    try:
+        with handle.sessions.begin() as session:
+            report = sync_business(session, business, raw_text=raw, now=utcnow())
+    except DomainError as err:
+        return _err(f"{err.message} (nothing was changed)")
+    finally:
+        handle.close()
+    print(f"loaded {business.name!r}: {report}")
+    return 0
+
+
+def _zone(name: str | None, default: ZoneInfo) -> ZoneInfo:
+    try:
+        return ZoneInfo(name) if name else default
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise DomainError(ErrorCode.INVALID_REQUEST, f"unknown timezone {name!r}") from exc
+
+
+def slots(service: str, *, provider: str | None, start: str | None, days: int, tz: str | None,
+          db: str | None) -> int:
+    handle = database(db)
+    try:
+        with handle.uow() as uow:
+            business = uow.business()
+        zone = _zone(tz, business.tz)
+        first = date.fromisoformat(start) if start else utcnow().astimezone(zone).date()
+        window = Interval(local_midnight(first, zone),
+                          local_midnight(first + timedelta(days=max(days, 1)), zone))
+        found = available_slots(handle.uow(), service_key=service, provider_key=provider,
+                                window=window, now=utcnow())
+    except (DomainError, ValueError) as err:
+        return _err(getattr(err, "message", str(err)))
+    finally:
+        handle.close()
+    for slot in found:
+        local = slot.start.astimezone(zone)
+        print(f"{local:%a %Y-%m-%d %H:%M} {local.tzname()}  {slot.provider_key}")
+    if not found:
+        print("no free slots in that range")
+    return 0
+
+
+def chat(*, db: str | None, sender: str, tz: str | None) -> int:
+    from bookingbot.chat import run_chat
+
+    return run_chat(db_url=db, sender_id=sender, tz=tz, stdin=sys.stdin, stdout=sys.stdout)

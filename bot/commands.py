@@ -1,0 +1,140 @@
+"""What the pure machine asks the runner to do, and the results the runner feeds back.
+
+The machine never touches the database: it returns commands; the runner executes each one
+through a core use case and calls ``step`` again with the result (the two-phase step).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from bot.session import BookingView, Offer
+
+# --- commands (imperative) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FindSlots:
+    """Free slots starting in [start, end); with none, the nearest ones after it."""
+
+    service_key: str
+    provider_key: str | None
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class Book:
+    service_key: str
+    provider_key: str
+    start: datetime
+
+
+@dataclass(frozen=True)
+class ListBookings:
+    pass
+
+
+@dataclass(frozen=True)
+class CancelBooking:
+    booking_id: str
+
+
+@dataclass(frozen=True)
+class RescheduleBooking:
+    booking_id: str
+    provider_key: str
+    new_start: datetime
+
+
+@dataclass(frozen=True)
+class JoinWaitlist:
+    service_key: str
+    provider_key: str | None
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class BookSeries:
+    service_key: str
+    provider_key: str | None
+    first_day: date
+    at: time
+    tz: str
+    count: int
+    every_weeks: int
+
+
+# Fire-and-forget: the runner carries them out and feeds nothing back.
+@dataclass(frozen=True)
+class NotifyHuman:
+    text: str
+
+
+@dataclass(frozen=True)
+class SetTimezone:
+    tz: str
+
+
+@dataclass(frozen=True)
+class SetOptOut:
+    opted_out: bool
+
+
+Command = (FindSlots | Book | ListBookings | CancelBooking | RescheduleBooking | JoinWaitlist
+           | BookSeries | NotifyHuman | SetTimezone | SetOptOut)
+
+# --- results (past tense) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SlotsFound:
+    offers: tuple[Offer, ...]  # inside the window asked for
+    alternatives: tuple[Offer, ...] = ()  # the nearest after it, when the window had none
+
+
+@dataclass(frozen=True)
+class Booked:
+    booking: BookingView
+    payment_due_minor: int = 0
+
+
+@dataclass(frozen=True)
+class BookingsListed:
+    bookings: tuple[BookingView, ...]
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    booking: BookingView
+    refund_minor: int
+
+
+@dataclass(frozen=True)
+class Rescheduled:
+    booking: BookingView
+
+
+@dataclass(frozen=True)
+class WaitlistJoined:
+    pass
+
+
+@dataclass(frozen=True)
+class SeriesBooked:
+    booked: tuple[datetime, ...]
+    failed: tuple[tuple[date, str], ...]  # (local date, error code)
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A use case refused: ``code`` is a core ErrorCode value; alternatives when useful."""
+
+    code: str
+    alternatives: tuple[Offer, ...] = ()
+
+
+Result = (SlotsFound | Booked | BookingsListed | Cancelled | Rescheduled | WaitlistJoined
+          | SeriesBooked | Failed)

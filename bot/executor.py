@@ -1,0 +1,165 @@
+"""Carries out the machine's commands through core use cases, one unit of work each.
+
+Everything the customer may see is filtered here by their own customer id: bookings are
+listed with ``for_customer`` and every change goes through core's ownership check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot import commands as c
+from bot.ports import CustomerDirectory, CustomerInfo, HumanNotifier
+from bot.session import BookingView, Offer
+from core.availability import Slot
+from core.booking import Actor, Booking
+from core.errors import DomainError
+from core.interval import Interval
+from core.model import Business, Service
+from core.ports import UnitOfWork
+from core.usecases import (
+    available_slots,
+    book_series,
+    cancel,
+    confirm,
+    confirm_series,
+    hold_slot,
+    join_waitlist,
+    refund_quote,
+    reschedule,
+)
+
+MAX_OFFERS = 40
+ALTERNATIVES = 5
+SEARCH_AHEAD = timedelta(days=14)  # how far past an empty window we look for alternatives
+
+
+def request_payment(booking: Booking, service: Service) -> None:
+    """Hook for the payments issue: start a checkout for ``service.amount_due_upfront``.
+
+    TODO(payments): create the Stripe Checkout session and send its link; confirm the hold
+    from the payment webhook. Until then a paying service's booking stays held.
+    """
+
+
+@dataclass
+class Executor:
+    uow: Callable[[], UnitOfWork]
+    business: Business
+    customer: CustomerInfo
+    channel: str
+    sender_id: str
+    customers: CustomerDirectory
+    notify: HumanNotifier
+    now: datetime
+
+    @property
+    def actor(self) -> Actor:
+        return Actor("customer", self.customer.id, self.channel)
+
+    def run(self, command: c.Command) -> c.Result | None:
+        try:
+            return self._dispatch(command)
+        except DomainError as err:
+            return c.Failed(err.code.value, self._near(command))
+
+    def _dispatch(self, cmd: c.Command) -> c.Result | None:  # noqa: PLR0911  (a dispatcher)
+        match cmd:
+            case c.FindSlots():
+                return self._find(cmd)
+            case c.Book():
+                return self._book(cmd)
+            case c.ListBookings():
+                return c.BookingsListed(self._mine())
+            case c.CancelBooking():
+                out = cancel(self.uow(), cmd.booking_id, actor=self.actor, now=self.now)
+                return c.Cancelled(self._view(out.booking), out.refund.amount_minor)
+            case c.RescheduleBooking():
+                moved = reschedule(self.uow(), cmd.booking_id, new_start=cmd.new_start,
+                                   actor=self.actor, now=self.now, provider_key=cmd.provider_key)
+                return c.Rescheduled(self._view(moved))
+            case c.JoinWaitlist():
+                join_waitlist(self.uow(), customer_id=self.customer.id, channel=self.channel,
+                              service_key=cmd.service_key, provider_key=cmd.provider_key,
+                              window=Interval(cmd.start, cmd.end), now=self.now)
+                return c.WaitlistJoined()
+            case c.BookSeries():
+                return self._series(cmd)
+        self._side_effect(cmd)
+        return None
+
+    def _side_effect(self, cmd: c.Command) -> None:
+        if isinstance(cmd, c.NotifyHuman):
+            self.notify(channel=self.channel, sender_id=self.sender_id, text=cmd.text)
+        elif isinstance(cmd, c.SetTimezone):
+            self.customers.set_tz(self.customer.id, cmd.tz)
+        elif isinstance(cmd, c.SetOptOut):
+            self.customers.set_opted_out(self.customer.id, cmd.opted_out)
+
+    def _slots(self, service_key: str, provider_key: str | None, start: datetime,
+               end: datetime) -> list[Slot]:
+        start = max(start, self.now)
+        if end <= start:
+            return []
+        return available_slots(self.uow(), service_key=service_key, provider_key=provider_key,
+                               window=Interval(start, end), now=self.now)
+
+    def _find(self, cmd: c.FindSlots) -> c.SlotsFound:
+        found = self._slots(cmd.service_key, cmd.provider_key, cmd.start, cmd.end)
+        if found:
+            return c.SlotsFound(tuple(Offer(s.provider_key, s.start) for s in found[:MAX_OFFERS]))
+        return c.SlotsFound((), self._after(cmd.service_key, cmd.provider_key, cmd.end))
+
+    def _after(self, service_key: str, provider_key: str | None,
+               when: datetime) -> tuple[Offer, ...]:
+        """The nearest free slots after ``when``, kept inside the booking horizon."""
+        horizon = self.now + timedelta(days=self.business.rules.max_days_ahead)
+        start = min(max(when, self.now), horizon - SEARCH_AHEAD)
+        found = self._slots(service_key, provider_key, start, start + SEARCH_AHEAD)
+        return tuple(Offer(s.provider_key, s.start) for s in found[:ALTERNATIVES])
+
+    def _near(self, cmd: c.Command) -> tuple[Offer, ...]:
+        """Alternatives after a refused booking or move: the nearest free ones after it."""
+        if isinstance(cmd, c.Book):
+            return self._after(cmd.service_key, None, cmd.start - timedelta(hours=1))
+        if isinstance(cmd, c.RescheduleBooking):
+            mine = next((b for b in self._mine() if b.id == cmd.booking_id), None)
+            if mine is not None:
+                return self._after(mine.service_key, cmd.provider_key,
+                                   cmd.new_start - timedelta(hours=1))
+        return ()
+
+    def _book(self, cmd: c.Book) -> c.Booked:
+        hold = hold_slot(self.uow(), service_key=cmd.service_key, provider_key=cmd.provider_key,
+                         start=cmd.start, customer_id=self.customer.id, actor=self.actor,
+                         now=self.now)
+        service = self.business.service(cmd.service_key)
+        if hold.due_minor > 0 and service is not None:
+            request_payment(hold, service)
+            return c.Booked(self._view(hold), hold.due_minor)
+        done = confirm(self.uow(), hold.id, actor=self.actor, now=self.now)
+        return c.Booked(self._view(done))
+
+    def _series(self, cmd: c.BookSeries) -> c.SeriesBooked:
+        out = book_series(self.uow(), service_key=cmd.service_key, provider_key=cmd.provider_key,
+                          first_day=cmd.first_day, at=cmd.at, tz=ZoneInfo(cmd.tz),
+                          count=cmd.count, every_weeks=cmd.every_weeks,
+                          customer_id=self.customer.id, actor=self.actor, now=self.now)
+        done = confirm_series(self.uow(), out.series_id, actor=self.actor, now=self.now)
+        return c.SeriesBooked(tuple(b.start for b in done),
+                              tuple((day, code.value) for day, code in out.failed))
+
+    def _mine(self) -> tuple[BookingView, ...]:
+        uow = self.uow()
+        with uow:
+            own = uow.bookings.for_customer(self.customer.id, since=self.now)
+        upcoming = sorted((b for b in own if b.is_upcoming(self.now)), key=lambda b: b.start)
+        return tuple(self._view(b) for b in upcoming)
+
+    def _view(self, b: Booking) -> BookingView:
+        refund = refund_quote(self.business, b, actor=self.actor, now=self.now)
+        return BookingView(b.id, b.service_key, b.provider_key, b.start, refund.amount_minor,
+                           b.currency)

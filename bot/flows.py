@@ -1,0 +1,184 @@
+"""State handlers for booking: service -> time window -> slot -> summary -> confirm.
+
+Each handler is (session, text, now, ctx) -> Transition and does no I/O. The table at the
+bottom is the state table; bot/manage.py holds the cancel/reschedule handlers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from bot import commands as c
+from bot import intents, manage, replies
+from bot.intents import ANYONE, Intent
+from bot.offers import search, show_page, summary, window_of
+from bot.recurring import parse_series, series_text
+from bot.session import Purpose, Session, State
+from bot.timeparse import TimeWindow
+from bot.transition import Context, Handler, Transition, say
+from core.model import Service
+
+
+def _parse(text: str, now: datetime, ctx: Context, session: Session) -> TimeWindow | None:
+    return ctx.parse_time(text, now=now, tz=ctx.zone(session))
+
+
+def _zone(session: Session, now: datetime, ctx: Context) -> str:
+    return replies.zone_label(now.astimezone(ctx.zone(session)))
+
+
+def _with_provider(session: Session, text: str, ctx: Context) -> Session:
+    named = intents.match_provider(text, ctx.business.providers)
+    if named is None:
+        return session
+    return replace(session, provider_key=None if named == ANYONE else named)
+
+
+def _services(text: str, ctx: Context) -> list[Service]:
+    return intents.match_services(text, ctx.business.services)
+
+
+def start_booking(session: Session, text: str, now: datetime, ctx: Context) -> Transition:
+    """Start (or restart) a booking from whatever the first message already says."""
+    session = replace(session, purpose=session.purpose or Purpose.BOOK)
+    series = parse_series(text, now=now, tz=ctx.zone(session), parse=ctx.parse_time)
+    if series is not None:
+        session = replace(session, purpose=Purpose.SERIES, series=series)
+    session = _with_provider(session, text, ctx)
+    found = _services(text, ctx)
+    if len(found) != 1:
+        return _ask_service(replace(session, state=State.ASK_SERVICE), found, ctx)
+    return _after_service(replace(session, service_key=found[0].key), text, now, ctx)
+
+
+def _ask_service(session: Session, found: list[Service], ctx: Context) -> Transition:
+    if len(found) > 1:
+        ask = replies.ask_service(ctx.business)
+        return say(session, replace(ask, text=replies.which_service([s.name for s in found])))
+    return say(session, replies.ask_service(ctx.business))
+
+
+def _after_service(session: Session, text: str, now: datetime, ctx: Context) -> Transition:
+    """With a service known: confirm a series, or search the time already given, or ask."""
+    if session.purpose is Purpose.SERIES and session.series is not None:
+        reply = replies.confirm_series(series_text(session, ctx))
+        return say(replace(session, state=State.CONFIRM_SERIES), reply)
+    tw = ctx.parse_time(text, now=now, tz=ctx.zone(session))
+    if tw is not None:
+        return _got_window(session, tw)
+    ask = replies.ask_time(ctx.service_name(session.service_key), _zone(session, now, ctx))
+    return say(replace(session, state=State.ASK_TIME), ask)
+
+
+def _got_window(session: Session, tw: TimeWindow) -> Transition:
+    if session.purpose is Purpose.WAITLIST:
+        start, end, _, _ = window_of(tw)
+        assert session.service_key is not None
+        return say(replace(session, window=(start, end)), commands=(
+            c.JoinWaitlist(session.service_key, session.provider_key, start, end),))
+    return search(session, tw)
+
+
+def on_idle(session: Session, text: str, now: datetime, ctx: Context) -> Transition:
+    wants_booking = (intents.detect(text) is Intent.BOOK or _services(text, ctx)
+                     or parse_series(text, now=now, tz=ctx.zone(session), parse=ctx.parse_time)
+                     or _parse(text, now, ctx, session) is not None)
+    if wants_booking:
+        return start_booking(session, text, now, ctx)
+    return say(session, replace(replies.help_text(ctx.business), text=replies.NOT_UNDERSTOOD))
+
+
+def on_ask_service(session: Session, text: str, now: datetime, ctx: Context) -> Transition:
+    if text.startswith("service:"):
+        found = [s for s in ctx.business.services if s.key == text.removeprefix("service:")]
+    else:
+        idx = intents.pick_number(text, len(ctx.business.services))
+        found = [ctx.business.services[idx]] if idx is not None else _services(text, ctx)
+    session = _with_provider(session, text, ctx)
+    if len(found) != 1:
+        return _ask_service(session, found, ctx)
+    return _after_service(replace(session, service_key=found[0].key), text, now, ctx)
+
+
+def on_ask_time(session: Session, text: str, now: datetime, ctx: Context) -> Transition:
+    session = _with_provider(session, text, ctx)
+    found = _services(text, ctx)
+    if len(found) == 1 and found[0].key != session.service_key:
+        session = replace(session, service_key=found[0].key)  # changed their mind
+    tw = _parse(text, now, ctx, session)
+    if tw is not None:
+        return _got_window(session, tw)
+    if len(found) == 1:
+        return say(session, replies.ask_time(found[0].name, _zone(session, now, ctx)))
+    return say(session, replies.unclear_time())
+
+
+def on_pick_slot(session: Session, text: str, now: datetime, ctx: Context) -> Transition:
+    idx = _slot_index(session, text)
+    if idx is not None:
+        offer = session.offers[idx]
+        if session.purpose is Purpose.RESCHEDULE:
+            return manage.confirm_move(session, offer, ctx)
+        return summary(session, ctx, offer)
+    if intents.is_more(text):
+        if (session.page + 1) * 5 >= len(session.offers):
+            return say(session, replies.no_more_offers())
+        return show_page(replace(session, page=session.page + 1), ctx, "")
+    return on_ask_time(session, text, now, ctx)  # a new time or a different service
+
+
+def _slot_index(session: Session, text: str) -> int | None:
+    if text.startswith("slot:"):
+        raw = text.removeprefix("slot:")
+        return int(raw) if raw.isdigit() and int(raw) < len(session.offers) else None
+    picked = intents.pick_number(text, min(5, len(session.offers) - session.page * 5))
+    return None if picked is None else session.page * 5 + picked
+
+
+def on_confirm_booking(session: Session, text: str, now: datetime, ctx: Context) -> Transition:
+    if intents.is_yes(text) and session.chosen and session.service_key:
+        offer = session.chosen
+        return say(session, commands=(c.Book(session.service_key, offer.provider_key,
+                                             offer.start),))
+    if intents.is_no(text):
+        ask = replies.ask_time(ctx.service_name(session.service_key), _zone(session, now, ctx))
+        return say(replace(session, state=State.ASK_TIME, chosen=None),
+                   replace(ask, text="No problem. " + ask.text))
+    return on_ask_time(session, text, now, ctx)
+
+
+def on_offer_waitlist(session: Session, text: str, now: datetime, ctx: Context) -> Transition:
+    if intents.is_yes(text) and session.window and session.service_key:
+        start, end = session.window
+        return say(session, commands=(c.JoinWaitlist(session.service_key, session.provider_key,
+                                                     max(start, now), end),))
+    if intents.is_no(text):
+        return say(replace(session, state=State.ASK_TIME), replies.unclear_time().text
+                   .replace("Sorry, I didn't catch a day or time. ", "OK, what other time? "))
+    return on_ask_time(session, text, now, ctx)
+
+
+def on_confirm_series(session: Session, text: str, now: datetime, ctx: Context) -> Transition:
+    s = session.series
+    if intents.is_yes(text) and s is not None and session.service_key:
+        return say(session, commands=(c.BookSeries(
+            session.service_key, session.provider_key, s.first_day, s.at,
+            ctx.zone(session).key, s.count, s.every_weeks),))
+    if intents.is_no(text):
+        return say(session.reset(), replies.KEPT)
+    return start_booking(session.reset(), text, now, ctx)
+
+
+HANDLERS: dict[State, Handler] = {
+    State.IDLE: on_idle,
+    State.ASK_SERVICE: on_ask_service,
+    State.ASK_TIME: on_ask_time,
+    State.PICK_SLOT: on_pick_slot,
+    State.CONFIRM_BOOKING: on_confirm_booking,
+    State.OFFER_WAITLIST: on_offer_waitlist,
+    State.CONFIRM_SERIES: on_confirm_series,
+    State.PICK_BOOKING: manage.on_pick_booking,
+    State.CONFIRM_CANCEL: manage.on_confirm_cancel,
+    State.CONFIRM_RESCHEDULE: manage.on_confirm_reschedule,
+}

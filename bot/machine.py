@@ -1,0 +1,142 @@
+"""The conversation as an explicit state table and a pure ``step`` function.
+
+``step(session, input, now, ctx) -> Transition`` does no I/O. Where it needs data (free
+slots, the customer's bookings) it returns a command; the runner executes it through a core
+use case and calls ``step`` again with the result. Diagram: bot/diagram.md.
+
+Global fallbacks, checked in every state before the state's own handler:
+- a bare "cancel" / "never mind" inside a flow abandons the flow (nothing is changed);
+  at the top level "cancel" starts cancelling a booking, and "cancel my booking" always does;
+- "start over", "help", "stop"/"start", "talk to a human", "I'm in London", "my bookings";
+- naming another flow ("reschedule", "book") mid-flow switches to it: people change their mind.
+Answers the current state is waiting for (yes/no, a number, "more") win over these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot import commands as c
+from bot import flows, intents, replies
+from bot.commands import Result
+from bot.flows import HANDLERS
+from bot.intents import Intent
+from bot.messages import InboundMessage, Reply
+from bot.results import on_result
+from bot.session import Purpose, Session, State
+from bot.transition import Context, Transition, say
+from bot.zones import zone_request
+
+__all__ = ["Context", "Input", "Transition", "step"]
+
+Input = InboundMessage | Result
+_CONFIRMING = {State.CONFIRM_BOOKING, State.CONFIRM_CANCEL, State.CONFIRM_RESCHEDULE,
+               State.CONFIRM_SERIES, State.OFFER_WAITLIST}
+_PICKING = {State.PICK_SLOT, State.PICK_BOOKING, State.ASK_SERVICE}
+
+
+def step(session: Session, message: Input, now: datetime, ctx: Context) -> Transition:
+    """The whole conversation logic; deterministic in (session, message, now, ctx)."""
+    if not isinstance(message, InboundMessage):
+        return on_result(session, message, now, ctx)
+    prefix: tuple[Reply, ...] = ()
+    if session.idle_since(now):
+        session, prefix = session.reset(), (replies.simple(replies.TIMED_OUT),)
+    t = _on_message(session, message, now, ctx)
+    return Transition(t.session.touched(now), prefix + t.replies, t.commands)
+
+
+def _on_message(session: Session, message: InboundMessage, now: datetime,
+                ctx: Context) -> Transition:
+    text = (message.action or message.text or "").strip()
+    if len(text) > replies.MAX_INPUT:
+        return say(session, replies.TOO_LONG)
+    if not text:
+        return say(session, replies.help_text(ctx.business))
+    if _state_answer_first(session, text):
+        return _by_state(session, text, now, ctx)
+    fallback = _global(session, text, now, ctx)
+    return fallback or _by_state(session, text, now, ctx)
+
+
+def _state_answer_first(session: Session, text: str) -> bool:
+    if session.state in _CONFIRMING:
+        return intents.is_yes(text) or intents.is_no(text)
+    if session.state in _PICKING:
+        return (intents.is_more(text) or intents.pick_number(text, 99) is not None
+                or (":" in text and text.split(":", 1)[0] in {"slot", "booking", "service"}))
+    return False
+
+
+def _global(  # noqa: PLR0911  (one early return per global intent reads best)
+        session: Session, text: str, now: datetime, ctx: Context) -> Transition | None:
+    in_flow = session.state is not State.IDLE
+    if in_flow and intents.is_abort(text):
+        return say(session.reset(), replies.ABORTED)
+    intent = intents.detect(text)
+    if intent is Intent.TIMEZONE or zone_request(text)[0]:
+        return _set_zone(session, text, now)
+    simple = _SIMPLE.get(intent) if intent else None
+    if simple is not None:
+        return simple(session, text, ctx)
+    if intent is Intent.LIST:
+        return say(replace(session.reset(), purpose=None), commands=(c.ListBookings(),))
+    if intent in (Intent.CANCEL, Intent.RESCHEDULE):
+        purpose = Purpose.CANCEL if intent is Intent.CANCEL else Purpose.RESCHEDULE
+        pending = text if purpose is Purpose.RESCHEDULE else None
+        return say(replace(session.reset(), purpose=purpose, pending_text=pending),
+                   commands=(c.ListBookings(),))
+    if intent is Intent.WAITLIST:
+        return flows.start_booking(replace(session.reset(), purpose=Purpose.WAITLIST), text,
+                                   now, ctx)
+    if intent is Intent.BOOK and session.purpose not in (None, Purpose.BOOK, Purpose.WAITLIST):
+        return flows.start_booking(session.reset(), text, now, ctx)
+    return None
+
+
+def _help(session: Session, _text: str, ctx: Context) -> Transition:
+    return say(session, replies.help_text(ctx.business))
+
+
+def _restart(session: Session, _text: str, ctx: Context) -> Transition:
+    return say(session.reset(), replies.simple(replies.RESTARTED), replies.help_text(ctx.business))
+
+
+def _stop(session: Session, _text: str, _ctx: Context) -> Transition:
+    return say(replace(session.reset(), opted_out=True), replies.STOPPED,
+               commands=(c.SetOptOut(True),))
+
+
+def _start(session: Session, _text: str, _ctx: Context) -> Transition:
+    return say(replace(session, opted_out=False), replies.STARTED, commands=(c.SetOptOut(False),))
+
+
+def _human(session: Session, text: str, _ctx: Context) -> Transition:
+    return say(session, replies.HUMAN, commands=(c.NotifyHuman(text),))
+
+
+def _greet(session: Session, text: str, ctx: Context) -> Transition | None:
+    return _help(session, text, ctx) if session.state is State.IDLE else None
+
+
+_SIMPLE: dict[Intent, Callable[[Session, str, Context], Transition | None]] = {
+    Intent.HELP: _help, Intent.RESTART: _restart, Intent.STOP: _stop, Intent.START: _start,
+    Intent.HUMAN: _human, Intent.GREET: _greet,
+}
+
+
+def _set_zone(session: Session, text: str, now: datetime) -> Transition:
+    _, zone = zone_request(text)
+    if zone is None:
+        return say(session, replies.UNKNOWN_ZONE)
+    local = now.astimezone(ZoneInfo(zone))
+    label = f"{replies.clock(local)} {replies.zone_label(local)}"
+    return say(replace(session, tz=zone), replies.zone_set(zone, label),
+               commands=(c.SetTimezone(zone),))
+
+
+def _by_state(session: Session, text: str, now: datetime, ctx: Context) -> Transition:
+    return HANDLERS[session.state](session, text, now, ctx)

@@ -1,0 +1,104 @@
+"""State handlers for the customer's existing bookings: list, cancel, reschedule.
+
+Only the customer's own bookings ever reach the session (the runner lists them by the
+customer id), and every change is confirmed before the command is issued.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from bot import commands as c
+from bot import flows, intents, replies
+from bot.offers import booking_label, booking_line, refund_text
+from bot.session import BookingView, Offer, Purpose, Session, State
+from bot.transition import Context, Transition, say
+
+
+def listed(session: Session, bookings: tuple[BookingView, ...], now: datetime,
+           ctx: Context) -> Transition:
+    """The runner's answer to ListBookings, read according to why we asked."""
+    tz = ctx.zone(session)
+    if not bookings:
+        return say(session.reset(), replies.no_bookings())
+    if session.purpose not in (Purpose.CANCEL, Purpose.RESCHEDULE):
+        lines = [f"{i}. {booking_line(b, ctx, tz)}" for i, b in enumerate(bookings, 1)]
+        return say(session.reset(), replies.bookings_list(lines))
+    session = replace(session, bookings=bookings)
+    if len(bookings) == 1:
+        return _chosen(session, bookings[0], now, ctx)
+    action = "cancel" if session.purpose is Purpose.CANCEL else "move"
+    labels = [(booking_label(b, ctx, tz), f"booking:{b.id}") for b in bookings[:9]]
+    return say(replace(session, state=State.PICK_BOOKING), replies.pick_booking(action, labels))
+
+
+def _chosen(session: Session, booking: BookingView, now: datetime, ctx: Context) -> Transition:
+    tz = ctx.zone(session)
+    pending, session = session.pending_text, replace(
+        session, booking_id=booking.id, service_key=booking.service_key,
+        provider_key=booking.provider_key, pending_text=None)
+    what = booking_line(booking, ctx, tz)
+    if session.purpose is Purpose.CANCEL:
+        reply = replies.confirm_cancel(what, refund_text(booking))
+        return say(replace(session, state=State.CONFIRM_CANCEL), reply)
+    asking = replace(session, state=State.ASK_TIME)
+    if pending and ctx.parse_time(pending, now=now, tz=tz) is not None:
+        return flows.on_ask_time(asking, pending, now, ctx)
+    return say(asking, replies.ask_new_time(what))
+
+
+def on_pick_booking(session: Session, text: str, now: datetime, ctx: Context) -> Transition:
+    if text.startswith("booking:"):
+        booking = session.booking(text.removeprefix("booking:"))
+    else:
+        idx = intents.pick_number(text, len(session.bookings))
+        booking = session.bookings[idx] if idx is not None else _by_time(session, text, now, ctx)
+    if booking is None:
+        action = "cancel" if session.purpose is Purpose.CANCEL else "move"
+        tz = ctx.zone(session)
+        labels = [(booking_label(b, ctx, tz), f"booking:{b.id}") for b in session.bookings]
+        ask = replies.pick_booking(action, labels)
+        return say(session, replace(ask, text="Please pick one: " + ask.text))
+    return _chosen(session, booking, now, ctx)
+
+
+def _by_time(session: Session, text: str, now: datetime, ctx: Context) -> BookingView | None:
+    """'the friday one' / 'the haircut': pick by day or service when exactly one matches."""
+    tw = ctx.parse_time(text, now=now, tz=ctx.zone(session))
+    if tw is not None:
+        hits = [b for b in session.bookings if tw.start <= b.start < max(tw.end, tw.start) or
+                b.start == tw.start]
+        if len(hits) == 1:
+            return hits[0]
+    services = intents.match_services(text, ctx.business.services)
+    hits = [b for b in session.bookings if services and b.service_key == services[0].key]
+    return hits[0] if len(hits) == 1 else None
+
+
+def on_confirm_cancel(session: Session, text: str, _now: datetime, _ctx: Context) -> Transition:
+    if intents.is_yes(text) and session.booking_id:
+        return say(session, commands=(c.CancelBooking(session.booking_id),))
+    if intents.is_no(text):
+        return say(session.reset(), replies.KEPT)
+    return say(session, "Please reply yes to cancel it, or no to keep it.")
+
+
+def confirm_move(session: Session, offer: Offer, ctx: Context) -> Transition:
+    booking = session.booking(session.booking_id)
+    tz = ctx.zone(session)
+    old = replies.when(booking.start, tz) if booking else "your booking"
+    reply = replies.confirm_move(old, replies.when(offer.start, tz))
+    return say(replace(session, state=State.CONFIRM_RESCHEDULE, chosen=offer), reply)
+
+
+def on_confirm_reschedule(session: Session, text: str, _now: datetime,
+                          _ctx: Context) -> Transition:
+    if intents.is_yes(text) and session.booking_id and session.chosen:
+        offer = session.chosen
+        return say(session, commands=(c.RescheduleBooking(session.booking_id,
+                                                          offer.provider_key, offer.start),))
+    if intents.is_no(text):
+        ask = replies.ask_new_time("your booking")
+        return say(replace(session, state=State.ASK_TIME, chosen=None), ask)
+    return say(session, "Please reply yes to move it, or no to pick another time.")

@@ -1,0 +1,40 @@
+"""Channel-neutral message types: what every channel turns its wire format into, and back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """One customer message. ``action`` is a button payload; ``text`` what they typed."""
+
+    channel: str
+    sender_id: str
+    delivery_id: str  # the channel's id for this delivery; a retry carries the same one
+    received_at: datetime
+    text: str = ""
+    action: str | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    label: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Text plus optional choices; channels render choices as buttons or numbered options."""
+
+    text: str
+    choices: tuple[Choice, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "choices": [[c.label, c.payload] for c in self.choices]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Reply:
+        return cls(str(data["text"]), tuple(Choice(str(a), str(b)) for a, b in data["choices"]))

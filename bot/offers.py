@@ -1,0 +1,136 @@
+"""Turning time windows into slot searches, and slot offers into short, pickable replies."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot import commands as c
+from bot import replies
+from bot.session import BookingView, Offer, Session, State
+from bot.timeparse import TimeWindow
+from bot.transition import Context, Transition, say
+from core.money import Money
+from core.timeutil import local_date
+
+PAGE = 5
+MAX_OFFERS = 40
+# A bare time ("3pm") is a window: a little before and after, nearest first.
+AROUND_BEFORE = timedelta(hours=1)
+AROUND_AFTER = timedelta(hours=2)
+PARTS = {"morning": (5, 12), "afternoon": (12, 17), "evening": (17, 24), "night": (17, 24),
+         "lunchtime": (11, 14), "lunch": (11, 14)}
+
+
+def window_of(tw: TimeWindow) -> tuple[datetime, datetime, datetime | None, str | None]:
+    """(start, end, anchor, part of day to filter by) for a parsed time."""
+    start, end = tw.start.astimezone(UTC), tw.end.astimezone(UTC)
+    if start == end:  # an instant: search around it, show the nearest first
+        return start - AROUND_BEFORE, start + AROUND_AFTER, start, None
+    part = tw.part_of_day if tw.grain != "part_of_day" else None
+    return start, end, None, part
+
+
+def search(session: Session, tw: TimeWindow, *, state: State = State.PICK_SLOT) -> Transition:
+    """Remember the window and ask the runner for the free slots in it."""
+    start, end, anchor, part = window_of(tw)
+    service_key = session.service_key
+    assert service_key is not None  # every caller has a service by now
+    session = replace(session, state=state, window=(start, end), anchor=anchor, part_of_day=part,
+                      offers=(), page=0, chosen=None)
+    return say(session, commands=(c.FindSlots(service_key, session.provider_key, start, end),))
+
+
+def in_part(offer: Offer, tz: ZoneInfo, part: str | None) -> bool:
+    if part not in PARTS:
+        return True
+    lo, hi = PARTS[part or ""]
+    return lo <= offer.start.astimezone(tz).hour < hi
+
+
+def arrange(session: Session, offers: tuple[Offer, ...], tz: ZoneInfo) -> tuple[Offer, ...]:
+    kept = [o for o in offers if in_part(o, tz, session.part_of_day)]
+    if session.anchor is not None:
+        anchor = session.anchor
+        kept.sort(key=lambda o: (abs(o.start - anchor), o.start))
+    return tuple(kept[:MAX_OFFERS])
+
+
+def show_page(session: Session, ctx: Context, intro: str) -> Transition:
+    tz = ctx.zone(session)
+    first = session.page * PAGE
+    page = session.offers[first:first + PAGE]
+    zone = replies.zone_label(page[0].start.astimezone(tz)) if page else tz.key
+    labels = [(replies.short_when(o.start, tz), f"slot:{first + i}") for i, o in enumerate(page)]
+    more = first + PAGE < len(session.offers)
+    text = f"{intro or 'More times'} ({zone}):"
+    return say(replace(session, state=State.PICK_SLOT),
+               replies.offers_text(text, labels, more=more))
+
+
+def summary(session: Session, ctx: Context, offer: Offer) -> Transition:
+    service = ctx.business.service(session.service_key or "")
+    assert service is not None
+    due = service.amount_due_upfront
+    price = f"Price {replies.money(service.price)}"
+    if service.deposit.amount_minor and due == service.deposit:
+        price += f", deposit {replies.money(service.deposit)}"
+    reply = replies.summary(
+        service=service.name, provider=ctx.provider_name(offer.provider_key),
+        start=replies.when(offer.start, ctx.zone(session)), price=price,
+        policy=replies.policy_line(ctx.business.policy),
+        due=replies.money(due) if due.amount_minor > 0 else None)
+    return say(replace(session, state=State.CONFIRM_BOOKING, chosen=offer), reply)
+
+
+def why_empty(session: Session, ctx: Context, now: datetime) -> str:  # noqa: PLR0911
+    """The most useful reason a window had no free slot (most specific first)."""
+    if session.window is None:
+        return ""
+    start, end = session.window
+    rules = ctx.business.rules
+    if end <= now or (session.anchor is not None and session.anchor <= now):
+        return replies.error("in_the_past")
+    if start > now + timedelta(days=rules.max_days_ahead):
+        return replies.error("too_far_ahead")
+    if end <= now + rules.min_notice:
+        return replies.error("too_soon")
+    if not _open_during(ctx, session, start, end):
+        return replies.error("outside_hours")
+    if end - start <= timedelta(days=1):
+        return replies.error("day_full")
+    return "Nothing free in that window."
+
+
+def _open_during(ctx: Context, session: Session, start: datetime, end: datetime) -> bool:
+    """True when some provider for the service has opening hours overlapping the window."""
+    providers = [p for p in ctx.business.providers_for(session.service_key or "")
+                 if session.provider_key in (None, p.key)]
+    for p in providers:
+        day = local_date(start, p.tz)
+        while day <= local_date(end, p.tz):
+            hours, _ = p.hours_on(day)
+            for span in hours.spans:
+                lo = datetime.combine(day, span.start, p.tz)
+                hi = datetime.combine(day, span.end, p.tz) if span.end.hour or span.end.minute \
+                    else datetime.combine(day + timedelta(days=1), span.end, p.tz)
+                if lo < end and start < hi:
+                    return True
+            day += timedelta(days=1)
+    return False
+
+
+def booking_label(view: BookingView, ctx: Context, tz: ZoneInfo) -> str:
+    return f"{ctx.service_name(view.service_key)} {replies.short_when(view.start, tz)}"
+
+
+def booking_line(view: BookingView, ctx: Context, tz: ZoneInfo) -> str:
+    return (f"{ctx.service_name(view.service_key)} with {ctx.provider_name(view.provider_key)}, "
+            f"{replies.when(view.start, tz)}")
+
+
+def refund_text(view: BookingView) -> str | None:
+    if view.refund_minor <= 0:
+        return None
+    return replies.money(Money(view.refund_minor, view.currency))

@@ -1,0 +1,54 @@
+"""What the runner needs from outside besides core's UnitOfWork (db/ implements these)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class CustomerInfo:
+    id: str
+    tz: str | None = None
+    opted_out: bool = False
+
+
+class CustomerDirectory(Protocol):
+    def identify(self, channel: str, sender_id: str, *, now: datetime) -> CustomerInfo:
+        """The customer behind (channel, sender), created on first contact."""
+
+    def set_tz(self, customer_id: str, tz: str) -> None: ...
+
+    def set_opted_out(self, customer_id: str, opted_out: bool) -> None: ...
+
+
+class HumanNotifier(Protocol):
+    def __call__(self, *, channel: str, sender_id: str, text: str) -> None:
+        """Tell the business someone asked for a person (the Slack/provider side fills it)."""
+
+
+class MemoryCustomers:
+    """For tests and the in-memory console: customers keyed by (channel, sender)."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[tuple[str, str], CustomerInfo] = {}
+
+    def identify(self, channel: str, sender_id: str, *, now: datetime) -> CustomerInfo:
+        del now  # the database version stamps created_at; a dict has nothing to stamp
+        return self.by_key.setdefault((channel, sender_id),
+                                      CustomerInfo(f"{channel}:{sender_id}"))
+
+    def set_tz(self, customer_id: str, tz: str) -> None:
+        for key, info in self.by_key.items():
+            if info.id == customer_id:
+                self.by_key[key] = replace(info, tz=tz)
+
+    def set_opted_out(self, customer_id: str, opted_out: bool) -> None:
+        for key, info in self.by_key.items():
+            if info.id == customer_id:
+                self.by_key[key] = replace(info, opted_out=opted_out)
+
+
+def no_notifier(*, channel: str, sender_id: str, text: str) -> None:
+    """Default hand-off: nobody to tell yet (the provider-side Slack issue wires a real one)."""

@@ -1,0 +1,51 @@
+"""'every tuesday at 10 for 6 weeks' -> a SeriesRequest for core's book_series."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot import replies
+from bot.intents import normalise
+from bot.session import SeriesRequest, Session
+from bot.timeparse import TimeWindow
+from bot.transition import Context
+from core.recurrence import MAX_COUNT
+
+_DAYS = r"(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*"
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+            "nine": 9, "ten": 10, "twelve": 12}
+_SERIES = re.compile(
+    rf"every\s+(?P<other>other\s+|2nd\s+|second\s+)?(?P<day>{_DAYS})\s+(?:at\s+|@\s*)?"
+    r"(?P<time>[0-9][0-9:]*\s*(?:am|pm|a|p)?)\s+for\s+(?:the\s+next\s+)?"
+    r"(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+"
+    r"(?P<unit>weeks?|times|sessions|appointments)")
+
+
+def parse_series(text: str, *, now: datetime, tz: ZoneInfo,
+                 parse: Callable[..., TimeWindow | None]) -> SeriesRequest | None:
+    m = _SERIES.search(normalise(text))
+    if not m:
+        return None
+    every = 2 if m.group("other") else 1
+    n = int(m.group("n")) if m.group("n").isdigit() else _NUMBERS[m.group("n")]
+    count = n // every if m.group("unit").startswith("week") else n
+    first = parse(f"{m.group('day')} at {m.group('time')}", now=now, tz=tz)
+    if first is None or first.start != first.end or not 1 <= count <= MAX_COUNT:
+        return None
+    local = first.start.astimezone(tz)
+    return SeriesRequest(local.date(), local.time().replace(tzinfo=None), count, every)
+
+
+def series_text(session: Session, ctx: Context) -> str:
+    """'Haircut every Tue at 10:00 AM EST, 6 times from Tue 9 Dec'."""
+    assert session.series is not None
+    s = session.series
+    tz = ctx.zone(session)
+    start = datetime.combine(s.first_day, s.at, tz)
+    every = "every" if s.every_weeks == 1 else f"every {s.every_weeks} weeks on"
+    return (f"{ctx.service_name(session.service_key)} {every} {start:%a} at "
+            f"{replies.clock(start)} {replies.zone_label(start)}, {s.count} times from "
+            f"{replies.day_label(s.first_day)}")

@@ -1,0 +1,86 @@
+"""How the machine reads what the runner found or did (the second phase of a step)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from bot import commands as c
+from bot import manage, replies
+from bot.offers import arrange, booking_line, refund_text, show_page, why_empty
+from bot.session import Offer, Purpose, Session, State
+from bot.transition import Context, Transition, say
+from core.money import Money
+
+
+def on_result(  # noqa: PLR0911  (a dispatcher: one return per result type)
+        session: Session, result: c.Result, now: datetime, ctx: Context) -> Transition:
+    match result:
+        case c.SlotsFound():
+            return _slots(session, result, now, ctx)
+        case c.Booked():
+            return _booked(session, result, ctx)
+        case c.BookingsListed():
+            return manage.listed(session, result.bookings, now, ctx)
+        case c.Cancelled():
+            what = booking_line(result.booking, ctx, ctx.zone(session))
+            refund = refund_text(replace(result.booking, refund_minor=result.refund_minor))
+            return say(session.reset(), replies.cancelled(what, refund))
+        case c.Rescheduled():
+            what = booking_line(result.booking, ctx, ctx.zone(session))
+            return say(session.reset(), replies.moved(what))
+        case c.WaitlistJoined():
+            return say(session.reset(), replies.waitlisted())
+        case c.SeriesBooked():
+            return _series(session, result)
+        case c.Failed():
+            return _failed(session, result, ctx)
+    raise TypeError(f"unknown result {result!r}")  # pragma: no cover
+
+
+def _slots(session: Session, found: c.SlotsFound, now: datetime, ctx: Context) -> Transition:
+    tz = ctx.zone(session)
+    offers = arrange(session, found.offers, tz)
+    if offers:
+        intro = f"{ctx.service_name(session.service_key)}, free times"
+        return show_page(replace(session, offers=offers, page=0), ctx, intro)
+    reason = why_empty(session, ctx, now)
+    if found.alternatives:
+        alts = tuple(found.alternatives[:40])
+        return show_page(replace(session, offers=alts, page=0, anchor=None), ctx,
+                         f"{reason} Nearest free times")
+    if session.purpose is Purpose.RESCHEDULE:
+        return say(replace(session, state=State.ASK_TIME), f"{reason} Try another time?")
+    return say(replace(session, state=State.OFFER_WAITLIST), replies.nothing_fits(reason))
+
+
+def _booked(session: Session, booked: c.Booked, ctx: Context) -> Transition:
+    b = booked.booking
+    service, start = ctx.service_name(b.service_key), replies.when(b.start, ctx.zone(session))
+    if booked.payment_due_minor > 0:  # held until paid: the payments issue finishes this
+        due = replies.money(Money(booked.payment_due_minor, b.currency))
+        return say(session.reset(), replies.held_for_payment(service=service, start=start,
+                                                             due=due))
+    return say(session.reset(), replies.booked(service=service, start=start,
+                                               provider=ctx.provider_name(b.provider_key)))
+
+
+def _series(session: Session, done: c.SeriesBooked) -> Transition:
+    failed = [f"{replies.day_label(day)} ({replies.error(code).rstrip('.').lower()})"
+              for day, code in done.failed]
+    total = len(done.booked) + len(done.failed)
+    return say(session.reset(), replies.series_done(len(done.booked), total, failed))
+
+
+def _failed(session: Session, failed: c.Failed, ctx: Context) -> Transition:
+    reason = replies.error(failed.code)
+    if failed.alternatives:
+        offers: tuple[Offer, ...] = tuple(failed.alternatives)
+        session = replace(session, offers=offers, page=0, chosen=None)
+        return show_page(session, ctx, f"{reason} Here are the nearest free ones")
+    if session.state in (State.CONFIRM_CANCEL, State.PICK_BOOKING):
+        return say(session.reset(), reason)
+    if session.service_key is None:
+        return say(session.reset(), reason)
+    return say(replace(session, state=State.ASK_TIME, chosen=None),
+               f"{reason} What other time suits you?")

@@ -1,0 +1,100 @@
+"""The imperative shell around the pure machine: one inbound message in, replies out.
+
+dedupe delivery id -> load session (locked) -> step -> execute commands via core use cases
+-> feed results back into step -> save session + record delivery (one transaction).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from bot.commands import Command
+from bot.executor import Executor
+from bot.machine import step
+from bot.messages import InboundMessage, Reply
+from bot.ports import CustomerDirectory, HumanNotifier, no_notifier
+from bot.session import Session, SessionStore
+from bot.transition import Context, Transition
+from core.errors import DomainError
+from core.model import Business
+from core.ports import UnitOfWork
+
+# A message leads to at most a few command rounds (e.g. book -> slot taken -> alternatives).
+MAX_ROUNDS = 4
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Runner:
+    uow: Callable[[], UnitOfWork]
+    store: SessionStore
+    customers: CustomerDirectory
+    notify: HumanNotifier = no_notifier
+    clock: Callable[[], datetime] = _utc_now
+    context: Callable[[Business], Context] = Context  # tests may swap the time parser
+    _locks: dict[tuple[str, str], threading.Lock] = field(default_factory=dict)
+    _guard: threading.Lock = field(default_factory=threading.Lock)
+
+    def _lock(self, key: tuple[str, str]) -> threading.Lock:
+        # In-process order per sender; the store's row lock does the same across processes.
+        with self._guard:
+            return self._locks.setdefault(key, threading.Lock())
+
+    def handle(self, message: InboundMessage) -> list[Reply]:
+        now = self.clock()  # captured once: every decision in this message uses it
+        key = (message.channel, message.sender_id)
+        with self._lock(key), self.store.open(*key) as tx:
+            seen = tx.processed_reply(message.delivery_id)
+            if seen is not None:
+                return [Reply.from_json(r) for r in seen]  # a retry: same answer, no effect
+            session, out = self._process(tx.load(), message, now)
+            tx.save(session, delivery_id=message.delivery_id,
+                    replies=[r.to_json() for r in out], now=now)
+            return out
+
+    def _process(self, loaded: Session | None, message: InboundMessage,
+                 now: datetime) -> tuple[Session, list[Reply]]:
+        customer = self.customers.identify(message.channel, message.sender_id, now=now)
+        session = loaded or Session()
+        if customer.tz and customer.tz != session.tz:  # the customer record is the truth
+            session = replace(session, tz=customer.tz)
+        uow = self.uow()
+        with uow:
+            business = uow.business()
+        ctx = self.context(business)
+        executor = Executor(uow=self.uow, business=business, customer=customer,
+                            channel=message.channel, sender_id=message.sender_id,
+                            customers=self.customers, notify=self.notify, now=now)
+        t = step(session, message, now, ctx)
+        out = list(t.replies)
+        for _ in range(MAX_ROUNDS):
+            t, more = self._run_commands(t, executor, now, ctx)
+            out.extend(more)
+            if not t.commands:
+                break
+        return t.session, out
+
+    @staticmethod
+    def _run_commands(t: Transition, executor: Executor, now: datetime,
+                      ctx: Context) -> tuple[Transition, list[Reply]]:
+        session, out = t.session, []
+        pending: list[Command] = []
+        for command in t.commands:
+            try:
+                result = executor.run(command)
+            except DomainError as err:  # a failure while finding alternatives, say
+                result = None
+                out.append(Reply(f"Sorry, that didn't work ({err.code.value})."))
+            if result is None:
+                continue
+            nxt = step(session, result, now, ctx)
+            session = nxt.session
+            out.extend(nxt.replies)
+            pending.extend(nxt.commands)
+        return Transition(session, (), tuple(pending)), out

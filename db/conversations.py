@@ -1,0 +1,165 @@
+"""Conversation sessions and processed deliveries in the database (bot.session's store port).
+
+Per-sender serialisation:
+- PostgreSQL: one transaction per inbound message holds ``SELECT ... FOR UPDATE`` on the
+  sender's session row while the message is handled (the booking use cases run on other
+  connections and touch other rows), so two workers take turns; the delivery id is checked
+  under that lock and recorded in the same commit as the session.
+- SQLite: a write transaction cannot stay open while the use cases write (one writer per
+  file), so reads are short and the save is one BEGIN IMMEDIATE transaction that re-checks
+  the delivery id and the row version (optimistic). The runner's per-sender lock orders
+  messages within the process; a lost race across processes answers BUSY, never twice.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import JSON, Column, Engine, Integer, String, Table, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import sessionmaker
+
+from bot.ports import CustomerInfo
+from bot.session import Session
+from core.errors import DomainError, ErrorCode
+from db.customers import SqlCustomerRepository
+from db.engine import SQLITE_BEGIN_OPTION
+from db.tables import Base
+from db.types import UTCDateTime
+
+SESSIONS = Table(
+    "conversation_sessions", Base.metadata,
+    Column("channel", String(32), primary_key=True),
+    Column("sender_id", String(255), primary_key=True),
+    Column("state", JSON, nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("version", Integer, nullable=False, server_default="0"),
+)
+DELIVERIES = Table(
+    "processed_deliveries", Base.metadata,
+    Column("channel", String(32), primary_key=True),
+    Column("delivery_id", String(255), primary_key=True),
+    Column("processed_at", UTCDateTime(), nullable=False, index=True),
+    Column("reply", JSON, nullable=False),
+)
+
+
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # placeholder row: "never spoke yet"
+
+
+class SqlConversation:
+    """One sender's conversation for the duration of one inbound message."""
+
+    def __init__(self, engine: Engine, channel: str, sender_id: str) -> None:
+        self._engine = engine
+        self._key = {"channel": channel, "sender_id": sender_id}
+        self._pg = engine.dialect.name == "postgresql"
+        self._conn: Connection | None = None
+        self._version: int | None = None
+
+    def __enter__(self) -> SqlConversation:
+        if self._pg:
+            self._conn = self._engine.connect()
+            self._conn.begin()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self._conn is not None:
+            self._conn.rollback()  # a no-op after save() committed
+            self._conn.close()
+            self._conn = None
+
+    def _read(self, stmt: Any) -> Any:
+        if self._conn is not None:
+            return self._conn.execute(stmt).one_or_none()
+        reader = self._engine.execution_options(**{SQLITE_BEGIN_OPTION: "DEFERRED"})
+        with reader.connect() as conn:
+            return conn.execute(stmt).one_or_none()
+
+    def processed_reply(self, delivery_id: str) -> list[dict[str, Any]] | None:
+        if self._conn is not None:
+            self._lock_row()  # wait for the sender's previous message before looking
+        row = self._read(select(DELIVERIES.c.reply).where(
+            DELIVERIES.c.channel == self._key["channel"],
+            DELIVERIES.c.delivery_id == delivery_id))
+        return None if row is None else list(row[0])
+
+    def _lock_row(self) -> None:
+        assert self._conn is not None
+        row = pg_insert(SESSIONS).values(**self._key, state={}, updated_at=_EPOCH, version=0)
+        self._conn.execute(row.on_conflict_do_nothing(index_elements=["channel", "sender_id"]))
+
+    def load(self) -> Session | None:
+        stmt = select(SESSIONS.c.state, SESSIONS.c.version).where(
+            SESSIONS.c.channel == self._key["channel"],
+            SESSIONS.c.sender_id == self._key["sender_id"])
+        row = self._read(stmt.with_for_update() if self._pg else stmt)
+        if row is None:
+            return None
+        self._version = int(row[1])
+        return Session.from_json(row[0]) if row[0] else None
+
+    def save(self, session: Session, *, delivery_id: str, replies: list[dict[str, Any]],
+             now: datetime) -> None:
+        if self._conn is not None:
+            self._write(self._conn, session, delivery_id, replies, now)
+            self._conn.commit()
+            return
+        with self._engine.begin() as conn:  # BEGIN IMMEDIATE: the write lock
+            if conn.execute(select(DELIVERIES.c.delivery_id).where(
+                    DELIVERIES.c.channel == self._key["channel"],
+                    DELIVERIES.c.delivery_id == delivery_id)).first() is not None:
+                return  # a concurrent retry of this delivery got here first
+            self._write(conn, session, delivery_id, replies, now)
+
+    def _write(self, conn: Connection, session: Session, delivery_id: str,
+               replies: list[dict[str, Any]], now: datetime) -> None:
+        state = session.touched(now).to_json()
+        if self._version is None:
+            conn.execute(insert(SESSIONS).values(**self._key, state=state, updated_at=now,
+                                                 version=1))
+        else:
+            done = conn.execute(update(SESSIONS).where(
+                SESSIONS.c.channel == self._key["channel"],
+                SESSIONS.c.sender_id == self._key["sender_id"],
+                SESSIONS.c.version == self._version,
+            ).values(state=state, updated_at=now, version=self._version + 1))
+            if done.rowcount != 1:
+                raise DomainError(ErrorCode.BUSY, "the conversation moved on meanwhile")
+        conn.execute(insert(DELIVERIES).values(channel=self._key["channel"],
+                                               delivery_id=delivery_id, processed_at=now,
+                                               reply=replies))
+
+
+class SqlSessionStore:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def open(self, channel: str, sender_id: str) -> SqlConversation:
+        return SqlConversation(self._engine, channel, sender_id)
+
+
+class SqlCustomerDirectory:
+    """bot.ports.CustomerDirectory over db.customers, one short transaction per call."""
+
+    def __init__(self, sessions: sessionmaker[Any]) -> None:
+        self._sessions = sessions
+
+    def identify(self, channel: str, sender_id: str, *, now: datetime) -> CustomerInfo:
+        with self._sessions() as s, s.begin():
+            c = SqlCustomerRepository(s).get_or_create(channel, sender_id, now=now)
+            return CustomerInfo(c.id, c.tz.key if c.tz else None, c.opted_out)
+
+    def set_tz(self, customer_id: str, tz: str) -> None:
+        with self._sessions() as s, s.begin():
+            SqlCustomerRepository(s).set_tz(customer_id, ZoneInfo(tz))
+
+    def set_opted_out(self, customer_id: str, opted_out: bool) -> None:
+        with self._sessions() as s, s.begin():
+            repo = SqlCustomerRepository(s)
+            repo.opt_out(customer_id) if opted_out else repo.opt_in(customer_id)

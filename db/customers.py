@@ -1,0 +1,89 @@
+"""Customers, one per (channel, sender id). Core has no Customer type yet: this one is ours."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import RowMapping, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from core.errors import DomainError, ErrorCode
+from db.tables import CustomerRow, table_of
+
+C = table_of(CustomerRow)
+
+
+@dataclass(frozen=True)
+class Customer:
+    id: str
+    channel: str
+    sender_id: str
+    created_at: datetime
+    name: str | None = None
+    tz: ZoneInfo | None = None
+    phone_e164: str | None = None
+    opted_out: bool = False
+
+
+def _customer(row: RowMapping) -> Customer:
+    return Customer(id=row["id"], channel=row["channel"], sender_id=row["sender_id"],
+                    created_at=row["created_at"], name=row["name"],
+                    tz=ZoneInfo(row["tz"]) if row["tz"] else None,
+                    phone_e164=row["phone_e164"], opted_out=row["opted_out"])
+
+
+class SqlCustomerRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get_or_create(self, channel: str, sender_id: str, *, now: datetime,
+                      name: str | None = None, phone_e164: str | None = None) -> Customer:
+        """Safe under concurrency: the insert skips on conflict, then the row is read."""
+        found = self.find(channel, sender_id)
+        if found is not None:
+            return found
+        dialect = self._session.get_bind().dialect.name
+        stmt = postgresql.insert(C) if dialect == "postgresql" else sqlite.insert(C)
+        self._session.execute(stmt.on_conflict_do_nothing(index_elements=["channel", "sender_id"]),
+                              {"id": str(uuid.uuid4()), "channel": channel,
+                               "sender_id": sender_id, "name": name, "tz": None,
+                               "phone_e164": phone_e164, "opted_out": False,
+                               "created_at": now})
+        created = self.find(channel, sender_id)
+        if created is None:  # pragma: no cover - the row exists after the upsert
+            raise RuntimeError("customer vanished after insert")
+        return created
+
+    def find(self, channel: str, sender_id: str) -> Customer | None:
+        row = self._session.execute(
+            select(C).where(C.c.channel == channel, C.c.sender_id == sender_id)
+        ).mappings().one_or_none()
+        return None if row is None else _customer(row)
+
+    def get(self, customer_id: str) -> Customer | None:
+        row = self._session.execute(select(C).where(C.c.id == customer_id)).mappings().one_or_none()
+        return None if row is None else _customer(row)
+
+    def set_tz(self, customer_id: str, tz: ZoneInfo | None) -> None:
+        self._set(customer_id, tz=tz.key if tz else None)
+
+    def set_name(self, customer_id: str, name: str | None) -> None:
+        self._set(customer_id, name=name)
+
+    def set_phone(self, customer_id: str, phone_e164: str | None) -> None:
+        self._set(customer_id, phone_e164=phone_e164)
+
+    def opt_out(self, customer_id: str) -> None:
+        self._set(customer_id, opted_out=True)
+
+    def opt_in(self, customer_id: str) -> None:
+        self._set(customer_id, opted_out=False)
+
+    def _set(self, customer_id: str, **values: object) -> None:
+        result = self._session.execute(update(C).where(C.c.id == customer_id).values(**values))
+        if getattr(result, "rowcount", 0) != 1:
+            raise DomainError(ErrorCode.INVALID_REQUEST, "no such customer", id=customer_id)

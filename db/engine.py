@@ -1,0 +1,69 @@
+"""Engines for PostgreSQL (psycopg 3) and SQLite (WAL, BEGIN IMMEDIATE)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.pool import ConnectionPoolEntry
+
+# Execution option: ``engine.execution_options(sqlite_begin="DEFERRED")`` for a read-only
+# SQLite engine that should not take the write lock. Everything else begins IMMEDIATE.
+SQLITE_BEGIN_OPTION = "sqlite_begin"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+PG_LOCK_TIMEOUT = "5s"
+
+
+def normalise_url(url: str) -> str:
+    """``postgres://`` and ``postgresql://`` use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20,
+                pre_ping: bool = True, echo: bool = False) -> Engine:
+    """An engine for ``url``. Dispose it when done (``engine.dispose()``)."""
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed.render_as_string(hide_password=False), pool_size=pool_size,
+                              max_overflow=max_overflow, echo=echo)
+    if parsed.get_backend_name() != "postgresql":
+        raise ValueError(f"unsupported database {parsed.get_backend_name()!r}")
+    return create_engine(parsed, pool_size=pool_size, max_overflow=max_overflow,
+                         pool_pre_ping=pre_ping, pool_recycle=1800, echo=echo,
+                         connect_args={"options": f"-c lock_timeout={PG_LOCK_TIMEOUT}"})
+
+
+def _sqlite_engine(url: str, *, pool_size: int, max_overflow: int, echo: bool) -> Engine:
+    if ":memory:" in url or url.rstrip("/") in {"sqlite:", "sqlite+pysqlite:"}:
+        raise ValueError("use a file-backed SQLite database (in-memory is one per connection)")
+    engine = create_engine(url, pool_size=pool_size, max_overflow=max_overflow, echo=echo,
+                           connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+                                         "check_same_thread": False})
+    event.listen(engine, "connect", _sqlite_on_connect)
+    event.listen(engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    # SQLAlchemy's documented pysqlite recipe: stop the driver from issuing its own
+    # (deferred, late) BEGIN so that ours below is the only one.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def _sqlite_on_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get(SQLITE_BEGIN_OPTION, "IMMEDIATE")
+    if mode not in {"IMMEDIATE", "DEFERRED", "EXCLUSIVE"}:
+        raise ValueError(f"invalid {SQLITE_BEGIN_OPTION} {mode!r}")
+    conn.exec_driver_sql(f"BEGIN {mode}")

@@ -1,0 +1,139 @@
+"""``core.ports.UnitOfWork`` on a SQLAlchemy Session: one transaction per ``with`` block."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.errors import DomainError, ErrorCode
+from core.events import Event
+from core.model import Business
+from core.ports import (
+    AuditLog,
+    BookingRepository,
+    BusyRepository,
+    UnitOfWork,
+    WaitlistRepository,
+)
+from db.catalog import business_revision, load_business
+from db.clock import Clock, system_clock
+from db.customers import SqlCustomerRepository
+from db.errors import translate
+from db.outbox import emit
+from db.repositories import (
+    SqlAuditLog,
+    SqlBookingRepository,
+    SqlBusyRepository,
+    SqlWaitlistRepository,
+)
+from db.tables import ProviderRow, table_of
+
+P = table_of(ProviderRow)
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+
+
+class BusinessCache:
+    """Shared by many units of work: reloads the catalog only when its revision changes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entry: tuple[int, Business] | None = None
+
+    def get(self, session: Session) -> Business | None:
+        revision = business_revision(session)
+        if revision is None:
+            return None
+        with self._lock:
+            if self._entry is not None and self._entry[0] == revision:
+                return self._entry[1]
+        business = load_business(session)
+        if business is not None:
+            with self._lock:
+                self._entry = (revision, business)
+        return business
+
+
+class SqlUnitOfWork:
+    # Typed as the ports: a Protocol's settable attribute must match exactly (invariance).
+    bookings: BookingRepository
+    audit: AuditLog
+    busy: BusyRepository
+    waitlist: WaitlistRepository
+    # Beyond the port: customers, and the busy repository's writer methods.
+    customers: SqlCustomerRepository
+    busy_blocks: SqlBusyRepository
+
+    def __init__(self, sessions: sessionmaker[Session], business_cache: BusinessCache | None = None,
+                 *, clock: Clock = system_clock) -> None:
+        self._sessions = sessions
+        self._cache = business_cache
+        self._clock = clock
+        self._session: Session | None = None
+        self._business: Business | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("use the unit of work inside a with block")
+        return self._session
+
+    def __enter__(self) -> Self:
+        session = self._session = self._sessions()
+        self.bookings = SqlBookingRepository(session, self._clock)
+        self.audit = SqlAuditLog(session)
+        self.busy = self.busy_blocks = SqlBusyRepository(session)
+        self.waitlist = SqlWaitlistRepository(session)
+        self.customers = SqlCustomerRepository(session)
+        self._business = None
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        session, self._session = self.session, None
+        try:
+            session.rollback()  # a no-op after commit()
+        finally:
+            session.close()
+
+    def commit(self) -> None:
+        with translate():
+            self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def lock_provider(self, provider_key: str) -> None:
+        """FOR UPDATE on PostgreSQL (bounded by lock_timeout -> BUSY); on SQLite the
+        transaction already holds the write lock (BEGIN IMMEDIATE), so only the check runs."""
+        stmt = select(P.c.key).where(P.c.key == provider_key).with_for_update()
+        with translate(provider_key=provider_key):
+            found = self.session.execute(stmt).scalar_one_or_none()
+        if found is None:
+            raise DomainError(ErrorCode.UNKNOWN_PROVIDER, "no such provider",
+                              provider=provider_key)
+
+    def business(self) -> Business:
+        if self._business is None:
+            loaded = (self._cache.get(self.session) if self._cache is not None
+                      else load_business(self.session))
+            if loaded is None:
+                raise DomainError(ErrorCode.INVALID_CONFIG,
+                                  "no business is set up yet: run `bookingbot setup`")
+            self._business = loaded
+        return self._business
+
+    def emit(self, events: Sequence[Event]) -> None:
+        emit(self.session, events, now=self._clock())
+
+
+def as_port(uow: SqlUnitOfWork) -> UnitOfWork:
+    """Typed view of the adapter as the core port (mypy checks the two agree)."""
+    return uow

@@ -1,0 +1,105 @@
+"""The runner against a real database: SQLite always, PostgreSQL when reachable."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bookingbot.bootstrap import Database, database
+from bookingbot.chat import make_runner
+from bot.messages import InboundMessage, Reply
+from bot.runner import Runner
+from db.catalog import sync_business
+from tests.bot.conftest import NOW, make_business
+from tests.db.conftest import BACKENDS, fresh_database
+
+_ids = itertools.count()
+
+
+@pytest.fixture(params=BACKENDS)
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    with fresh_database(str(request.param), tmp_path) as url:
+        d = database(url)
+        with d.sessions() as s, s.begin():
+            sync_business(s, make_business(), raw_text="", now=NOW)
+        yield d
+        d.close()
+
+
+@pytest.fixture
+def runner(db: Database) -> Runner:
+    r = make_runner(db)
+    r.clock = lambda: NOW
+    return r
+
+
+def say(runner: Runner, text: str, *, sender: str = "alice",
+        delivery: str | None = None) -> list[Reply]:
+    msg = InboundMessage("test", sender, delivery or f"d{next(_ids)}", NOW, text=text)
+    out = runner.handle(msg)
+    print(f"{sender}: {text!r} -> {[r.text for r in out]}")
+    return out
+
+
+def text_of(replies: list[Reply]) -> str:
+    return " | ".join(r.text for r in replies)
+
+
+def test_book_list_reschedule_cancel(runner: Runner) -> None:
+    assert "Haircut, free times (EST)" in text_of(say(runner, "haircut tomorrow afternoon"))
+    assert "Confirm?" in text_of(say(runner, "1"))
+    assert "Booked! Haircut" in text_of(say(runner, "yes"))
+    assert "Wed 3 Dec 12:00 PM EST" in text_of(say(runner, "my bookings"))
+    assert "What new day or time" in text_of(say(runner, "reschedule"))
+    say(runner, "thursday morning")
+    assert "Move from Wed 3 Dec 12:00 PM EST to Thu 4 Dec" in text_of(say(runner, "1"))
+    assert "Done, moved" in text_of(say(runner, "yes"))
+    assert "You'd get" not in text_of(say(runner, "cancel"))  # nothing was paid
+    assert "Cancelled" in text_of(say(runner, "yes"))
+    assert "no upcoming bookings" in text_of(say(runner, "my bookings"))
+
+
+def test_duplicate_delivery_gets_same_reply_and_changes_nothing(runner: Runner) -> None:
+    say(runner, "haircut tomorrow afternoon")
+    say(runner, "1")
+    first = say(runner, "yes", delivery="dup-1")
+    again = say(runner, "yes", delivery="dup-1")
+    assert first == again
+    listing = text_of(say(runner, "my bookings"))
+    assert listing.count("Haircut") == 1
+
+
+def test_slot_taken_between_offer_and_confirm(runner: Runner) -> None:
+    say(runner, "beard trim with alex tomorrow at 10am", sender="alice")
+    say(runner, "1", sender="alice")
+    say(runner, "beard trim with alex tomorrow at 10am", sender="bob")
+    say(runner, "1", sender="bob")
+    assert "Booked!" in text_of(say(runner, "yes", sender="bob"))
+    late = say(runner, "yes", sender="alice")
+    assert "Sorry, that slot just went. Here are the nearest free ones" in text_of(late)
+    assert late[-1].choices  # alternatives to pick from
+
+
+def test_never_shows_another_customers_booking(runner: Runner) -> None:
+    say(runner, "haircut tomorrow afternoon", sender="bob")
+    say(runner, "1", sender="bob")
+    say(runner, "yes", sender="bob")
+    assert "no upcoming bookings" in text_of(say(runner, "my bookings", sender="alice"))
+    assert "no upcoming bookings" in text_of(say(runner, "cancel", sender="alice"))
+
+
+def test_timezone_change_is_remembered(runner: Runner) -> None:
+    say(runner, "I'm in London")
+    out = text_of(say(runner, "haircut tomorrow at 5pm"))
+    assert "(GMT)" in out
+
+
+def test_recurring_series_reports_failures(runner: Runner) -> None:
+    out = text_of(say(runner, "haircut every sunday at 10 for 3 weeks"))
+    assert "3 times" in out
+    done = text_of(say(runner, "yes"))
+    assert "Booked 0 of 3" in done
+    assert "outside" in done
