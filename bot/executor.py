@@ -132,10 +132,23 @@ class Executor:
                                    cmd.new_start - timedelta(hours=1))
         return ()
 
+    def _already_mine(self, cmd: c.Book) -> Booking | None:
+        """The booking an earlier delivery of this same request made, if it got that far.
+
+        The use case commits before the session does; a crash in between makes the platform
+        retry, and the retry must find the booking rather than report the slot as taken.
+        """
+        uow = self.uow()
+        with uow:
+            own = uow.bookings.for_customer(self.customer.id, since=self.now)
+        return next((b for b in own if b.start == cmd.start and b.service_key == cmd.service_key
+                     and b.occupies(self.now)
+                     and cmd.provider_key in (None, b.provider_key)), None)
+
     def _book(self, cmd: c.Book) -> c.Booked:
-        hold = hold_slot(self.uow(), service_key=cmd.service_key, provider_key=cmd.provider_key,
-                         start=cmd.start, customer_id=self.customer.id, actor=self.actor,
-                         now=self.now)
+        hold = self._already_mine(cmd) or hold_slot(
+            self.uow(), service_key=cmd.service_key, provider_key=cmd.provider_key,
+            start=cmd.start, customer_id=self.customer.id, actor=self.actor, now=self.now)
         service = self.business.service(cmd.service_key)
         if hold.due_minor > 0 and service is not None:
             request_payment(hold, service)

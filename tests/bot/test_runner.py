@@ -103,3 +103,46 @@ def test_recurring_series_reports_failures(runner: Runner) -> None:
     done = text_of(say(runner, "yes"))
     assert "Booked 0 of 3" in done
     assert "outside" in done
+
+
+class _CrashOnSave:
+    """A session store whose first save dies, as a process killed mid-request would."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.crashes = 1
+
+    def open(self, channel: str, sender_id: str):  # type: ignore[no-untyped-def]
+        outer = self
+        ctx = self.inner.open(channel, sender_id)  # type: ignore[attr-defined]
+
+        class _Tx:
+            def __enter__(self):  # type: ignore[no-untyped-def]
+                self.tx = ctx.__enter__()
+                return self
+
+            def __exit__(self, *exc: object) -> None:
+                ctx.__exit__(*exc)
+
+            def __getattr__(self, name: str) -> object:
+                return getattr(self.tx, name)
+
+            def save(self, *args: object, **kwargs: object) -> None:
+                if outer.crashes:
+                    outer.crashes -= 1
+                    raise RuntimeError("worker killed")
+                self.tx.save(*args, **kwargs)
+
+        return _Tx()
+
+
+def test_retry_after_crash_between_booking_and_session_save_finds_the_booking(
+        runner: Runner) -> None:
+    say(runner, "haircut tomorrow afternoon")
+    say(runner, "1")
+    runner.store = _CrashOnSave(runner.store)  # type: ignore[assignment]
+    with pytest.raises(RuntimeError):
+        say(runner, "yes", delivery="retry-1")
+    # The platform retries the same delivery: the booking committed, the session did not.
+    assert "Booked! Haircut" in text_of(say(runner, "yes", delivery="retry-1"))
+    assert text_of(say(runner, "my bookings")).count("Haircut") == 1
