@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="run Telegram by long polling (development without a public URL)")
     _db_arg(p)
 
+    p = sub.add_parser("worker", help="run the jobs: notifications, reminders, expiry, waitlist")
+    _db_arg(p)
+
     p = sub.add_parser("telegram", help="Telegram set-up")
     p.add_argument("action", choices=["set-webhook"],
                    help="register PUBLIC_BASE_URL/telegram/webhook with TELEGRAM_WEBHOOK_SECRET")
@@ -100,6 +103,12 @@ def _run_serve(args: argparse.Namespace) -> int:
                  telegram_polling=args.telegram_polling)
 
 
+def _run_worker(args: argparse.Namespace) -> int:
+    from bookingbot.worker import run_worker
+
+    return run_worker(db_url=args.db)
+
+
 def _run_telegram(args: argparse.Namespace) -> int:
     from bookingbot.channels_wiring import SetupError, set_telegram_webhook
     from bookingbot.settings import Settings
@@ -116,6 +125,7 @@ def _run_telegram(args: argparse.Namespace) -> int:
 HANDLERS: dict[str, Handler] = {
     "setup": _run_setup, "db": _run_db, "slots": _run_slots, "chat": _run_chat,
     "parse-time": _run_parse_time, "serve": _run_serve, "telegram": _run_telegram,
+    "worker": _run_worker,
 }
 
 

@@ -59,8 +59,9 @@ def policy_line(policy: CancellationPolicy) -> str:
 
 
 def help_text(business: Business) -> Reply:
-    return Reply(f"Hi! I'm the booking assistant for {business.name}. I can book, reschedule "
-                 "or cancel, list your bookings, or get you a human. What would you like?",
+    # Kept short so that, with an SMS channel's "Reply ..." footer, it is still one segment.
+    return Reply(f"Hi! {business.name} here. I can book, move or cancel an appointment, list "
+                 "yours, or get you a human. What would you like?",
                  (Choice("Book", "book"), Choice("My bookings", "list"),
                   Choice("Reschedule", "reschedule"), Choice("Cancel a booking", "cancel")))
 

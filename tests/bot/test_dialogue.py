@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot import commands as c
+from bot.intents import Intent, detect
 from bot.machine import step
 from bot.messages import InboundMessage
 from bot.session import BookingView, Offer, Purpose, Session, State
@@ -33,10 +34,10 @@ def msg(text: str, action: str | None = None) -> InboundMessage:
 
 CASES = [
     # greet / help / empty / long
-    (Session(), "hi", State.IDLE, "booking assistant"),
-    (Session(), "HELLO", State.IDLE, "booking assistant"),
-    (Session(), "", State.IDLE, "booking assistant"),
-    (Session(), "   ", State.IDLE, "booking assistant"),
+    (Session(), "hi", State.IDLE, "I can book, move or cancel"),
+    (Session(), "HELLO", State.IDLE, "I can book, move or cancel"),
+    (Session(), "", State.IDLE, "I can book, move or cancel"),
+    (Session(), "   ", State.IDLE, "I can book, move or cancel"),
     (Session(), "x" * 501, State.IDLE, "under 500"),
     (PICK, "y" * 600, State.PICK_SLOT, "under 500"),
     (Session(), "help", State.IDLE, "What would you like"),
@@ -188,3 +189,14 @@ def test_customer_zone_named_on_every_time(ctx: Context) -> None:
     london = replace(PICK, tz="Europe/London")
     t = step(london, msg("1"), NOW, ctx)
     assert "Wed 3 Dec 7:00 PM GMT" in t.replies[0].text
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("list", Intent.LIST),  # the menu's "My bookings" button payload
+    ("cancel my booking", Intent.CANCEL),
+    ("change my booking", Intent.RESCHEDULE),
+    ("move my appointment to friday", Intent.RESCHEDULE),
+    ("my bookings", Intent.LIST),
+])
+def test_menu_payloads_and_booking_verbs_reach_their_intent(text: str, intent: Intent) -> None:
+    assert detect(text) is intent

@@ -1,0 +1,168 @@
+"""Which channels are on, built from Settings, and the adapters they need.
+
+A channel whose settings are absent is simply off; ``describe`` says why, and ``serve``
+prints it. Each channel package returns a ``ChannelMount`` (routes + start/stop hooks);
+Slack (``POST /slack/events``) and Stripe (``POST /stripe/webhook``) plug in here the same
+way when their issues land.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bookingbot.bootstrap import Database, utcnow
+from bookingbot.settings import Settings
+from bot.runner import Runner
+from channels.http_guard import RateLimiter
+from channels.mount import ChannelMount, MessageHandler
+from channels.sms import OptOutRegistry, SmsSender, sms_mount
+from channels.telegram import PATH as TELEGRAM_PATH
+from channels.telegram import TelegramApi, TelegramSender, telegram_mount
+from db.conversations import SqlCustomerDirectory, SqlSessionStore
+from db.customers import SqlCustomerRepository
+
+SMS_CHANNEL = "sms"
+TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook accepts
+
+
+@dataclass(frozen=True)
+class ChannelState:
+    name: str
+    on: bool
+    detail: str
+
+    def line(self) -> str:
+        return f"  {self.name:<9} {'on ' if self.on else 'off'}  {self.detail}"
+
+
+def _missing(**values: object) -> list[str]:
+    return [name.upper() for name, value in values.items() if not value]
+
+
+def telegram_state(settings: Settings, *, polling: bool = False) -> ChannelState:
+    need = {"telegram_bot_token": settings.telegram_bot_token}
+    if not polling:
+        need["telegram_webhook_secret"] = settings.telegram_webhook_secret
+    missing = _missing(**need)
+    if missing:
+        return ChannelState("telegram", False, f"set {', '.join(missing)}")
+    return ChannelState("telegram", True,
+                        "long polling" if polling else f"webhook POST {TELEGRAM_PATH}")
+
+
+def sms_state(settings: Settings) -> ChannelState:
+    missing = _missing(twilio_account_sid=settings.twilio_account_sid,
+                       twilio_auth_token=settings.twilio_auth_token,
+                       twilio_from_number=settings.twilio_from_number,
+                       public_base_url=settings.public_base_url)
+    if missing:
+        return ChannelState("sms", False, f"set {', '.join(missing)}")
+    return ChannelState("sms", True, "webhook POST /twilio/sms (Twilio)")
+
+
+def channel_states(settings: Settings, *, telegram_polling: bool = False) -> list[ChannelState]:
+    return [
+        telegram_state(settings, polling=telegram_polling),
+        sms_state(settings),
+        ChannelState("slack", False, "not built yet (POST /slack/events)"),
+        ChannelState("stripe", False, "not built yet (POST /stripe/webhook)"),
+    ]
+
+
+def describe(states: list[ChannelState]) -> str:
+    return "channels:\n" + "\n".join(s.line() for s in states)
+
+
+class SqlOptOuts:
+    """``channels.sms.OptOutRegistry`` over ``customers.opted_out`` (the SMS sender id)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def is_opted_out(self, phone_e164: str) -> bool:
+        with self._db.sessions() as session:
+            found = SqlCustomerRepository(session).find(SMS_CHANNEL, phone_e164)
+        return found is not None and found.opted_out
+
+
+def build_runner(db: Database) -> Runner:
+    return Runner(uow=db.uow, store=SqlSessionStore(db.engine),
+                  customers=SqlCustomerDirectory(db.sessions))
+
+
+def build_mounts(settings: Settings, *, handler: MessageHandler, opt_outs: OptOutRegistry,
+                 clock: Callable[[], datetime] = utcnow, telegram_polling: bool = False,
+                 limiter: RateLimiter | None = None) -> list[ChannelMount]:
+    limiter = limiter or RateLimiter()
+    mounts: list[ChannelMount] = []
+    if telegram_state(settings, polling=telegram_polling).on:
+        assert settings.telegram_bot_token is not None
+        secret = settings.telegram_webhook_secret
+        mounts.append(telegram_mount(
+            token=settings.telegram_bot_token.get_secret_value(),
+            secret=secret.get_secret_value() if secret else None, handler=handler,
+            limiter=limiter, clock=clock, base_url=settings.telegram_api_base_url,
+            polling=telegram_polling))
+    if sms_state(settings).on:
+        assert settings.twilio_auth_token is not None
+        assert settings.public_base_url is not None
+        mounts.append(sms_mount(auth_token=settings.twilio_auth_token.get_secret_value(),
+                                public_base_url=settings.public_base_url, handler=handler,
+                                limiter=limiter, opt_outs=opt_outs, clock=clock))
+    return mounts
+
+
+def telegram_sender(settings: Settings) -> TelegramSender | None:
+    """For jobs (reminders, outbox): None when Telegram is off. Close it when done."""
+    if settings.telegram_bot_token is None:
+        return None
+    return TelegramSender(settings.telegram_bot_token.get_secret_value(),
+                          base_url=settings.telegram_api_base_url)
+
+
+def sms_sender(settings: Settings, db: Database) -> SmsSender | None:
+    """For jobs (reminders, outbox): None when SMS is off. Close it when done."""
+    if not (settings.twilio_account_sid and settings.twilio_auth_token
+            and settings.twilio_from_number):
+        return None
+    return SmsSender(settings.twilio_account_sid, settings.twilio_auth_token.get_secret_value(),
+                     settings.twilio_from_number, opt_outs=SqlOptOuts(db),
+                     api_base_url=settings.twilio_api_base_url)
+
+
+class SetupError(Exception):
+    pass
+
+
+def set_telegram_webhook(settings: Settings, *, drop_pending: bool = False) -> str:
+    """Register ``PUBLIC_BASE_URL/telegram/webhook`` with its secret; returns the URL."""
+    token, secret = settings.telegram_bot_token, settings.telegram_webhook_secret
+    missing = _missing(telegram_bot_token=token, telegram_webhook_secret=secret,
+                       public_base_url=settings.public_base_url)
+    if missing:
+        raise SetupError(f"set {', '.join(missing)}")
+    assert token is not None
+    assert secret is not None
+    assert settings.public_base_url is not None
+    if not TELEGRAM_SECRET.fullmatch(secret.get_secret_value()):
+        raise SetupError("TELEGRAM_WEBHOOK_SECRET: 1-256 characters of A-Z a-z 0-9 _ -")
+    url = settings.public_base_url.rstrip("/") + TELEGRAM_PATH
+    if not url.startswith("https://"):
+        raise SetupError(f"Telegram only calls https:// webhooks, not {url}")
+
+    async def register() -> bool:
+        api = TelegramApi(token.get_secret_value(), base_url=settings.telegram_api_base_url)
+        await api.start()
+        try:
+            return await api.set_webhook(url, secret=secret.get_secret_value(),
+                                         drop_pending=drop_pending)
+        finally:
+            await api.stop()
+
+    if not asyncio.run(register()):
+        raise SetupError("Telegram refused the webhook")
+    return url

@@ -1,0 +1,25 @@
+"""SMS via Twilio: customers text the business number; choices are numbered options.
+
+``sms_mount`` gives the web app ``POST /twilio/sms``; ``SmsSender`` is the
+``core.ports.Sender`` for jobs; ``OptOutRegistry`` is what both read to stay silent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from channels.http_guard import RateLimiter
+from channels.mount import ChannelMount, MessageHandler
+from channels.sms.optout import NoOptOuts, OptOutRegistry
+from channels.sms.sender import SmsSender
+from channels.sms.webhook import PATH, SmsChannel, sms_route
+
+__all__ = ["PATH", "NoOptOuts", "OptOutRegistry", "SmsChannel", "SmsSender", "sms_mount"]
+
+
+def sms_mount(*, auth_token: str, public_base_url: str, handler: MessageHandler,
+              limiter: RateLimiter, opt_outs: OptOutRegistry,
+              clock: Callable[[], datetime]) -> ChannelMount:
+    channel = SmsChannel(auth_token, public_base_url, handler, limiter, opt_outs, clock)
+    return ChannelMount("sms", (sms_route(channel),))

@@ -1,0 +1,43 @@
+"""Neutral ``Reply`` -> Telegram ``sendMessage`` arguments: text plus an inline keyboard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.messages import Reply
+
+MAX_TEXT = 4096  # Telegram's limit per message
+MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback_data
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+def _fits(payload: str) -> bool:
+    return 0 < len(payload.encode("utf-8")) <= MAX_CALLBACK_BYTES
+
+
+def _chunks(text: str) -> list[str]:
+    return [text[i:i + MAX_TEXT] for i in range(0, len(text), MAX_TEXT)] or [""]
+
+
+def render(reply: Reply) -> list[Outgoing]:
+    """One button per row (labels are times and names: they read best stacked).
+
+    A payload too long for ``callback_data`` cannot be a button; the options are then
+    listed as numbered text, which the conversation also understands.
+    """
+    text = reply.text or " "
+    keyboard = None
+    if reply.choices and all(_fits(c.payload) for c in reply.choices):
+        keyboard = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(c.label, callback_data=c.payload)] for c in reply.choices])
+    elif reply.choices:
+        text += "\n" + "\n".join(f"{i}. {c.label}" for i, c in enumerate(reply.choices, 1))
+    parts = _chunks(text)
+    return [Outgoing(p, keyboard if i == len(parts) - 1 else None) for i, p in enumerate(parts)]

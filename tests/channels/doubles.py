@@ -1,0 +1,171 @@
+"""Local HTTP servers that speak the Telegram Bot API and Twilio REST wire formats.
+
+Each runs on 127.0.0.1:0 in a thread, answers like the platform, and records every request,
+so the tests drive the REAL python-telegram-bot and twilio clients end to end.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+BOT_USER = {"id": 999, "is_bot": True, "first_name": "Salon", "username": "salon_bot"}
+EPOCH = 1_893_916_800  # 2030-01-07 (a date inside the tests' clock)
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    headers: dict[str, str]
+    params: dict[str, Any]
+
+
+def _decode(value: str) -> Any:
+    """PTB JSON-encodes structured values (reply_markup, allowed_updates) inside the form."""
+    if value[:1] in "{[":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+@dataclass
+class RecordingServer:
+    """Subclasses implement ``answer(path, params) -> (status, json body)``."""
+
+    requests: list[Recorded] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _server: ThreadingHTTPServer | None = None
+    _thread: threading.Thread | None = None
+
+    def answer(self, path: str, params: dict[str, Any]) -> tuple[int, Any]:
+        raise NotImplementedError
+
+    @property
+    def base(self) -> str:
+        assert self._server is not None
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> None:
+        double = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                raw = self.rfile.read(length).decode("utf-8")
+                if self.headers.get("Content-Type", "").startswith("application/json"):
+                    params = json.loads(raw or "{}")
+                else:
+                    params = {k: _decode(v) for k, v in parse_qsl(raw, keep_blank_values=True)}
+                with double._lock:
+                    double.requests.append(Recorded("POST", self.path, dict(self.headers),
+                                                    params))
+                status, body = double.answer(self.path, params)
+                data = json.dumps(body).encode("utf-8")
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST
+
+            def log_message(self, format: str, *args: Any) -> None:
+                del format, args
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
+                                        daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def calls(self, suffix: str) -> list[Recorded]:
+        with self._lock:
+            return [r for r in self.requests if r.path.endswith(suffix)]
+
+    def clear(self) -> None:
+        with self._lock:
+            self.requests.clear()
+
+
+@dataclass
+class FakeTelegram(RecordingServer):
+    """``POST /bot{token}/{method}`` -> ``{"ok": true, "result": ...}``."""
+
+    token: str = "123456:TEST-token"
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    failures: dict[str, tuple[int, str]] = field(default_factory=dict)
+    _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1000))
+
+    @property
+    def api_base(self) -> str:
+        return self.base + "/bot"
+
+    def answer(self, path: str, params: dict[str, Any]) -> tuple[int, Any]:
+        method = path.rsplit("/", 1)[-1]
+        if method in self.failures:
+            code, description = self.failures[method]
+            return code, {"ok": False, "error_code": code, "description": description}
+        result: Any = True
+        if method == "getMe":
+            result = BOT_USER
+        elif method == "sendMessage":
+            result = {"message_id": next(self._ids), "date": EPOCH, "from": BOT_USER,
+                      "chat": {"id": int(params["chat_id"]), "type": "private"},
+                      "text": params.get("text", "")}
+            if "reply_markup" in params:
+                result["reply_markup"] = params["reply_markup"]
+        elif method == "getUpdates":
+            offset = int(params.get("offset") or 0)
+            result = [u for u in self.updates if u["update_id"] >= offset]
+            self.updates = []
+        return 200, {"ok": True, "result": result}
+
+    def sent(self) -> list[dict[str, Any]]:
+        return [r.params for r in self.calls("/sendMessage")]
+
+
+@dataclass
+class FakeTwilio(RecordingServer):
+    """``POST /2010-04-01/Accounts/{sid}/Messages.json`` -> 201 with a message resource."""
+
+    account_sid: str = "AC" + "0" * 32
+    failure: tuple[int, int, str] | None = None  # (HTTP status, Twilio code, message)
+    _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    def answer(self, path: str, params: dict[str, Any]) -> tuple[int, Any]:
+        if self.failure is not None:
+            status, code, message = self.failure
+            return status, {"code": code, "message": message, "status": status,
+                            "more_info": f"https://www.twilio.com/docs/errors/{code}"}
+        sid = f"SM{next(self._ids):032d}"
+        return 201, {
+            "sid": sid, "account_sid": self.account_sid, "to": str(params.get("To")),
+            "from": str(params.get("From")), "body": str(params.get("Body")),
+            "status": "queued", "num_segments": "1", "direction": "outbound-api",
+            "api_version": "2010-04-01", "price": None, "price_unit": "USD",
+            "error_code": None, "error_message": None, "num_media": "0",
+            "date_created": "Mon, 07 Jan 2030 08:00:00 +0000", "date_sent": None,
+            "date_updated": "Mon, 07 Jan 2030 08:00:00 +0000", "messaging_service_sid": None,
+            "uri": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{sid}.json",
+            "subresource_uris": {},
+        }
+
+    def sent(self) -> list[dict[str, Any]]:
+        return [r.params for r in self.calls("/Messages.json")]
