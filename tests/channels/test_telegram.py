@@ -14,6 +14,7 @@ from bookingbot.web import build_app
 from bot.runner import Runner
 from channels.http_guard import MAX_BODY_BYTES, RATE_NOTICE, RateLimiter
 from channels.telegram import telegram_mount
+from channels.telegram.location import nautical_zone, zone_for
 from channels.telegram.webhook import SECRET_HEADER
 from db.customers import SqlCustomerRepository
 from tests.channels import updates as u
@@ -170,12 +171,19 @@ def test_commands_map_to_the_conversation(client: AppClient, fake_telegram: Fake
 def test_shared_location_sets_the_timezone(client: AppClient, fake_telegram: FakeTelegram,
                                            db: Database) -> None:
     post(client, u.location(1, 35.68, 139.69))  # Tokyo
-    assert "Etc/GMT-9" in last_sent(fake_telegram)["text"]
+    assert "Asia/Tokyo" in last_sent(fake_telegram)["text"]
     with db.sessions() as session:
         customer = SqlCustomerRepository(session).find("telegram", str(u.CHAT))
     assert customer is not None
     assert customer.tz is not None
-    assert customer.tz.key == "Etc/GMT-9"
+    assert customer.tz.key == "Asia/Tokyo"
+
+
+def test_location_in_a_dst_zone_gets_the_real_zone_and_the_sea_a_nautical_one() -> None:
+    assert zone_for(48.85, 2.35) == "Europe/Paris"  # its DST rules come with it
+    assert zone_for(-33.87, 151.21) == "Australia/Sydney"
+    assert nautical_zone(-150.0) == "Etc/GMT+10"
+    assert nautical_zone(0.0) == "UTC"
 
 
 def test_group_chats_and_edits_are_ignored(client: AppClient, fake_telegram: FakeTelegram,
