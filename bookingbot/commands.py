@@ -33,9 +33,7 @@ def setup(file: str, *, db: str | None, check_only: bool) -> int:
     try:
         business, raw = load_business_file(Path(file))
     except BusinessFileError as err:
-        return _err(str(err))
-    except OSError as err:
-        return _err(f"cannot read {file}: {err.strerror}")
+        return _err(f"{err}\nnothing was changed")
     if check_only:
         print(f"{file}: valid ({len(business.services)} services, "
               f"{len(business.providers)} providers)")
@@ -48,7 +46,13 @@ def setup(file: str, *, db: str | None, check_only: bool) -> int:
         return _err(f"{err.message} (nothing was changed)")
     finally:
         handle.close()
-    print(f"loaded {business.name!r}: {report}")
+    print(f"loaded {business.name!r} into {handle.engine.url.render_as_string(hide_password=True)}")
+    for label, keys in (("created", report.created), ("updated", report.updated),
+                        ("deactivated", report.deactivated)):
+        if keys:
+            print(f"  {label}: {', '.join(keys)}")
+    if not report.changed:
+        print("  nothing changed")
     return 0
 
 
