@@ -14,16 +14,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from slack_sdk import WebClient
+
 from bookingbot.bootstrap import Database, utcnow
 from bookingbot.settings import Settings
 from bot.runner import Runner
 from channels.http_guard import RateLimiter
 from channels.mount import ChannelMount, MessageHandler
+from channels.slack import SlackHumanNotifier, SlackSender, slack_mount, web_client
 from channels.sms import OptOutRegistry, SmsSender, sms_mount
 from channels.telegram import PATH as TELEGRAM_PATH
 from channels.telegram import TelegramApi, TelegramSender, telegram_mount
 from db.conversations import SqlCustomerDirectory, SqlSessionStore
 from db.customers import SqlCustomerRepository
+from db.provider_queries import SqlProviderQueries
 
 SMS_CHANNEL = "sms"
 TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook accepts
@@ -64,11 +68,22 @@ def sms_state(settings: Settings) -> ChannelState:
     return ChannelState("sms", True, "webhook POST /twilio/sms (Twilio)")
 
 
+def slack_state(settings: Settings) -> ChannelState:
+    missing = _missing(slack_bot_token=settings.slack_bot_token,
+                       slack_signing_secret=settings.slack_signing_secret)
+    if missing:
+        return ChannelState("slack", False, f"set {', '.join(missing)}")
+    alerts = (f"alerts to {settings.slack_provider_channel}" if settings.slack_provider_channel
+              else "no alerts: set SLACK_PROVIDER_CHANNEL")
+    return ChannelState("slack", True,
+                        f"POST /slack/events ({settings.slack_command}; {alerts})")
+
+
 def channel_states(settings: Settings, *, telegram_polling: bool = False) -> list[ChannelState]:
     return [
         telegram_state(settings, polling=telegram_polling),
         sms_state(settings),
-        ChannelState("slack", False, "not built yet (POST /slack/events)"),
+        slack_state(settings),
         ChannelState("stripe", False, "not built yet (POST /stripe/webhook)"),
     ]
 
@@ -89,14 +104,28 @@ class SqlOptOuts:
         return found is not None and found.opted_out
 
 
-def build_runner(db: Database) -> Runner:
-    return Runner(uow=db.uow, store=SqlSessionStore(db.engine),
-                  customers=SqlCustomerDirectory(db.sessions))
+def slack_client(settings: Settings) -> WebClient | None:
+    """None when Slack is off."""
+    if settings.slack_bot_token is None:
+        return None
+    return web_client(settings.slack_bot_token.get_secret_value(),
+                      base_url=settings.slack_api_url)
+
+
+def build_runner(db: Database, settings: Settings | None = None) -> Runner:
+    runner = Runner(uow=db.uow, store=SqlSessionStore(db.engine),
+                    customers=SqlCustomerDirectory(db.sessions))
+    client = slack_client(settings) if settings is not None else None
+    if client is not None and settings is not None and settings.slack_provider_channel:
+        # "Talk to a human" reaches the team's channel.
+        runner.notify = SlackHumanNotifier(client, settings.slack_provider_channel)
+    return runner
 
 
 def build_mounts(settings: Settings, *, handler: MessageHandler, opt_outs: OptOutRegistry,
                  clock: Callable[[], datetime] = utcnow, telegram_polling: bool = False,
-                 limiter: RateLimiter | None = None) -> list[ChannelMount]:
+                 limiter: RateLimiter | None = None,
+                 db: Database | None = None) -> list[ChannelMount]:
     limiter = limiter or RateLimiter()
     mounts: list[ChannelMount] = []
     if telegram_state(settings, polling=telegram_polling).on:
@@ -113,6 +142,15 @@ def build_mounts(settings: Settings, *, handler: MessageHandler, opt_outs: OptOu
         mounts.append(sms_mount(auth_token=settings.twilio_auth_token.get_secret_value(),
                                 public_base_url=settings.public_base_url, handler=handler,
                                 limiter=limiter, opt_outs=opt_outs, clock=clock))
+    client = slack_client(settings)
+    if slack_state(settings).on and client is not None and db is not None:
+        assert settings.slack_signing_secret is not None
+        mounts.append(slack_mount(
+            client=client, signing_secret=settings.slack_signing_secret.get_secret_value(),
+            handler=handler, store=SqlSessionStore(db.engine),
+            customers=SqlCustomerDirectory(db.sessions), uow=db.uow,
+            queries=SqlProviderQueries(clock=clock), limiter=limiter, clock=clock,
+            command=settings.slack_command))
     return mounts
 
 
@@ -122,6 +160,12 @@ def telegram_sender(settings: Settings) -> TelegramSender | None:
         return None
     return TelegramSender(settings.telegram_bot_token.get_secret_value(),
                           base_url=settings.telegram_api_base_url)
+
+
+def slack_sender(settings: Settings) -> SlackSender | None:
+    """For jobs (alerts, DM customers): None when Slack is off."""
+    client = slack_client(settings)
+    return SlackSender(client) if client is not None else None
 
 
 def sms_sender(settings: Settings, db: Database) -> SmsSender | None:

@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_provider_channel: str | None = None
     slack_api_url: str | None = None
+    slack_command: str = "/bookings"
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
     twilio_from_number: str | None = None

@@ -73,9 +73,9 @@ def build_app(db: Database, *, mounts: Sequence[ChannelMount] = ()) -> Starlette
 def serve(*, host: str, port: int | None, db: str | None, telegram_polling: bool = False) -> int:
     settings = Settings()
     handle = database(db or settings.database_url)
-    runner = build_runner(handle)
+    runner = build_runner(handle, settings)
     mounts = build_mounts(settings, handler=runner.handle, opt_outs=SqlOptOuts(handle),
-                          clock=utcnow, telegram_polling=telegram_polling)
+                          clock=utcnow, telegram_polling=telegram_polling, db=handle)
     print(describe(channel_states(settings, telegram_polling=telegram_polling)))  # noqa: T201
     app = build_app(handle, mounts=mounts)
     uvicorn.run(app, host=host, port=port or settings.port, log_level="info")

@@ -79,6 +79,18 @@ def test_channels_on_with_settings(db: Database, runner: Runner) -> None:
     assert "long polling" in describe(channel_states(s, telegram_polling=True))
 
 
+def test_slack_mounts_with_its_settings_and_says_where_alerts_go(db: Database,
+                                                                  runner: Runner) -> None:
+    s = settings(**ALL_ON, slack_bot_token=SecretStr("xoxb-1"),
+                 slack_signing_secret=SecretStr("sig"), slack_provider_channel="C123",
+                 slack_api_url="http://127.0.0.1:9/api/")
+    assert "slack     on   POST /slack/events (/bookings; alerts to C123)" in describe(
+        channel_states(s))
+    mounts = build_mounts(s, handler=runner.handle, opt_outs=SqlOptOuts(db), db=db)
+    paths = [r.path for m in mounts for r in m.routes]  # type: ignore[attr-defined]
+    assert paths == ["/telegram/webhook", "/twilio/sms", "/slack/events"]
+
+
 def test_serve_says_which_channels_are_on(monkeypatch: pytest.MonkeyPatch,
                                           capsys: pytest.CaptureFixture[str], db: Database,
                                           fake_telegram: FakeTelegram) -> None:

@@ -1,0 +1,88 @@
+"""Provider alerts for the provider channel: one per new booking, cancellation, reschedule.
+
+``provider_alert`` is pure (event + booking + business + customer -> ``Reply``), so the
+jobs engineer's outbox dispatcher calls it and hands the result to ``SlackSender.send``
+with ``SLACK_PROVIDER_CHANNEL`` as the recipient. The buttons it carries (cancel,
+message the customer) are handled by this app's action listeners.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.messages import Choice, Reply
+from bot.replies import money, when
+from core.booking import Booking
+from core.events import BookingCancelled, BookingConfirmed, BookingRescheduled, Event
+from core.model import Business
+from core.money import Money
+from core.usecases.provider import CustomerCard, booking_ref
+
+log = logging.getLogger(__name__)
+
+
+def _who(customer: CustomerCard | None, booking: Booking) -> str:
+    name = customer.label if customer else "a customer"
+    return f"{name} ({booking.channel})"
+
+
+def _what(booking: Booking, business: Business) -> tuple[str, str]:
+    service = business.service(booking.service_key)
+    provider = business.provider(booking.provider_key)
+    return (service.name if service else booking.service_key,
+            provider.name if provider else booking.provider_key)
+
+
+def _buttons(booking: Booking, *, can_cancel: bool) -> tuple[Choice, ...]:
+    message = Choice("Message customer", f"provider:message:{booking.id}")
+    if not can_cancel:
+        return (message,)
+    return (Choice("Cancel booking", f"provider:cancel:{booking.id}"), message)
+
+
+def provider_alert(event: Event, *, booking: Booking, business: Business,
+                   customer: CustomerCard | None) -> Reply | None:
+    """The alert for ``event`` (None for events providers are not alerted about).
+    Times are in the booking's provider's zone, with the zone named."""
+    provider = business.provider(booking.provider_key)
+    tz = provider.tz if provider else business.tz
+    service, person = _what(booking, business)
+    ref = f"ref `{booking_ref(booking.id)}`"
+    who = _who(customer, booking)
+    if isinstance(event, BookingConfirmed):
+        paid = (f" Paid {money(Money(booking.paid_minor, booking.currency))}."
+                if booking.paid_minor else "")
+        return Reply(f"New booking: {service} with {person}, {when(booking.start, tz)}, "
+                     f"for {who}.{paid} {ref}", _buttons(booking, can_cancel=True))
+    if isinstance(event, BookingCancelled):
+        refund = Money(event.refund_minor, booking.currency)
+        back = f" Refund {money(refund)}." if event.refund_minor else ""
+        return Reply(f"Cancelled by {event.by}: {service} with {person}, "
+                     f"{when(booking.start, tz)}, for {who}.{back} {ref}",
+                     _buttons(booking, can_cancel=False))
+    if isinstance(event, BookingRescheduled):
+        return Reply(f"Rescheduled: {service} with {person} for {who}, from "
+                     f"{when(event.old_start, tz)} to {when(event.new_start, tz)}. {ref}",
+                     _buttons(booking, can_cancel=True))
+    return None
+
+
+class SlackHumanNotifier:
+    """``bot.ports.HumanNotifier``: "a customer asked for a person" in the provider channel.
+    A Slack failure is logged, never raised into the customer's conversation."""
+
+    def __init__(self, client: WebClient, channel: str) -> None:
+        self._client = client
+        self._channel = channel
+
+    def __call__(self, *, channel: str, sender_id: str, text: str) -> None:
+        try:
+            self._client.chat_postMessage(
+                channel=self._channel,
+                text=f"A customer on {channel} ({sender_id}) asked for a person: {text}")
+        except (SlackApiError, SlackClientError) as exc:
+            log.warning("slack: could not tell the team about %s/%s: %s",
+                        channel, sender_id, exc)

@@ -1,0 +1,63 @@
+"""The bolt ``App`` and its one Starlette route, ``POST /slack/events``.
+
+Sync ``App`` behind a thin async wrapper rather than ``AsyncApp``: our use cases are
+synchronous database work, the sync ``WebClient`` needs no aiohttp session (whose
+unclosed-session warnings fail a ``filterwarnings = error`` test run), and
+``run_in_threadpool`` keeps bolt's blocking parts (the first ``auth.test``, waiting for
+``ack()``) off the event loop. ``slack_bolt.adapter.starlette``'s own sync handler calls
+``dispatch`` on the event loop, so only its request/response converters are reused.
+
+Bolt verifies ``X-Slack-Signature`` (v0 HMAC, constant-time) and the 5-minute
+``X-Slack-Request-Timestamp`` window: a forged, missing or stale signature gets 401 and
+reaches no listener.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor
+
+from slack_bolt import App
+from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from slack_sdk import WebClient
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from channels.http_guard import BodyTooLarge, read_body
+
+PATH = "/slack/events"
+# Interactivity payloads carry the whole message or view they came from: more room than
+# the 64 KiB chat webhooks get, still a firm cap.
+MAX_BODY_BYTES = 512 * 1024
+DEFAULT_API_URL = "https://slack.com/api/"
+
+
+def web_client(token: str, *, base_url: str | None = None) -> WebClient:
+    """The Web API client (``SLACK_API_URL`` for GovSlack or a local test double)."""
+    if not token:
+        raise ValueError("SLACK_BOT_TOKEN is empty")
+    return WebClient(token=token, base_url=base_url or DEFAULT_API_URL)
+
+
+def bolt_app(*, client: WebClient, signing_secret: str, executor: Executor) -> App:
+    if not signing_secret:
+        raise ValueError("SLACK_SIGNING_SECRET is empty")
+    return App(client=client, signing_secret=signing_secret,
+               # a long-lived web worker: answer on ack(), finish on the executor
+               process_before_response=False, listener_executor=executor,
+               # no Web API call while the app is being built; auth.test runs (once,
+               # cached) on the first request, off the event loop
+               token_verification_enabled=False)
+
+
+def events_route(app: App, *, path: str = PATH) -> Route:
+    async def events(request: Request) -> Response:
+        try:
+            body = await read_body(request, MAX_BODY_BYTES)
+        except BodyTooLarge:
+            return PlainTextResponse("request body too large", status_code=413)
+        bolt_response = await run_in_threadpool(app.dispatch, to_bolt_request(request, body))
+        return to_starlette_response(bolt_response)
+
+    return Route(path, events, methods=["POST"])
