@@ -1,4 +1,4 @@
-"""Accuracy and speed of bot.timeparse vs plain dateparser on the test corpus.
+"""Accuracy and speed of bot.timeparse vs plain dateparser on the test corpora.
 
 Run from the repository root:  .venv/bin/python bench/timeparse_accuracy.py
 
@@ -25,7 +25,9 @@ import dateparser  # noqa: E402
 
 from bot.timeparse import parse_time  # noqa: E402
 
-CORPUS = ROOT / "tests" / "bot" / "time_corpus.jsonl"
+CORPORA = [
+    ROOT / "tests" / "bot" / name for name in ("time_corpus.jsonl", "time_corpus_more.jsonl")
+]
 Parser = Callable[[str, datetime, ZoneInfo], datetime | None]
 
 
@@ -71,12 +73,9 @@ def _p99(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
 
 
-def main() -> int:
-    cases = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
-    for case in cases[:5]:  # warm up imports and caches for both parsers
-        ours(case["text"], datetime.fromisoformat(case["now"]), ZoneInfo(case["tz"]))
-        plain(case["text"], datetime.fromisoformat(case["now"]), ZoneInfo(case["tz"]))
-    print(f"corpus: {len(cases)} cases ({sum(c['start'] is None for c in cases)} expect null)")
+def _report(title: str, cases: list[dict[str, Any]]) -> None:
+    nulls = sum(c["start"] is None for c in cases)
+    print(f"\n{title}: {len(cases)} cases ({nulls} expect null)")
     print(f"{'parser':<22}{'correct':>9}{'accuracy':>10}{'median ms':>11}{'p99 ms':>9}")
     for name, parser in (("bot.timeparse", ours), ("plain dateparser", plain)):
         hits, timings = evaluate(parser, cases)
@@ -84,6 +83,21 @@ def main() -> int:
             f"{name:<22}{hits:>9}{hits / len(cases):>10.1%}"
             f"{statistics.median(timings):>11.3f}{_p99(timings):>9.3f}"
         )
+
+
+def main() -> int:
+    corpora = {
+        path.name: [
+            json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line
+        ]
+        for path in CORPORA
+    }
+    for case in next(iter(corpora.values()))[:5]:  # warm up imports and caches for both parsers
+        ours(case["text"], datetime.fromisoformat(case["now"]), ZoneInfo(case["tz"]))
+        plain(case["text"], datetime.fromisoformat(case["now"]), ZoneInfo(case["tz"]))
+    for name, cases in corpora.items():
+        _report(name, cases)
+    _report("both corpora", [case for cases in corpora.values() for case in cases])
     return 0
 
 

@@ -17,7 +17,19 @@ PARTS: dict[str, tuple[int, int, str | None]] = {
     "afternoon": (12 * 60, 17 * 60, "pm"),
     "evening": (17 * 60, 21 * 60, "pm"),
     "lunchtime": (12 * 60, 14 * 60, None),
+    "early_morning": (8 * 60, 10 * 60, "am"),
+    "mid_morning": (10 * 60, 12 * 60, "am"),
+    "late_morning": (10 * 60, 12 * 60, "am"),
+    "early_afternoon": (12 * 60, 15 * 60, "pm"),
+    "mid_afternoon": (14 * 60, 16 * 60, "pm"),
+    "late_afternoon": (15 * 60, 17 * 60, "pm"),
+    "after_lunch": (14 * 60, 17 * 60, "pm"),
+    "early_evening": (17 * 60, 19 * 60, "pm"),
+    "late_evening": (19 * 60, 21 * 60, "pm"),
 }
+_PART_NAMES = "|".join(sorted(PARTS, key=len, reverse=True))
+# Minutes named before "past"/"to" ("twenty past 2", "quarter to 5", "half 3").
+_MINUTE_WORDS = {"half": 30, "quarter": 15, "five": 5, "ten": 10, "twenty": 20, "twenty five": 25}
 
 
 @dataclass(frozen=True)
@@ -53,7 +65,13 @@ _RANGE = re.compile(
     rf"|(?:(?:\bfrom\s+)?(?P<a2>{_T})\s*(?:-|\bto\b|\buntil\b)\s*(?P<b2>{_T}))"
 )
 _OPEN = re.compile(rf"\b(?P<kw>after|from|before|until|by)\s+(?:around\s+)?(?P<t>{_T})")
-_QUARTER = re.compile(r"\b(?P<q>half past|quarter past|quarter to)\s+(?P<h>\d{1,2})\b(?!:)")
+_QUARTER = re.compile(
+    r"\b(?P<q>half|quarter|twenty five|twenty|ten|five|[1-5]?\d)\s+(?P<dir>past|after)\s+"
+    r"(?P<h>\d{1,2})\b(?!:)"
+    r"|\b(?P<q2>quarter|twenty five|twenty|ten|five)\s+(?P<dir2>to|of|until|before)\s+"
+    r"(?P<h2>\d{1,2})\b(?!:)"
+    r"|\b(?P<q3>half)\s+(?P<h3>\d{1,2})\b(?![:\w])(?!\s*(?:hours|minutes|days|weeks)\b)"
+)
 _EXPLICIT = re.compile(
     r"(?<![\d:/])(?P<t>\d{1,2}:[0-5]\d(?:am|pm|a\b|p\b)?|\d{1,2}(?:am|pm|a\b|p\b))(?![\w:/])"
     r"|\b(?P<w>noon|midnight)\b|(?<![\d:/])(?P<oc>\d{1,2})\s+oclock\b"
@@ -62,11 +80,11 @@ _AT_BARE = re.compile(r"\b(?:at|around)\s+(?P<h>\d{1,2})\b(?![:/])(?!\s*(?:st|nd
 PART_MARK = "\u00b6"  # left where a part of day was cut out
 _BARE = re.compile(
     r"[\u00a7\u00b6]\s+(?:at\s+)?(?P<h>\d{1,2})(?![\w:/])"
-    r"|(?<![\d:/])(?P<h2>\d{1,2})\s+\u00b6"
+    r"|(?<![\d:/])(?P<h2>\d{1,2})\s+[\u00a7\u00b6]"
 )
 _PART = re.compile(
     r"\b(?:(?P<this>this|in the|during the)\s+)?"
-    r"(?P<p>morning|afternoon|evening|night|tonight|lunchtime)\b"
+    rf"(?P<p>{_PART_NAMES}|night|tonight)\b"
 )
 
 
@@ -143,8 +161,13 @@ class TimeParse:
     invalid: bool = False
 
 
+def part_name(key: str) -> str:
+    """The customer-facing part of day for a PARTS key ("late_afternoon" -> "afternoon")."""
+    return {"after_lunch": "afternoon"}.get(key, key.rsplit("_", 1)[-1])
+
+
 def _find_part(text: str) -> tuple[str | None, bool, bool, str]:
-    """Return (part name, pinned-to-today, tonight, remaining text)."""
+    """Return (PARTS key, pinned-to-today, tonight, remaining text)."""
     m = _PART.search(text)
     if not m:
         return None, False, False, text
@@ -176,10 +199,12 @@ def _window_from_clocks(text: str, hint: str | None) -> tuple[TimeSpec | None, s
 def _instant(text: str, hint: str | None) -> tuple[int | None, str, bool]:
     m = _QUARTER.search(text)
     if m:
-        hour = int(m.group("h"))
+        hour = int(m.group("h") or m.group("h2") or m.group("h3"))
         base = clock_minutes(Clock(hour, 0, None, False), hint)
-        delta = {"half past": 30, "quarter past": 15, "quarter to": -15}[m.group("q")]
-        value = None if base is None else (base + delta) % MINUTES_PER_DAY
+        word = m.group("q") or m.group("q2") or m.group("q3")
+        delta = _MINUTE_WORDS[word] if word in _MINUTE_WORDS else int(word)
+        delta = -delta if m.group("q2") else delta
+        value = None if base is None or delta >= 60 else (base + delta) % MINUTES_PER_DAY
         return value, _cut(text, m), value is None
     m = _EXPLICIT.search(text) or _AT_BARE.search(text)
     if m:
@@ -193,8 +218,9 @@ def _instant(text: str, hint: str | None) -> tuple[int | None, str, bool]:
 
 def find_time(text: str) -> TimeParse:
     """Extract the time-of-day component of a normalised phrase."""
-    part, today, tonight, text = _find_part(text)
-    hint = PARTS[part][2] if part else None
+    key, today, tonight, text = _find_part(text)
+    part = None if key is None else part_name(key)
+    hint = PARTS[key][2] if key else None
     spec, text, invalid = _window_from_clocks(text, hint)
     if spec is None and not invalid:
         minute, text, invalid = _instant(text, hint)
@@ -202,8 +228,8 @@ def find_time(text: str) -> TimeParse:
             spec = TimeSpec(minute, minute, "minute", part)
     if spec is not None and spec.part != part:
         spec = TimeSpec(spec.start, spec.end, spec.grain, part)
-    if spec is None and part is not None and not invalid:
-        start, end, _ = PARTS[part]
+    if spec is None and key is not None and not invalid:
+        start, end, _ = PARTS[key]
         spec = TimeSpec(start, end, "part_of_day", part, tonight)
     return TimeParse(spec, part, today, text, invalid)
 

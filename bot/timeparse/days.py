@@ -44,8 +44,9 @@ class SpanSpec:
 
     start: date
     end: date
-    grain: str  # "week" | "weekend" | "month"
+    grain: str  # "week" | "weekend" | "month" | "range"
     clip: bool  # start from 'now' when now falls inside the window
+    step: int = 0  # days to the next occurrence, for windows that may already be over
 
 
 DayLike = DaySpec | SpanSpec
@@ -56,7 +57,7 @@ def _pinned(day: date) -> DaySpec:
     return DaySpec((day,), True)
 
 
-def _safe_date(year: int, month: int, day: int) -> date | None:
+def safe_date(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
     except ValueError:
@@ -70,12 +71,12 @@ def _full_year(raw: str) -> int:
 
 def _month_day(month: int, day: int, year: str | None, today: date) -> DaySpec | None:
     if year is not None:
-        exact = _safe_date(_full_year(year), month, day)
+        exact = safe_date(_full_year(year), month, day)
         return _pinned(exact) if exact else None
     found = [
         d
         for y in range(today.year, today.year + 9)
-        if (d := _safe_date(y, month, day)) is not None and d >= today
+        if (d := safe_date(y, month, day)) is not None and d >= today
     ]
     return DaySpec(tuple(found[:2]), False) if found else None
 
@@ -94,7 +95,7 @@ def _ordinal(m: re.Match[str], today: date) -> DayLike | None:
     found: list[date] = []
     first = today.replace(day=1)
     for _ in range(14):
-        d = _safe_date(first.year, first.month, day)
+        d = safe_date(first.year, first.month, day)
         if d is not None and d >= today:
             found.append(d)
         first = first_of_next_month(first)
@@ -112,8 +113,9 @@ def _weekday(m: re.Match[str], today: date) -> DayLike | None:
     if week:
         monday = monday_of(today) + timedelta(days=7 if week == "next" else 0)
         return _pinned(monday + timedelta(days=target))
-    if mod == "next":
-        return _pinned(today + timedelta(days=(target - today.weekday() - 1) % 7 + 1))
+    if mod == "next" or m.group("afternext"):
+        following = today + timedelta(days=(target - today.weekday() - 1) % 7 + 1)
+        return _pinned(following + timedelta(days=7 if m.group("afternext") else 0))
     if mod == "last":
         return _pinned(today - timedelta(days=(today.weekday() - target - 1) % 7 + 1))
     first = today + timedelta(days=(target - today.weekday()) % 7)
@@ -122,23 +124,35 @@ def _weekday(m: re.Match[str], today: date) -> DayLike | None:
     return DaySpec((first, first + timedelta(days=7)), False)
 
 
+def _base_day(word: str | None, today: date) -> date:
+    if word in WEEKDAYS:
+        return today + timedelta(days=(WEEKDAYS.index(word) - today.weekday()) % 7)
+    return today + timedelta(days=1 if word == "tomorrow" else 0)
+
+
 def _in_days(m: re.Match[str], today: date) -> DayLike | None:
-    count = int(m.group("n") or m.group("n2"))
-    unit = m.group("u") or m.group("u2")
-    base = today + timedelta(days=1 if m.group("base") == "tomorrow" else 0)
+    count = int(m.group("n") or m.group("n2") or 1)
+    unit = m.group("u") or m.group("u2") or "week"
+    base = _base_day(m.group("base") or m.group("base2"), today)
     return _pinned(base + timedelta(days=count * (1 if unit == "days" else 7)))
 
 
+def _week_weekday(m: re.Match[str], today: date) -> DayLike | None:
+    monday = monday_of(today) + timedelta(days=7 if m.group("mod") == "next" else 0)
+    return _pinned(monday + timedelta(days=WEEKDAYS.index(m.group("wd"))))
+
+
 def _weekend(m: re.Match[str], today: date) -> DayLike | None:
-    if m.group("mod") == "next":
-        saturday = monday_of(today) + timedelta(days=12)
+    if m.group("mod") == "next" or m.group("after"):
+        saturday = monday_of(today) + timedelta(days=19 if m.group("after") else 12)
         return SpanSpec(saturday, saturday + timedelta(days=2), "weekend", False)
     saturday = monday_of(today) + timedelta(days=5)
     return SpanSpec(saturday, saturday + timedelta(days=2), "weekend", True)
 
 
 def _week(m: re.Match[str], today: date) -> DayLike | None:
-    monday = monday_of(today) + timedelta(days=7 if m.group("mod") == "next" else 0)
+    weeks = 2 if m.group("after") else 1 if m.group("mod") == "next" else 0
+    monday = monday_of(today) + timedelta(days=7 * weeks)
     return SpanSpec(monday, monday + timedelta(days=7), "week", m.group("mod") == "this")
 
 
@@ -184,20 +198,33 @@ RULES: tuple[tuple[re.Pattern[str], Handler], ...] = (
     (
         re.compile(
             r"\bin\s+(?P<n>\d{1,3})\s+(?P<u>days|week|weeks)\b"
-            r"|\b(?P<n2>\d{1,3})\s+(?P<u2>days|week|weeks)\s+from\s+(?P<base>now|today|tomorrow)\b"
+            r"|\b(?P<n2>\d{1,3})\s+(?P<u2>days|week|weeks)\s+(?:(?:from|on|after)\s+)?"
+            rf"(?P<base>now|today|tomorrow|{'|'.join(WEEKDAYS)})\b"
+            r"|\b(?P<base2>today|tomorrow)\s+week\b"
         ),
         _in_days,
+    ),
+    (
+        re.compile(rf"\b(?P<mod>next|this)\s+week\s+(?:on\s+)?{_WEEKDAY}\b"),
+        _week_weekday,
     ),
     (re.compile(r"\b(?P<w>today|tomorrow|overmorrow|yesterday)\b"), _relative_word),
     (
         re.compile(
             rf"\b(?:(?P<mod>next|this|last|coming|on)\s+)?{_WEEKDAY}"
-            r"(?:\s+(?P<week>next|this)\s+week|\s+(?P<after>week)(?!\s*\d))?\b"
+            r"(?:\s+(?P<week>next|this)\s+week|\s+(?P<after>week)(?!\s*\d)"
+            r"|\s+(?P<afternext>after\s+next))?\b"
         ),
         _weekday,
     ),
-    (re.compile(r"\b(?:(?P<mod>this|next|the|coming)\s+)?weekend\b"), _weekend),
-    (re.compile(r"\b(?P<mod>this|next)\s+week\b"), _week),
+    (
+        re.compile(r"\b(?:(?P<mod>this|next|the|coming)\s+)?weekend(?P<after>\s+after\s+next)?\b"),
+        _weekend,
+    ),
+    (
+        re.compile(r"\b(?:(?P<mod>this|next)\s+week|(?:the\s+)?week\s+(?P<after>after\s+next))\b"),
+        _week,
+    ),
     (re.compile(r"\b(?P<mod>this|next)\s+month\b"), _relative_month),
     (
         re.compile(rf"\b(?P<pre>in\s+|early\s+|late\s+)?{_MONTH}(?:\s+(?P<y>\d{{4}}))?\b"),
@@ -215,6 +242,21 @@ class DayParse:
     invalid: bool = False
 
 
+_DATE_HANDLERS = (_iso, _named, _ordinal)
+_PLAIN_WEEKDAY = re.compile(rf"\b(?:(?:on|this)\s+)?{_WEEKDAY}\b")
+
+
+def _check_weekday(spec: DayLike | None, rest: str) -> tuple[DayLike | None, str]:
+    """A weekday named beside a date must agree with it ("fri the 13th")."""
+    m = _PLAIN_WEEKDAY.search(rest)
+    if m is None or not isinstance(spec, DaySpec):
+        return spec, rest
+    target = WEEKDAYS.index(m.group("wd"))
+    kept = tuple(d for d in spec.candidates if d.weekday() == target)
+    rest = (rest[: m.start()] + " " + rest[m.end() :]).strip()
+    return (DaySpec(kept, spec.pinned) if kept else None), rest
+
+
 def find_day(text: str, today: date) -> DayParse:
     """Extract the first day expression (rules are tried in priority order)."""
     for pattern, handler in RULES:
@@ -225,5 +267,7 @@ def find_day(text: str, today: date) -> DayParse:
         if spec is None and pattern is RULES[-1][0]:
             continue
         rest = (text[: m.start()] + f" {DAY_MARK} " + text[m.end() :]).strip()
+        if handler in _DATE_HANDLERS:
+            spec, rest = _check_weekday(spec, rest)
         return DayParse(spec, rest, spec is None)
     return DayParse(None, text)

@@ -13,7 +13,10 @@ from bot.timeparse.resolve import Window, resolve_day
 
 _CLOCK_HINT = re.compile(r"\d:\d|\d\s*(?:am|pm)\b|\bnoon\b|\bmidnight\b|\bhours\b|\bminutes\b")
 _ONLY_NUMBER = re.compile(r"^[\d\s.:/+-]*$")
+# A bare duration ("2 hours") answers "how long?", and 3+ digit runs are not dates.
+_REFUSE = re.compile(r"^[\d.]+\s+(?:hours|minutes|days|weeks?)$|(?<![\d:])\d{3,}(?![\d:])")
 _MAX_DISTANCE = timedelta(days=3 * 366)
+_MAX_LENGTH = 80  # dateparser is slow on long text, and long text is not a bare date
 
 
 def _settings(now: datetime, zone: tzinfo) -> dict[str, Any]:
@@ -36,7 +39,8 @@ def _parse(text: str, now: datetime, zone: tzinfo) -> tuple[datetime, str] | Non
 
 def fallback(text: str, now: datetime, zone: tzinfo) -> tuple[Window, str] | None:
     """Ask dateparser about a normalised phrase the rules did not handle."""
-    if _ONLY_NUMBER.match(text) or not hasattr(zone, "key"):
+    refused = len(text) > _MAX_LENGTH or _ONLY_NUMBER.match(text) or _REFUSE.search(text)
+    if refused or not hasattr(zone, "key"):
         return None
     try:
         parsed = _parse(text, now, zone)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.timeparse.rewrite import clock_words, h_clock, holidays, intent
+from bot.timeparse.typos import correct
+
 _PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bwe'd\b", "we would"),
     (r"\ba\.\s?m\b\.?", "am"),
@@ -13,6 +16,8 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (r"@", " at "),
     (r"&", " and "),
     (r"[\u2010-\u2015\u2212]", "-"),
+    (r"\ban? (?:hour|hr) and a half\b", "90 minutes"),
+    (r"\b(\d{1,2}) (?:hours?|hrs?) and a half\b", r"\1.5 hours"),
     (r"\bhalf an? (?:hour|hr)\b", "30 minutes"),
     (r"\ba couple (?:of )?", "2 "),
     (r"\b(?:an?|one) (hours?|hrs?|minutes?|mins?|days?|weeks?|wks?)\b", r"1 \1"),
@@ -21,6 +26,8 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bright now\b|\bnow please\b", "now"),
     (r"\bany ?time\b", " "),
     (r"\bnext wk\b", "next week"),
+    (r"\b(?:a|one) fortnight\b|\bfortnight\b", "2 weeks"),
+    (r"(?<=[a-z])'(?:m|re|ll|ve|s|d)\b", ""),
 )
 
 _VARIANTS: tuple[tuple[str, str], ...] = (
@@ -58,7 +65,7 @@ _VARIANTS: tuple[tuple[str, str], ...] = (
     ("weekend", "wknd wkend weekends"),
     ("afternoon", "arvo aft aftn afternoons"),
     ("morning", "morn mornings"),
-    ("evening", "evenings evng"),
+    ("evening", "evenings evng eve"),
     ("lunchtime", "lunch"),
     ("until", "til till untill"),
     ("before", "b4"),
@@ -78,21 +85,88 @@ _NOISE = re.compile(r"[^a-z0-9:/+\-_. ]+")
 _STRAY_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
 _SPACE_MERIDIEM = re.compile(r"(\d)\s+(am|pm)\b")
 _GLUED_UNIT = re.compile(r"(\d)(hrs?|hours?|mins?|minutes?|h|m)\b")
-_ISH = re.compile(r"\b(\d{1,2}(?::\d{2})?(?:am|pm)?)ish\b")
 _DANGLING_DASH = re.compile(r"(?<![\w:])-|-(?![\w])")
+_KNOWN = frozenset(_WORDS.values()) | frozenset(_WORDS)
+_WORD_SLASH = re.compile(r"\b([a-z]{3,9})/([a-z]{3,9})\b")
+_PARTY = re.compile(
+    r"\b(?:room|space|table|spots?|slots?|appointments?|booking|haircuts?)\s+for\s+\d{1,2}\b"
+    r"|\b(?:for\s+)?\d{1,2}\s+(?:people|persons|ppl|guests|kids|children|adults|of\s+us"
+    r"|haircuts|cuts)\b"
+)
+_UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
+_TEENS = [
+    "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth",
+    "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth",
+]  # fmt: skip
+_ORDINAL_WORDS = {
+    **{w: i + 1 for i, w in enumerate(_UNITS)},
+    **{w: i + 10 for i, w in enumerate(_TEENS)},
+    "twentieth": 20, "thirtieth": 30, "thirty first": 31,
+    **{f"twenty {w}": 21 + i for i, w in enumerate(_UNITS)},
+}  # fmt: skip
+_ORD = "|".join(sorted(_ORDINAL_WORDS, key=len, reverse=True))
+_MONTHS = "january february march april may june july august september october november december"
+_MONTH = "|".join(_MONTHS.split())
+_ORDINAL = re.compile(
+    rf"\b(?P<pre>the|{_MONTH})\s+(?P<o>{_ORD})\b(?!\s+(?:available|thing|slot|one|opening"
+    r"|appointment|time|week|weekend|half|chance|day|free|possible|opportunity)\b)"
+    rf"|\b(?P<o2>{_ORD})(?=\s+of\s+(?:{_MONTH})\b)"
+)
 
 
-def normalize(text: str) -> str:
-    """Return the canonical lowercase form of *text* that the rules operate on."""
-    s = unicodedata.normalize("NFKC", text).lower()
+def _suffix(day: int) -> str:
+    return "th" if 10 < day < 14 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+
+
+def _ordinal(m: re.Match[str]) -> str:
+    word = m.group("o") or m.group("o2")
+    day = _ORDINAL_WORDS[word]
+    prefix = f"{m.group('pre')} " if m.group("pre") else ""
+    return f"{prefix}{day}{_suffix(day)}"
+
+
+def _word(word: str) -> str:
+    if word in _KNOWN:
+        return _WORDS.get(word, word)
+    fixed = correct(word)
+    return _WORDS.get(fixed, fixed)
+
+
+def _slash(m: re.Match[str]) -> str:
+    both = _word(m.group(1)) in _WEEKDAY_NAMES and _word(m.group(2)) in _WEEKDAY_NAMES
+    return f"{m.group(1)} or {m.group(2)}" if both else m.group(0)
+
+
+_WEEKDAY_NAMES = frozenset(
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+)
+
+
+def _clean(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'")
+    s = _WORD_SLASH.sub(_slash, s)
     for pattern, repl in _PHRASES:
         s = re.sub(pattern, repl, s)
     s = _DOT_TIME.sub(r"\1:\2", s)
     s = _NOISE.sub(" ", s)
     s = _STRAY_DOT.sub(" ", s)
     s = _DANGLING_DASH.sub(" ", s)
-    s = _GLUED_UNIT.sub(r"\1 \2", s)
-    words = [_WORDS.get(word, word) for word in s.split()]
-    s = " ".join(words)
-    s = _ISH.sub(r"\1", s)
-    return _SPACE_MERIDIEM.sub(r"\1\2", s)
+    s = re.sub(r"\b(twenty|thirty)-(?=[a-z])", r"\1 ", s)
+    s = re.sub(r"(?<=[a-z])-(?=[a-z])", " - ", s)
+    return _GLUED_UNIT.sub(r"\1 \2", h_clock(s))
+
+
+def normalize(text: str) -> str:
+    """Return the canonical lowercase form of *text* that the rules operate on.
+
+    An empty string means "no usable time" (also for excluded days and movable holidays).
+    """
+    s = holidays(_clean(text))
+    if s is None:
+        return ""
+    s = _PARTY.sub(" ", s)
+    s = " ".join(_word(word) for word in s.split())
+    s = _ORDINAL.sub(_ordinal, s)
+    s = _SPACE_MERIDIEM.sub(r"\1\2", s)
+    s = _SPACE_MERIDIEM.sub(r"\1\2", clock_words(s))
+    return intent(s) or ""

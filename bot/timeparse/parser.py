@@ -9,13 +9,17 @@ from zoneinfo import ZoneInfo
 from bot.timeparse.clock import PARTS, TimeParse, TimeSpec, bare_hour, find_time
 from bot.timeparse.days import DayParse, DaySpec, SpanSpec, find_day
 from bot.timeparse.fallback import fallback
+from bot.timeparse.localtime import is_before
 from bot.timeparse.model import TimeWindow
 from bot.timeparse.normalize import normalize
 from bot.timeparse.relative import parse_relative
-from bot.timeparse.resolve import Window, resolve, resolve_span
+from bot.timeparse.resolve import Window, resolve, resolve_part_span, resolve_span
+from bot.timeparse.rewrite import NOW_CLOCK
+from bot.timeparse.spans import find_span
 from bot.timeparse.zones import extract_zone
 
 _DIGIT = re.compile(r"\d")
+MAX_LENGTH = 300  # longer messages are not a time phrase; the bot asks instead
 Outcome = tuple[Window, str, str | None]
 
 
@@ -24,7 +28,7 @@ class _Unhandled(Exception):
 
 
 def _components(text: str, today: date) -> tuple[DayParse, TimeParse]:
-    day = find_day(text, today)
+    day = find_span(text, today) or find_day(text, today)
     time = find_time(day.rest)
     named = isinstance(day.spec, DaySpec) or time.part is not None
     if named and (time.spec is None or time.spec.grain == "part_of_day") and not time.invalid:
@@ -46,7 +50,7 @@ def _apply_rules(text: str, now: datetime, zone: tzinfo) -> Outcome | None:
     if day.invalid or time.invalid:
         return None
     if isinstance(day.spec, SpanSpec):
-        return resolve_span(day.spec, now, zone), day.spec.grain, time.part
+        return _span_outcome(day.spec, time.spec, now, zone)
     day_spec = day.spec
     if day_spec is None and time.today:
         day_spec = DaySpec((now.date(),), True)
@@ -56,24 +60,39 @@ def _apply_rules(text: str, now: datetime, zone: tzinfo) -> Outcome | None:
     return resolved[0], resolved[1], time.part
 
 
+def _span_outcome(
+    span: SpanSpec, spec: TimeSpec | None, now: datetime, zone: tzinfo
+) -> Outcome | None:
+    part = spec.part if spec is not None else None
+    if span.grain != "range" or spec is None:
+        return resolve_span(span, now, zone), span.grain, part
+    if spec.grain != "part_of_day":
+        return None  # "mon-wed at 3pm": one time on which day?  The bot asks.
+    return resolve_part_span(span, spec, now, zone), "range", part
+
+
 def _outcome(text: str, now: datetime, zone: tzinfo) -> Outcome | None:
     try:
         return _apply_rules(text, now, zone)
     except _Unhandled:
         found = fallback(text, now, zone)
-        return None if found is None else (found[0], found[1], None)
+        if found is None or is_before(found[0][1], now):
+            return None  # never a past answer from the fallback
+        return found[0], found[1], None
 
 
 def parse_time(text: str, *, now: datetime, tz: ZoneInfo) -> TimeWindow | None:
     """Resolve a chat phrase to a window in the customer's zone *tz*, or None."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
-    clean = normalize(text)
-    if not clean:
+    clean = normalize(text[: MAX_LENGTH + 1])
+    if not clean or len(text) > MAX_LENGTH:
         return None
     explicit, clean = extract_zone(clean)
     frame = explicit or tz
-    result = _outcome(clean, now.astimezone(frame), frame)
+    local_now = now.astimezone(frame)
+    clean = clean.replace(NOW_CLOCK, f"{local_now:%H:%M}")
+    result = _outcome(clean, local_now, frame)
     if result is None:
         return None
     (start, end), grain, part = result

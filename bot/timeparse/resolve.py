@@ -55,6 +55,16 @@ def resolve_span(span: SpanSpec, now: datetime, zone: tzinfo) -> Window:
     return start, end
 
 
+def resolve_part_span(span: SpanSpec, spec: TimeSpec, now: datetime, zone: tzinfo) -> Window:
+    """'mon-wed mornings': first day's part start to last day's part end, never over."""
+    start, last = span.start, span.end - timedelta(days=1)
+    end = localize(last, spec.end, zone)
+    if span.step and not is_before(now, end):
+        start, last = start + timedelta(days=span.step), last + timedelta(days=span.step)
+        end = localize(last, spec.end, zone)
+    return later(localize(start, spec.start, zone), now), end
+
+
 def resolve(
     day: DaySpec | None, spec: TimeSpec | None, now: datetime, zone: tzinfo
 ) -> tuple[Window, str] | None:

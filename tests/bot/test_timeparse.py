@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,17 @@ from bot.timeparse import TimeWindow, parse_time
 from bot.timeparse.cli import run
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS_PATH = Path(__file__).with_name("time_corpus.jsonl")
-CORPUS: list[dict[str, Any]] = [
-    json.loads(line) for line in CORPUS_PATH.read_text(encoding="utf-8").splitlines() if line
-]
+CORPUS_FILES = ("time_corpus.jsonl", "time_corpus_more.jsonl")
+
+
+def _load(name: str) -> list[dict[str, Any]]:
+    text = Path(__file__).with_name(name).read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line]
+
+
+ORIGINAL = _load(CORPUS_FILES[0])
+MORE = _load(CORPUS_FILES[1])
+CORPUS: list[dict[str, Any]] = ORIGINAL + MORE
 ZONES = [
     "America/New_York",
     "Asia/Kolkata",
@@ -31,7 +39,22 @@ ZONES = [
     "Pacific/Auckland",
     "UTC",
 ]
-RELATIVE_PHRASES = ["tomorrow", "in 2 hours", "fri 10:30", "3pm"]
+RELATIVE_PHRASES = [
+    "tomorrow",
+    "in 2 hours",
+    "fri 10:30",
+    "3pm",
+    "14h",
+    "1430",
+    "3ish",
+    "mon-wed mornings",
+    "tue-thu afternoons",
+    "end of the week",
+    "this time tomorrow",
+    "first thing tomorrow",
+    "late afternoon",
+    "in half an hour",
+]
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -39,7 +62,11 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def test_corpus_is_big_and_varied() -> None:
-    assert len(CORPUS) >= 250
+    assert len(ORIGINAL) >= 250
+    assert len(MORE) >= 200
+    keys = [(c["text"], c["now"], c["tz"]) for c in MORE]
+    assert len(set(keys)) == len(keys)
+    assert not set(keys) & {(c["text"], c["now"], c["tz"]) for c in ORIGINAL}
     assert {case["tz"] for case in CORPUS} >= {
         "Asia/Kolkata",
         "Australia/Lord_Howe",
@@ -62,6 +89,9 @@ def test_corpus(case: dict[str, Any]) -> None:
         else (_iso(result.start), _iso(result.end), result.grain)
     )
     assert got == (case["start"], case["end"], case["grain"])
+    if "part_of_day" in case:
+        assert result is not None
+        assert result.part_of_day == case["part_of_day"]
 
 
 def test_part_of_day_is_reported_for_wide_windows() -> None:
@@ -124,6 +154,29 @@ def test_explicit_zone_result_is_in_customer_zone(zone: str, now: datetime, othe
     window = parse_time(f"3pm {other}", now=now, tz=tz)
     assert window is not None
     _check_common(window, now, tz)
+
+
+_NOISE_TEXT = st.text(
+    alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyz0123456789 :/.-@!?'🙏é中")),
+    max_size=400,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_NOISE_TEXT, zone=st.sampled_from(ZONES), now=_NOWS)
+def test_garbage_never_crashes_and_is_fast(text: str, zone: str, now: datetime) -> None:
+    parse_time("warm up 3", now=now, tz=ZoneInfo(zone))
+    began = time.perf_counter()
+    parse_time(text, now=now, tz=ZoneInfo(zone))
+    assert time.perf_counter() - began < 0.05
+
+
+@pytest.mark.parametrize("size", [301, 5_000, 100_000])
+def test_very_long_text_is_refused_quickly(size: int) -> None:
+    tz = ZoneInfo("UTC")
+    began = time.perf_counter()
+    assert parse_time(("tomorrow 3pm " * size)[:size], now=datetime.now(UTC), tz=tz) is None
+    assert time.perf_counter() - began < 0.05
 
 
 def _run(argv: list[str], text: str) -> tuple[int, list[dict[str, Any]]]:
