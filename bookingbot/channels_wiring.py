@@ -17,6 +17,12 @@ from datetime import datetime
 from slack_sdk import WebClient
 
 from bookingbot.bootstrap import Database, utcnow
+from bookingbot.payments_wiring import (
+    build_payment_gateway,
+    canceller,
+    payment_starter,
+    stripe_mount,
+)
 from bookingbot.settings import Settings
 from bot.runner import Runner
 from channels.http_guard import RateLimiter
@@ -79,12 +85,22 @@ def slack_state(settings: Settings) -> ChannelState:
                         f"POST /slack/events ({settings.slack_command}; {alerts})")
 
 
+def stripe_state(settings: Settings) -> ChannelState:
+    if settings.payments_test_mode and not settings.stripe_secret_key:
+        return ChannelState("stripe", False, "TEST PAYMENT mode: no money moves")
+    missing = _missing(stripe_secret_key=settings.stripe_secret_key,
+                       stripe_webhook_secret=settings.stripe_webhook_secret)
+    if missing:
+        return ChannelState("stripe", False, f"set {', '.join(missing)}")
+    return ChannelState("stripe", True, "POST /stripe/webhook")
+
+
 def channel_states(settings: Settings, *, telegram_polling: bool = False) -> list[ChannelState]:
     return [
         telegram_state(settings, polling=telegram_polling),
         sms_state(settings),
         slack_state(settings),
-        ChannelState("stripe", False, "not built yet (POST /stripe/webhook)"),
+        stripe_state(settings),
     ]
 
 
@@ -115,6 +131,11 @@ def slack_client(settings: Settings) -> WebClient | None:
 def build_runner(db: Database, settings: Settings | None = None) -> Runner:
     runner = Runner(uow=db.uow, store=SqlSessionStore(db.engine),
                     customers=SqlCustomerDirectory(db.sessions))
+    gateway = build_payment_gateway(settings) if settings is not None else None
+    if settings is not None and gateway is not None:
+        runner.start_payment = payment_starter(db, gateway, settings)
+        runner.test_payments = not gateway.live
+    runner.cancel = canceller(db, gateway)  # refunds go out at once, not a minute later
     client = slack_client(settings) if settings is not None else None
     if client is not None and settings is not None and settings.slack_provider_channel:
         # "Talk to a human" reaches the team's channel.
@@ -151,6 +172,10 @@ def build_mounts(settings: Settings, *, handler: MessageHandler, opt_outs: OptOu
             customers=SqlCustomerDirectory(db.sessions), uow=db.uow,
             queries=SqlProviderQueries(clock=clock), limiter=limiter, clock=clock,
             command=settings.slack_command))
+    if db is not None:
+        stripe = stripe_mount(settings, db, build_payment_gateway(settings), clock)
+        if stripe is not None:
+            mounts.append(stripe)
     return mounts
 
 

@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bookingbot.bootstrap import Database, database, utcnow
 from bookingbot.business_file import load_business_file
+from bookingbot.channels_wiring import build_runner
+from bookingbot.settings import Settings
 from bot.runner import Runner
 from channels.console import CHANNEL, run_console
 from db.catalog import load_business, sync_business
-from db.conversations import SqlCustomerDirectory, SqlSessionStore
 
 DEMO = Path(__file__).resolve().parent / "demo" / "demo_business.yaml"
 
@@ -27,8 +28,10 @@ def seed_demo(db: Database) -> bool:
 
 
 def make_runner(db: Database) -> Runner:
-    return Runner(uow=db.uow, store=SqlSessionStore(db.engine),
-                  customers=SqlCustomerDirectory(db.sessions), clock=utcnow)
+    """The same runner the web app uses (payments and refunds included)."""
+    runner = build_runner(db, Settings())
+    runner.clock = utcnow
+    return runner
 
 
 def run_chat(*, db_url: str | None, sender_id: str, tz: str | None, stdin: TextIO,

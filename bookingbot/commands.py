@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bookingbot.bootstrap import database, utcnow
 from bookingbot.business_file import BusinessFileError, load_business_file
+from bookingbot.payments_wiring import check_payment_config
+from bookingbot.settings import Settings
 from core.errors import DomainError, ErrorCode
 from core.interval import Interval
 from core.timeutil import local_midnight
@@ -34,6 +36,9 @@ def setup(file: str, *, db: str | None, check_only: bool) -> int:
         business, raw = load_business_file(Path(file))
     except BusinessFileError as err:
         return _err(f"{err}\nnothing was changed")
+    problems = check_payment_config(business, Settings())
+    if problems:
+        return _err("\n".join(problems) + "\nnothing was changed")
     if check_only:
         print(f"{file}: valid ({len(business.services)} services, "
               f"{len(business.providers)} providers)")

@@ -99,6 +99,9 @@ class SlotsFound:
 class Booked:
     booking: BookingView
     payment_due_minor: int = 0
+    payment_url: str | None = None
+    payment_until: datetime | None = None
+    test_payment: bool = False  # the demo gateway: say so, never pretend money moved
 
 
 @dataclass(frozen=True)

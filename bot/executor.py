@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import commands as c
-from bot.ports import CustomerDirectory, CustomerInfo, HumanNotifier
+from bot.ports import Canceller, CustomerDirectory, CustomerInfo, HumanNotifier, PaymentStarter
 from bot.session import BookingView, Offer
 from core.availability import Slot
 from core.booking import Actor, Booking
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
 from core.interval import Interval
 from core.model import Business, Service
 from core.ports import UnitOfWork
@@ -37,14 +37,6 @@ ALTERNATIVES = 5
 SEARCH_AHEAD = timedelta(days=14)  # how far past an empty window we look for alternatives
 
 
-def request_payment(booking: Booking, service: Service) -> None:
-    """Hook for the payments issue: start a checkout for ``service.amount_due_upfront``.
-
-    TODO(payments): create the Stripe Checkout session and send its link; confirm the hold
-    from the payment webhook. Until then a paying service's booking stays held.
-    """
-
-
 @dataclass
 class Executor:
     uow: Callable[[], UnitOfWork]
@@ -55,6 +47,9 @@ class Executor:
     customers: CustomerDirectory
     notify: HumanNotifier
     now: datetime
+    start_payment: PaymentStarter | None = None
+    test_payments: bool = False
+    cancel: Canceller | None = None  # None: core's cancel (nothing can have been paid)
 
     @property
     def actor(self) -> Actor:
@@ -75,7 +70,8 @@ class Executor:
             case c.ListBookings():
                 return c.BookingsListed(self._mine())
             case c.CancelBooking():
-                out = cancel(self.uow(), cmd.booking_id, actor=self.actor, now=self.now)
+                out = (self.cancel(cmd.booking_id, self.actor, self.now) if self.cancel
+                       else cancel(self.uow(), cmd.booking_id, actor=self.actor, now=self.now))
                 return c.Cancelled(self._view(out.booking), out.refund.amount_minor)
             case c.RescheduleBooking():
                 moved = reschedule(self.uow(), cmd.booking_id, new_start=cmd.new_start,
@@ -151,10 +147,18 @@ class Executor:
             start=cmd.start, customer_id=self.customer.id, actor=self.actor, now=self.now)
         service = self.business.service(cmd.service_key)
         if hold.due_minor > 0 and service is not None:
-            request_payment(hold, service)
-            return c.Booked(self._view(hold), hold.due_minor)
+            return self._payment_for(hold, service)
         done = confirm(self.uow(), hold.id, actor=self.actor, now=self.now)
         return c.Booked(self._view(done))
+
+    def _payment_for(self, hold: Booking, service: Service) -> c.Booked:
+        """The slot stays held; the payment webhook confirms it."""
+        if self.start_payment is None:
+            # setup refuses paying services without a gateway; an old database may not
+            raise DomainError(ErrorCode.BUSY, "payments are not set up")
+        link = self.start_payment(hold, service.name, self.now)
+        return c.Booked(self._view(hold), hold.due_minor, payment_url=link.url,
+                        payment_until=link.expires_at, test_payment=self.test_payments)
 
     def _series(self, cmd: c.BookSeries) -> c.SeriesBooked:
         out = book_series(self.uow(), service_key=cmd.service_key, provider_key=cmd.provider_key,

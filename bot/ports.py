@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
+
+from core.booking import Actor, Booking
+from core.payments import CheckoutLink
+from core.usecases import CancelOutcome
 
 
 @dataclass(frozen=True)
@@ -52,3 +57,9 @@ class MemoryCustomers:
 
 def no_notifier(*, channel: str, sender_id: str, text: str) -> None:
     """Default hand-off: nobody to tell yet (the provider-side Slack issue wires a real one)."""
+
+
+# Starts a checkout for a held booking that needs money up front: (hold, description, now).
+PaymentStarter = Callable[[Booking, str, datetime], CheckoutLink]
+# Cancels a booking and refunds what the policy gives: (booking id, actor, now).
+Canceller = Callable[[str, Actor, datetime], CancelOutcome]

@@ -107,8 +107,16 @@ def booked(*, service: str, start: str, provider: str) -> Reply:
 
 
 def held_for_payment(*, service: str, start: str, due: str) -> Reply:
-    return Reply(f"Held for you: {service}, {start}. Payment of {due} will be requested to "
+    return Reply(f"Held for you: {service}, {start}. We'll send a link to pay {due} to "
                  "confirm it.")
+
+
+def pay_to_confirm(*, service: str, start: str, due: str, url: str, until: str | None,
+                   test: bool) -> Reply:
+    valid = f" (link valid until {until})" if until else ""
+    notice = " TEST PAYMENT: no money moves." if test else ""
+    return Reply(f"Held for you: {service}, {start}. Pay {due} here to confirm: {url}{valid}."
+                 f"{notice}")
 
 
 def nothing_fits(reason: str) -> Reply:

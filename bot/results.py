@@ -57,10 +57,13 @@ def _slots(session: Session, found: c.SlotsFound, now: datetime, ctx: Context) -
 def _booked(session: Session, booked: c.Booked, ctx: Context) -> Transition:
     b = booked.booking
     service, start = ctx.service_name(b.service_key), replies.when(b.start, ctx.zone(session))
-    if booked.payment_due_minor > 0:  # held until paid: the payments issue finishes this
+    if booked.payment_due_minor > 0 and booked.payment_url:  # held until the webhook says paid
         due = replies.money(Money(booked.payment_due_minor, b.currency))
-        return say(session.reset(), replies.held_for_payment(service=service, start=start,
-                                                             due=due))
+        until = (replies.clock(booked.payment_until.astimezone(ctx.zone(session)))
+                 if booked.payment_until else None)
+        return say(session.reset(), replies.pay_to_confirm(
+            service=service, start=start, due=due, url=booked.payment_url, until=until,
+            test=booked.test_payment))
     return say(session.reset(), replies.booked(service=service, start=start,
                                                provider=ctx.provider_name(b.provider_key)))
 

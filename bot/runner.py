@@ -15,7 +15,7 @@ from bot.commands import Command
 from bot.executor import Executor
 from bot.machine import step
 from bot.messages import InboundMessage, Reply
-from bot.ports import CustomerDirectory, HumanNotifier, no_notifier
+from bot.ports import Canceller, CustomerDirectory, HumanNotifier, PaymentStarter, no_notifier
 from bot.session import Session, SessionStore
 from bot.transition import Context, Transition
 from core.errors import DomainError
@@ -36,6 +36,9 @@ class Runner:
     store: SessionStore
     customers: CustomerDirectory
     notify: HumanNotifier = no_notifier
+    start_payment: PaymentStarter | None = None
+    test_payments: bool = False
+    cancel: Canceller | None = None
     clock: Callable[[], datetime] = _utc_now
     context: Callable[[Business], Context] = Context  # tests may swap the time parser
     _locks: dict[tuple[str, str], threading.Lock] = field(default_factory=dict)
@@ -70,7 +73,9 @@ class Runner:
         ctx = self.context(business)
         executor = Executor(uow=self.uow, business=business, customer=customer,
                             channel=message.channel, sender_id=message.sender_id,
-                            customers=self.customers, notify=self.notify, now=now)
+                            customers=self.customers, notify=self.notify, now=now,
+                            start_payment=self.start_payment, test_payments=self.test_payments,
+                            cancel=self.cancel)
         t = step(session, message, now, ctx)
         out = list(t.replies)
         for _ in range(MAX_ROUNDS):

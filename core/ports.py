@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from core.booking import AuditEntry, Booking
 from core.events import Event
 from core.interval import Interval
 from core.model import Business
 from core.waitlist import WaitlistEntry
+
+if TYPE_CHECKING:  # core.payments builds on these ports; a runtime import would be circular
+    from core.payments import PaymentRepository
 
 
 class BookingRepository(Protocol):
@@ -63,6 +66,7 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     busy: BusyRepository
     waitlist: WaitlistRepository
+    payments: PaymentRepository
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -21,6 +21,7 @@ from core.booking import Booking
 from core.events import Event
 from core.interval import Interval
 from core.model import Business
+from core.payments import PaymentRepository
 from core.ports import AuditLog, BookingRepository, BusyRepository, UnitOfWork, WaitlistRepository
 from core.usecases.provider import TIME_OFF, AlreadyDone, CustomerCard, TimeOff
 from db.bookings import B, booking_from_row
@@ -102,6 +103,7 @@ class OnceUnitOfWork:
     audit: AuditLog
     busy: BusyRepository
     waitlist: WaitlistRepository
+    payments: PaymentRepository
 
     def __init__(self, inner: UnitOfWork, delivery_id: str, *, clock: Clock) -> None:
         self._inner = inner
@@ -116,6 +118,7 @@ class OnceUnitOfWork:
         self._inner.__enter__()
         self.bookings, self.audit = self._inner.bookings, self._inner.audit
         self.busy, self.waitlist = self._inner.busy, self._inner.waitlist
+        self.payments = self._inner.payments
         seen = self.session.execute(select(DELIVERIES.c.delivery_id).where(
             DELIVERIES.c.channel == CHANNEL,
             DELIVERIES.c.delivery_id == self._delivery_id)).first()

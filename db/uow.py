@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.errors import DomainError, ErrorCode
 from core.events import Event
 from core.model import Business
+from core.payments import PaymentRepository, PaymentsUnitOfWork
 from core.ports import (
     AuditLog,
     BookingRepository,
@@ -25,6 +26,7 @@ from db.clock import Clock, system_clock
 from db.customers import SqlCustomerRepository
 from db.errors import translate
 from db.outbox import emit
+from db.payments import SqlPaymentRepository
 from db.repositories import (
     SqlAuditLog,
     SqlBookingRepository,
@@ -67,6 +69,8 @@ class SqlUnitOfWork:
     audit: AuditLog
     busy: BusyRepository
     waitlist: WaitlistRepository
+    # Every cancellation may owe a refund, so every unit of work can record one.
+    payments: PaymentRepository
     # Beyond the port: customers, and the busy repository's writer methods.
     customers: SqlCustomerRepository
     busy_blocks: SqlBusyRepository
@@ -92,6 +96,7 @@ class SqlUnitOfWork:
         self.busy = self.busy_blocks = SqlBusyRepository(session)
         self.waitlist = SqlWaitlistRepository(session)
         self.customers = SqlCustomerRepository(session)
+        self.payments = SqlPaymentRepository(session, self._clock)
         self._business = None
         return self
 
@@ -136,4 +141,13 @@ class SqlUnitOfWork:
 
 def as_port(uow: SqlUnitOfWork) -> UnitOfWork:
     """Typed view of the adapter as the core port (mypy checks the two agree)."""
+    return uow
+
+
+# The payment use cases' name for it: since every unit of work records refunds, one class.
+SqlPaymentsUnitOfWork = SqlUnitOfWork
+
+
+def as_payments_port(uow: SqlUnitOfWork) -> PaymentsUnitOfWork:
+    """Typed view of the adapter as the payments port (mypy checks the two agree)."""
     return uow

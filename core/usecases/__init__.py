@@ -7,12 +7,12 @@ the customer the most useful reason (``outside_hours`` beats ``slot_taken``).
 from core.usecases.booking import (
     CancelOutcome,
     available_slots,
-    cancel,
     confirm,
     hold_slot,
     refund_quote,
 )
 from core.usecases.lifecycle import complete, expire_holds, mark_no_show, reschedule
+from core.usecases.refunds import cancel
 from core.usecases.series import SeriesOutcome, book_series, cancel_series, confirm_series
 from core.usecases.waitlist import join_waitlist, leave_waitlist
 

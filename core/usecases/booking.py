@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from core.availability import Slot, Taken, free_slots
 from core.booking import Actor, Booking, BookingStatus
 from core.errors import DomainError, ErrorCode
-from core.events import BookingCancelled, BookingConfirmed, Event, SlotFreed, SlotHeld
+from core.events import BookingConfirmed, Event, SlotFreed, SlotHeld
 from core.interval import Interval
 from core.model import Business, Service
 from core.money import Money
@@ -141,20 +141,3 @@ def freed(booking: Booking, now: datetime) -> list[Event]:
         return []
     return [SlotFreed(booking.id, booking.provider_key, booking.service_key,
                       booking.start, booking.end)]
-
-
-def cancel(uow: UnitOfWork, booking_id: str, *, actor: Actor, now: datetime) -> CancelOutcome:
-    with uow:
-        before = owned(uow, booking_id, actor)
-        if before.status is BookingStatus.CANCELLED:
-            return CancelOutcome(before, Money.zero(before.currency))  # a retried cancel
-        refund = refund_quote(uow.business(), before, actor=actor, now=now)
-        after = replace(before.transition(BookingStatus.CANCELLED),
-                        refunded_minor=before.refunded_minor + refund.amount_minor)
-        uow.bookings.update(after)
-        by = cancelled_by(actor)
-        record(uow, before=before, after=after, actor=actor,
-               action=f"booking.cancelled.by_{by.value}", now=now)
-        uow.emit([BookingCancelled(after.id, by.value, refund.amount_minor), *freed(after, now)])
-        uow.commit()
-        return CancelOutcome(after, refund)

@@ -25,8 +25,9 @@ from core.interval import Interval
 from core.model import Business, Provider
 from core.ports import UnitOfWork
 from core.timeutil import local_midnight, require_aware
-from core.usecases.booking import CancelOutcome, cancel
+from core.usecases.booking import CancelOutcome
 from core.usecases.common import owned
+from core.usecases.refunds import cancel
 from core.waitlist import WaitlistEntry
 
 TIME_OFF = "timeoff"  # busy_blocks.source of time off typed by the provider

@@ -11,7 +11,8 @@ from core.booking import Actor, Booking, BookingStatus
 from core.errors import DomainError, ErrorCode
 from core.ports import UnitOfWork
 from core.recurrence import weekly_starts
-from core.usecases.booking import cancel, confirm, hold_slot
+from core.usecases.booking import confirm, hold_slot
+from core.usecases.refunds import cancel
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Payment adapters: Stripe (gateway + webhook) and the documented test mode."""

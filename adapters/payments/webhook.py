@@ -1,0 +1,87 @@
+"""``POST /stripe/webhook``: verify, translate, hand over, answer fast.
+
+The route knows no database: ``handle_event`` (built by the composition root) runs the
+use case, which records the event id in the same transaction as its effect. It may
+return a follow-up (sending refunds) that runs after the response has gone.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import stripe
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.routing import Route
+
+from adapters.payments.events import translate
+from core.payments import PaymentEvent
+
+log = logging.getLogger(__name__)
+
+FollowUp = Callable[[], None]
+EventHandler = Callable[[PaymentEvent], FollowUp | None]
+PATH = "/stripe/webhook"
+RETURN_PATH = "/stripe/return"  # where Checkout sends the customer back (success/cancel URL)
+MAX_BODY = 512 * 1024  # Stripe events are a few kB; anything larger is not from Stripe
+
+
+async def returned(request: Request) -> PlainTextResponse:
+    """The customer's browser after Checkout. It proves nothing (anyone can open it): only
+    the signed webhook confirms a booking, so this page just points back to the chat."""
+    if request.query_params.get("result") == "paid":
+        text = "Thank you! Your confirmation will arrive in the chat in a moment."
+    else:
+        text = "No payment was taken. Go back to the chat to try again or pick another time."
+    return PlainTextResponse(text)
+
+
+def _bad(reason: str) -> JSONResponse:
+    return JSONResponse({"error": reason}, status_code=400)
+
+
+def _verified(body: bytes, header: str | None, secret: str, tolerance: int) -> dict[str, Any]:
+    """The event as a dict; raises ValueError. Stripe's own check: HMAC-SHA256 over
+    ``t.body`` compared in constant time, and ``t`` no older than ``tolerance`` seconds."""
+    try:
+        stripe.WebhookSignature.verify_header(body, header, secret, tolerance)
+    except stripe.SignatureVerificationError as err:
+        raise ValueError("bad signature") from err
+    event = json.loads(body)
+    if not isinstance(event, dict) or event.get("object") != "event" or "id" not in event:
+        raise ValueError("not a Stripe event")
+    return event
+
+
+def stripe_routes(*, webhook_secret: str, handle_event: EventHandler,
+                  tolerance: int = stripe.Webhook.DEFAULT_TOLERANCE) -> list[Route]:
+    if not webhook_secret:
+        raise ValueError("STRIPE_WEBHOOK_SECRET is required to accept Stripe webhooks")
+
+    async def webhook(request: Request) -> JSONResponse:
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            return _bad("body too large")
+        try:
+            event = _verified(body, request.headers.get("stripe-signature"), webhook_secret,
+                              tolerance)
+            neutral = translate(event)
+        except (ValueError, KeyError, TypeError) as err:
+            return _bad(str(err) if isinstance(err, ValueError) else "malformed event")
+        if neutral is None:
+            return JSONResponse({"received": True, "ignored": True})
+        try:
+            follow = await run_in_threadpool(handle_event, neutral)
+        except Exception:  # rolled back, event id not recorded: Stripe will deliver again
+            log.exception("stripe event %s failed", event["id"])
+            return JSONResponse({"error": "temporary failure"}, status_code=500)
+        task = BackgroundTask(follow) if follow is not None else None
+        return JSONResponse({"received": True}, background=task)
+
+    return [Route(PATH, webhook, methods=["POST"]),
+            Route(RETURN_PATH, returned, methods=["GET"])]

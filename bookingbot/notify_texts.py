@@ -1,0 +1,89 @@
+"""Notification texts, rendered in each recipient's own zone with bot.replies' formatting.
+
+This lives in the composition root, not in jobs/, because jobs may not import bot (the
+import contract); the worker hands ``render`` to the jobs as a plain callable.
+Texts aim at one SMS segment. Reminder and offer texts carry choices whose payloads the
+reply context (bookingbot.reply_context) understands; SMS shows them as words to type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from bot import replies
+from core.money import Money
+from core.notifications import Audience, BookingFacts, Kind, Message, Notice
+
+REMINDER_CHOICES = (("Confirm", "confirm"), ("Reschedule", "reschedule"),
+                    ("Cancel booking", "cancel"))
+OFFER_CHOICES = (("Yes, book it", "yes"), ("No thanks", "no"))
+
+
+def _money(facts: BookingFacts, minor: str | None) -> str:
+    return replies.money(Money(int(minor or 0), facts.booking.currency))
+
+
+def _customer_text(n: Notice, f: BookingFacts, when: str) -> Message:  # noqa: PLR0911
+    what = f"{f.service_name} with {f.provider_name}, {when}"
+    match n.kind:
+        case Kind.CONFIRMED:
+            return Message(f"Confirmed: {what}. Reply \"my bookings\" any time.")
+        case Kind.REMINDER:
+            return Message(f"Reminder: {what}. See you then!", REMINDER_CHOICES)
+        case Kind.CANCELLED:
+            return Message(f"Cancelled: {what}. Sorry about that. Reply \"book\" to pick "
+                           "another time.")
+        case Kind.RESCHEDULED:
+            old = datetime.fromisoformat(n.value("old_start") or "")
+            return Message(f"Moved: {f.service_name} with {f.provider_name} is now {when} "
+                           f"(was {replies.short_when(old, n.recipient.tz)}).")
+        case Kind.HOLD_EXPIRED:
+            return Message(f"The hold on {f.service_name}, {when} ran out, so it wasn't "
+                           "booked. Reply \"book\" to pick a time.")
+        case Kind.OFFER_LAPSED:
+            return Message(f"The offer of {f.service_name}, {when} has lapsed. You're still "
+                           "on the waitlist.")
+        case Kind.PAYMENT_RECEIVED:
+            return Message(f"Payment of {_money(f, n.value('amount_minor'))} received for "
+                           f"{f.service_name}, {when}. Thank you!")
+        case Kind.REFUND_ISSUED:
+            return Message(f"A refund of {_money(f, n.value('amount_minor'))} for "
+                           f"{f.service_name}, {when} is on its way.")
+        case Kind.WAITLIST_OFFER:
+            return Message(f"A slot opened: {what}. It's held for you: reply YES within "
+                           f"{_minutes_left(n, f)} min to book it, or NO to pass.",
+                           OFFER_CHOICES)
+    return Message(f"Update about {what}.")
+
+
+def _minutes_left(n: Notice, f: BookingFacts) -> int:
+    expires = datetime.fromisoformat(n.value("expires_at") or f.booking.created_at.isoformat())
+    return max(1, round((expires - f.booking.created_at).total_seconds() / 60))
+
+
+def _provider_text(n: Notice, f: BookingFacts, when: str) -> Message:
+    who = f.customer_name or "a customer"
+    channel = f.customer.channel if f.customer else f.booking.channel
+    what = f"{f.service_name}, {when}, {who} ({channel})"
+    match n.kind:
+        case Kind.CONFIRMED:
+            return Message(f"New booking: {what}.")
+        case Kind.CANCELLED:
+            return Message(f"Cancelled by the {n.value('by') or 'system'}: {what}.")
+        case Kind.RESCHEDULED:
+            old = datetime.fromisoformat(n.value("old_start") or "")
+            return Message(f"Moved: {what} (was {replies.short_when(old, n.recipient.tz)}).")
+    return Message(f"Update: {what}.")
+
+
+def render(notice: Notice, facts: BookingFacts) -> Message:
+    """``jobs.ports.Renderer``: the text of one notice, in its recipient's zone."""
+    start = notice.start or facts.booking.start
+    when = replies.when(start, notice.recipient.tz)
+    if notice.recipient.audience is Audience.PROVIDER:
+        return _provider_text(notice, facts, when)
+    return _customer_text(notice, facts, when)
+
+
+Render = Callable[[Notice, BookingFacts], Message]

@@ -1,0 +1,123 @@
+"""Answers to reminders and waitlist offers, in front of the bot's runner.
+
+After the worker sends a reminder or an offer it leaves a ``jobs.reply_context`` in the
+customer's session. ``ReplyRouter.handle`` looks at it first: a reply it gives meaning to
+is handled here (inside the same per-sender session transaction and delivery-id dedupe the
+runner uses), anything else goes to the runner unchanged, and the bot's next save drops the
+context. No bot/ file changes: cancel and reschedule continue in the bot's own states via
+``bot.manage.listed`` (the same step the bot takes after "cancel" with one booking).
+
+Wire it where the runner is built: ``handle=ReplyRouter(runner, store, offers_uow).handle``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot import flows, intents, replies  # noqa: F401 - flows before manage (import cycle)
+from bot.manage import listed
+from bot.messages import InboundMessage, Reply
+from bot.runner import Runner
+from bot.session import BookingView, Purpose, Session
+from bot.transition import Context
+from core.booking import Actor, Booking, BookingStatus
+from core.errors import DomainError
+from core.money import Money
+from core.usecases import refund_quote
+from core.usecases.waitlist_offers import OfferUnitOfWork, accept_offer, decline_offer
+from db.jobs_store import SqlJobsStore
+from jobs.reply_context import SESSION_KEY, ReplyContext
+
+CONFIRM = frozenset({"c", "confirm", "confirmed", "yes", "y", "ok", "okay", "see you"})
+CANCEL = frozenset({"x", "cancel", "cancel booking", "cancel it", "cancel my booking"})
+RESCHEDULE = frozenset({"r", "reschedule", "move", "move it", "change", "another time"})
+PASSED_ON = "OK, I've passed it on. You're still on the waitlist."
+
+
+def answer(context: ReplyContext | None, text: str, now: datetime) -> str | None:
+    """What a message means given the context: confirm/cancel/reschedule/yes/no, or None."""
+    if context is None or not context.live(now):
+        return None
+    t = intents.normalise(text)
+    if context.kind == "reminder":
+        for meaning, words in (("confirm", CONFIRM), ("cancel", CANCEL),
+                               ("reschedule", RESCHEDULE)):
+            if t in words:
+                return meaning
+        return None
+    if intents.is_yes(text):
+        return "yes"
+    return "no" if intents.is_no(text) else None
+
+
+@dataclass
+class ReplyRouter:
+    runner: Runner
+    store: SqlJobsStore
+    offers_uow: Callable[[], OfferUnitOfWork]
+
+    def handle(self, message: InboundMessage) -> list[Reply]:
+        now = self.runner.clock()
+        state = self.store.session_state(message.channel, message.sender_id)
+        context = ReplyContext.from_json(state.get(SESSION_KEY))
+        meaning = answer(context, message.action or message.text, now)
+        if meaning is None or context is None:
+            return self.runner.handle(message)
+        with self.runner.store.open(message.channel, message.sender_id) as tx:
+            seen = tx.processed_reply(message.delivery_id)
+            if seen is not None:
+                return [Reply.from_json(r) for r in seen]
+            session, out = self._act(meaning, context, tx.load() or Session(), message, now)
+            tx.save(session, delivery_id=message.delivery_id,  # saving drops the context
+                    replies=[r.to_json() for r in out], now=now)
+            return out
+
+    def _act(self, meaning: str, context: ReplyContext, session: Session,
+             message: InboundMessage, now: datetime) -> tuple[Session, list[Reply]]:
+        customer = self.runner.customers.identify(message.channel, message.sender_id, now=now)
+        actor = Actor("customer", customer.id, message.channel)
+        uow = self.offers_uow()
+        with uow:
+            business = uow.business()
+            booking = uow.bookings.get(context.booking_id)
+        if booking is None or booking.customer_id != customer.id:
+            return session, [replies.simple(replies.error("unknown_booking"))]
+        ctx = Context(business)
+        tz = ctx.zone(replace(session, tz=customer.tz or session.tz))
+        if meaning in ("yes", "no"):
+            return session, [self._offer(meaning, booking, actor=actor, ctx=ctx, tz=tz.key,
+                                                     now=now)]
+        if meaning == "confirm":
+            return session, [replies.simple(f"Thanks, see you {replies.when(booking.start, tz)}!")]
+        refund = refund_quote(business, booking, actor=actor, now=now)
+        view = BookingView(booking.id, booking.service_key, booking.provider_key, booking.start,
+                           refund.amount_minor, booking.currency)
+        purpose = Purpose.CANCEL if meaning == "cancel" else Purpose.RESCHEDULE
+        t = listed(replace(session.reset(), purpose=purpose, tz=tz.key), (view,), now, ctx)
+        return t.session, list(t.replies)
+
+    def _offer(self, meaning: str, booking: Booking, *, actor: Actor, ctx: Context, tz: str,
+               now: datetime) -> Reply:
+        uow = self.offers_uow()
+        with uow:
+            offer = next((o for o in uow.offers.open_for_customer(actor.id)
+                          if o.booking_id == booking.id), None)
+        if offer is None:
+            return replies.simple(replies.error("hold_expired"))
+        try:
+            if meaning == "no":
+                decline_offer(self.offers_uow(), offer.id, actor=actor, now=now)
+                return replies.simple(PASSED_ON)
+            done = accept_offer(self.offers_uow(), offer.id, actor=actor, now=now)
+        except DomainError as err:
+            return replies.simple(replies.error(err.code.value))
+        start = replies.when(done.start, ZoneInfo(tz))
+        service = ctx.service_name(done.service_key)
+        if done.status is BookingStatus.HELD:  # a paying service: held until paid
+            due = replies.money(Money(done.due_minor, done.currency))
+            return replies.held_for_payment(service=service, start=start, due=due)
+        return replies.booked(service=service, start=start,
+                              provider=ctx.provider_name(done.provider_key))

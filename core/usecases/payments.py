@@ -1,0 +1,301 @@
+"""Taking payment for a held booking, and what the gateway's answers do to it.
+
+``start_payment`` runs in the conversation; the others run when the gateway's webhook
+arrives. Each webhook use case records the event id in the same transaction as its effect,
+so a redelivered or out-of-order event changes nothing twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from core.availability import Slot, Taken, check_start, free_slots
+from core.booking import Actor, Booking, BookingStatus
+from core.errors import DomainError, ErrorCode
+from core.events import BookingConfirmed, Event
+from core.interval import Interval
+from core.money import Money
+from core.payments import (
+    SOURCE,
+    CheckoutCompleted,
+    CheckoutExpired,
+    CheckoutLink,
+    GatewayError,
+    LatePaymentRefunded,
+    PaymentEvent,
+    PaymentExpired,
+    PaymentGateway,
+    PaymentRecord,
+    PaymentStatus,
+    PaymentsUnitOfWork,
+    checkout_expiry,
+    checkout_key,
+)
+from core.usecases.booking import freed
+from core.usecases.common import candidates, context, expire, record
+from core.usecases.refunds import PaymentOutcome, record_refund, refunds_updated
+
+STRIPE = Actor("system", "payments", "stripe")
+ALTERNATIVES = 5
+ALTERNATIVES_AHEAD = timedelta(days=7)
+
+
+def start_payment(uow: PaymentsUnitOfWork, gateway: PaymentGateway, booking_id: str, *,
+                  description: str, success_url: str, cancel_url: str,
+                  now: datetime) -> CheckoutLink:
+    """Open a checkout for a held booking; asking twice returns the same link.
+
+    The hold is stretched to the session's expiry so that a customer paying on the last
+    minute of the page still owns the slot. If the gateway cannot be reached the hold is
+    released (the customer would otherwise block their own retry) and BUSY is raised.
+    """
+    with uow:
+        held = _payable(uow, booking_id, now)
+        existing = _open_link(uow, booking_id)
+        if existing is not None:
+            return existing
+        expires_at = checkout_expiry(held.hold_expires_at or now, now)
+        if expires_at != held.hold_expires_at:
+            stretched = replace(held, hold_expires_at=expires_at)
+            uow.bookings.update(stretched)
+            record(uow, before=held, after=stretched, actor=STRIPE,
+                   action="booking.hold_extended", now=now)
+        uow.commit()
+    try:
+        link = gateway.create_checkout(
+            held, amount=Money(held.due_minor, held.currency), description=description,
+            success_url=success_url, cancel_url=cancel_url, expires_at=expires_at,
+            idempotency_key=checkout_key(held.id),
+            metadata={"booking_id": held.id, "source": SOURCE})
+    except GatewayError as err:
+        _release(uow, booking_id, now)
+        code = ErrorCode.BUSY if err.retryable else ErrorCode.INVALID_CONFIG
+        raise DomainError(code, "the payment page could not be opened") from err
+    _remember(uow, held, link, expires_at, live=gateway.live, now=now)
+    return replace(link, expires_at=expires_at)
+
+
+def _payable(uow: PaymentsUnitOfWork, booking_id: str, now: datetime) -> Booking:
+    held = uow.bookings.get(booking_id, for_update=True)
+    if held is None:
+        raise DomainError(ErrorCode.UNKNOWN_BOOKING, "no such booking")
+    if held.status is not BookingStatus.HELD or not held.occupies(now):
+        raise DomainError(ErrorCode.HOLD_EXPIRED, "the hold on that slot ran out")
+    if held.due_minor <= 0:
+        raise DomainError(ErrorCode.INVALID_REQUEST, "nothing to pay for this booking")
+    return held
+
+
+def _open_link(uow: PaymentsUnitOfWork, booking_id: str) -> CheckoutLink | None:
+    for p in uow.payments.payments_for(booking_id):
+        if p.status is PaymentStatus.OPEN and p.url:
+            return CheckoutLink(p.checkout_session_id, p.url, p.expires_at)
+    return None
+
+
+def _remember(uow: PaymentsUnitOfWork, held: Booking, link: CheckoutLink,
+              expires_at: datetime, *, live: bool, now: datetime) -> None:
+    with uow:
+        # The webhook may (in theory) have beaten us here: never overwrite what it wrote.
+        if uow.payments.payment(link.id, for_update=True) is None:
+            uow.payments.save_payment(PaymentRecord(
+                booking_id=held.id, checkout_session_id=link.id, amount_minor=held.due_minor,
+                currency=held.currency, status=PaymentStatus.OPEN, created_at=now,
+                updated_at=now, url=link.url, expires_at=expires_at, livemode=live))
+        uow.commit()
+
+
+def _release(uow: PaymentsUnitOfWork, booking_id: str, now: datetime) -> None:
+    with uow:
+        held = uow.bookings.get(booking_id, for_update=True)
+        if held is not None and held.status is BookingStatus.HELD:
+            uow.emit(freed(expire(uow, held, now), now))
+        uow.commit()
+
+
+# --- the gateway's answers ---------------------------------------------------------------
+
+
+def handle_payment_event(uow: PaymentsUnitOfWork, event: PaymentEvent, *,
+                         now: datetime) -> PaymentOutcome:
+    """One webhook event, one transaction. Returns the refunds to send after commit."""
+    if isinstance(event, CheckoutCompleted):
+        return payment_completed(uow, event, now=now)
+    if isinstance(event, CheckoutExpired):
+        return checkout_expired(uow, event, now=now)
+    return refunds_updated(uow, event, now=now)
+
+
+def payment_completed(uow: PaymentsUnitOfWork, event: CheckoutCompleted, *,
+                      now: datetime) -> PaymentOutcome:
+    """Confirm the booking that was paid for; if it can no longer be had, refund in full.
+
+    A hold that lapsed but was never displaced still owns its range and is confirmed. One
+    the expiry sweep released is re-taken as a new booking if the slot is still free;
+    otherwise the money goes back and the customer hears about the nearest free slots.
+    """
+    with uow:
+        if uow.payments.seen_event(event.event_id, "checkout.session.completed", now):
+            return PaymentOutcome(duplicate=True)
+        before = uow.payments.payment(event.checkout_session_id, for_update=True)
+        if before is not None and before.status is PaymentStatus.PAID:
+            uow.commit()  # the same payment reported by another event: nothing more to do
+            return PaymentOutcome(duplicate=True)
+        booking = uow.bookings.get(event.booking_id, for_update=True)
+        outcome = _settle(uow, booking, event, now)
+        owner = outcome.booking.id if outcome.booking is not None else event.booking_id
+        _mark_paid(uow, before, event, owner, now)
+        uow.commit()
+        return outcome
+
+
+def _settle(uow: PaymentsUnitOfWork, booking: Booking | None, event: CheckoutCompleted,
+            now: datetime) -> PaymentOutcome:
+    if booking is None:  # not ours any more (or never): never keep money for nothing
+        return _refund_in_full(uow, None, event, now, tell=False)
+    if booking.status is BookingStatus.HELD:
+        return PaymentOutcome(booking=_confirm_paid(uow, booking, event.amount_minor, now))
+    if booking.status is BookingStatus.EXPIRED:
+        retaken = _retake(uow, booking, event.amount_minor, now)
+        if retaken is not None:
+            return PaymentOutcome(booking=retaken)
+    if booking.status is BookingStatus.CONFIRMED:
+        if booking.paid_minor < booking.due_minor:
+            return PaymentOutcome(booking=_add_paid(uow, booking, event.amount_minor, now))
+        return _refund_in_full(uow, booking, event, now, tell=False)  # paid twice
+    return _refund_in_full(uow, booking, event, now, tell=True)
+
+
+def _confirm_paid(uow: PaymentsUnitOfWork, held: Booking, amount_minor: int,
+                  now: datetime) -> Booking:
+    done = replace(held.transition(BookingStatus.CONFIRMED),
+                   paid_minor=held.paid_minor + amount_minor)
+    uow.bookings.update(done)  # the hold still owns its range: this cannot collide
+    record(uow, before=held, after=done, actor=STRIPE, action="booking.confirmed", now=now)
+    uow.emit([BookingConfirmed(done.id)])
+    return done
+
+
+def _add_paid(uow: PaymentsUnitOfWork, booking: Booking, amount_minor: int,
+              now: datetime) -> Booking:
+    paid = replace(booking, paid_minor=booking.paid_minor + amount_minor)
+    uow.bookings.update(paid)
+    record(uow, before=booking, after=paid, actor=STRIPE, action="booking.paid", now=now)
+    return paid
+
+
+def _retake(uow: PaymentsUnitOfWork, lapsed: Booking, amount_minor: int,
+            now: datetime) -> Booking | None:
+    """The expired hold's slot as a new confirmed booking, or None if it is gone.
+
+    Expired is final in the booking lifecycle, so the slot is taken afresh. The rules are
+    judged as at the hold (its notice was fine then); what is taken is judged now, and
+    the database refuses an overlap at the insert whatever we concluded.
+    """
+    if lapsed.start <= now:
+        return None
+    business = uow.business()
+    uow.lock_provider(lapsed.provider_key)
+    stale = uow.bookings.stale_holds(lapsed.provider_key, lapsed.block, now)
+    taken, busy = context(uow, lapsed.provider_key, lapsed.appointment, now)
+    try:
+        check_start(business=business, service_key=lapsed.service_key,
+                    provider_key=lapsed.provider_key, start=lapsed.start,
+                    now=lapsed.created_at, taken=taken, busy={lapsed.provider_key: busy})
+    except DomainError:
+        return None
+    for hold in stale:
+        expire(uow, hold, now)
+    fresh = replace(lapsed, id=str(uuid.uuid4()), status=BookingStatus.CONFIRMED,
+                    created_at=now, hold_expires_at=None, paid_minor=amount_minor,
+                    refunded_minor=0)
+    uow.bookings.add(fresh)
+    record(uow, before=None, after=fresh, actor=STRIPE,
+           action="booking.confirmed.after_late_payment", now=now)
+    uow.emit([BookingConfirmed(fresh.id)])
+    return fresh
+
+
+def _refund_in_full(uow: PaymentsUnitOfWork, booking: Booking | None,
+                    event: CheckoutCompleted, now: datetime, *, tell: bool) -> PaymentOutcome:
+    amount = Money(event.amount_minor, event.currency)
+    refund = record_refund(uow, booking_id=event.booking_id, payment_intent=event.payment_intent,
+                           amount=amount, subject=event.checkout_session_id, now=now)
+    if booking is None:
+        return PaymentOutcome(refund_ids=(refund.id,))
+    after = replace(booking, paid_minor=booking.paid_minor + amount.amount_minor,
+                    refunded_minor=booking.refunded_minor + amount.amount_minor)
+    uow.bookings.update(after)
+    record(uow, before=booking, after=after, actor=STRIPE,
+           action="booking.paid.refunded_unbookable", now=now)
+    if tell:
+        uow.emit([LatePaymentRefunded(booking.id, amount.amount_minor, amount.currency,
+                                      _nearest(uow, booking, now))])
+    return PaymentOutcome(refund_ids=(refund.id,), refunded=True)
+
+
+def _nearest(uow: PaymentsUnitOfWork, booking: Booking, now: datetime) -> tuple[Slot, ...]:
+    """The first free slots for the same service from a little before the lost one."""
+    business = uow.business()
+    start = max(now, booking.start - timedelta(hours=2))
+    window = Interval(start, start + ALTERNATIVES_AHEAD)
+    try:
+        keys = candidates(business, booking.service_key, None)
+        taken: list[Taken] = []
+        busy: dict[str, list[Interval]] = {}
+        for key in keys:
+            t, b = context(uow, key, window, now)
+            taken.extend(t)
+            busy[key] = b
+        found = free_slots(business=business, service_key=booking.service_key,
+                           provider_key=None, window=window, now=now, taken=taken, busy=busy)
+    except DomainError:  # the service was removed since: nothing to offer
+        return ()
+    return tuple(found[:ALTERNATIVES])
+
+
+def _mark_paid(uow: PaymentsUnitOfWork, before: PaymentRecord | None, event: CheckoutCompleted,
+               booking_id: str, now: datetime) -> None:
+    base = before or PaymentRecord(
+        booking_id=booking_id, checkout_session_id=event.checkout_session_id,
+        amount_minor=event.amount_minor, currency=event.currency,
+        status=PaymentStatus.PAID, created_at=now, updated_at=now)
+    uow.payments.save_payment(replace(
+        base, booking_id=booking_id, status=PaymentStatus.PAID, updated_at=now,
+        payment_intent=event.payment_intent, amount_minor=event.amount_minor,
+        currency=event.currency, livemode=event.livemode))
+
+
+def checkout_expired(uow: PaymentsUnitOfWork, event: CheckoutExpired, *,
+                     now: datetime) -> PaymentOutcome:
+    """Unpaid and over: release the hold and tell the customer (once). A session already
+    paid is left alone, whichever order the two events arrive in."""
+    with uow:
+        if uow.payments.seen_event(event.event_id, "checkout.session.expired", now):
+            return PaymentOutcome(duplicate=True)
+        payment = uow.payments.payment(event.checkout_session_id, for_update=True)
+        if payment is not None and payment.status is not PaymentStatus.OPEN:
+            uow.commit()
+            return PaymentOutcome(duplicate=True)
+        booking = uow.bookings.get(event.booking_id, for_update=True)
+        if payment is not None:
+            uow.payments.save_payment(replace(payment, status=PaymentStatus.EXPIRED,
+                                              updated_at=now))
+        events = _released(uow, booking, now)
+        uow.emit(events)
+        uow.commit()
+        return PaymentOutcome(booking=booking)
+
+
+def _released(uow: PaymentsUnitOfWork, booking: Booking | None, now: datetime) -> list[Event]:
+    if booking is None:
+        return []
+    if booking.status is BookingStatus.HELD:
+        done = expire(uow, booking, now)
+        return [PaymentExpired(done.id), *freed(done, now)]
+    if booking.status is BookingStatus.EXPIRED:  # the sweep was first: the slot is free
+        return [PaymentExpired(booking.id)]
+    return []
+

@@ -1,0 +1,106 @@
+"""Reading what a notification needs: the booking, how to reach both sides, who changed it.
+
+Used by ``db.jobs_store``; every function runs inside the caller's session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import RowMapping, select
+from sqlalchemy.orm import Session
+
+from core.booking import Booking
+from core.model import Business
+from core.notifications import Audience, BookingFacts, Recipient
+from db.bookings import B, booking_from_row
+from db.jobs_tables import NOTIFICATIONS as N
+from db.jobs_tables import WAITLIST_OFFERS as O
+from db.tables import BookingAuditRow, CustomerRow, table_of
+
+A = table_of(BookingAuditRow)
+C = table_of(CustomerRow)
+SLACK = "slack"
+REMINDER = "reminder"
+
+
+def customer_recipient(row: Mapping[Any, Any], business: Business) -> Recipient:
+    """A customer row (``customers.*`` columns) as a recipient on their own channel."""
+    tz = ZoneInfo(row["tz"]) if row["tz"] else business.tz
+    return Recipient(Audience.CUSTOMER, row["channel"], row["sender_id"], tz,
+                     opted_out=bool(row["opted_out"]), customer_id=row["id"])
+
+
+def provider_recipient(business: Business, provider_key: str,
+                       fallback_channel: str | None) -> Recipient | None:
+    """Providers hear in Slack: their own user (DM) or else the shared provider channel."""
+    provider = business.provider(provider_key)
+    if provider is None:
+        return None
+    address = provider.slack_user_id or fallback_channel
+    if not address:
+        return None
+    return Recipient(Audience.PROVIDER, SLACK, address, provider.tz)
+
+
+def _names(business: Business, b: Booking) -> tuple[str, str]:
+    service = business.service(b.service_key)
+    provider = business.provider(b.provider_key)
+    return (service.name if service else b.service_key,
+            provider.name if provider else b.provider_key)
+
+
+def facts_of(business: Business, b: Booking, customer: Mapping[Any, Any] | None, *,
+             provider_channel: str | None, changed_by: str = "system",
+             offer_id: str | None = None) -> BookingFacts:
+    service_name, provider_name = _names(business, b)
+    return BookingFacts(
+        booking=b,
+        customer=customer_recipient(customer, business) if customer is not None else None,
+        provider=provider_recipient(business, b.provider_key, provider_channel),
+        service_name=service_name, provider_name=provider_name,
+        customer_name=(customer["name"] or "") if customer is not None else "",
+        changed_by=changed_by, offer_id=offer_id, since=b.created_at)
+
+
+def _customer_row(session: Session, customer_id: str) -> RowMapping | None:
+    return session.execute(select(C).where(C.c.id == customer_id)).mappings().one_or_none()
+
+
+def _changed_by(session: Session, booking_id: str, action: str | None) -> str:
+    if action is None:
+        return "system"
+    stmt = (select(A.c.actor_kind).where(A.c.booking_id == booking_id,
+                                         A.c.action.startswith(action))
+            .order_by(A.c.at.desc(), A.c.id.desc()).limit(1))
+    return session.execute(stmt).scalar_one_or_none() or "system"
+
+
+def booking_facts(session: Session, business: Business, booking_id: str, *,
+                  action: str | None, provider_channel: str | None) -> BookingFacts | None:
+    row = session.execute(select(B).where(B.c.id == booking_id)).mappings().one_or_none()
+    if row is None:
+        return None
+    booking = booking_from_row(row)
+    offer_id = session.execute(
+        select(O.c.id).where(O.c.booking_id == booking_id)).scalar_one_or_none()
+    return facts_of(business, booking, _customer_row(session, booking.customer_id),
+                    provider_channel=provider_channel,
+                    changed_by=_changed_by(session, booking_id, action), offer_id=offer_id)
+
+
+def recorded_offsets(session: Session, bookings: Sequence[Booking]) -> dict[str, set[timedelta]]:
+    """Per booking, the reminder offsets already recorded (sent or skipped) for its start."""
+    if not bookings:
+        return {}
+    starts = {b.id: b.start for b in bookings}
+    stmt = select(N.c.booking_id, N.c.start_at, N.c.offset_s).where(
+        N.c.kind == REMINDER, N.c.booking_id.in_(list(starts)))
+    out: dict[str, set[timedelta]] = {b.id: set() for b in bookings}
+    for booking_id, start, offset_s in session.execute(stmt):
+        if start == starts[booking_id] and offset_s is not None:
+            out[booking_id].add(timedelta(seconds=offset_s))
+    return out

@@ -1,0 +1,81 @@
+"""Outbox dispatch: each event becomes per-recipient notifications, or a waitlist offer.
+
+An event's notifications and its "done" mark are written in one transaction, and every
+notification has an idempotency key, so an event processed twice (a crash, a lost lease)
+still yields each notification once. ``SlotFreed`` runs the waitlist offer use case in its
+own transaction first; if the mark is then lost, the re-run finds the slot held (by the
+offer) and offers nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from core.errors import DomainError, ErrorCode
+from core.events import Event, SlotFreed
+from core.notifications import Draft, Kind, notices_for
+from core.usecases.waitlist_offers import OfferUnitOfWork, offer_freed_slot
+from jobs.events import ACTION, KNOWN, decode_event
+from jobs.ports import JobsStore, OutboxItem, Renderer
+from jobs.retry import Backoff
+
+log = logging.getLogger(__name__)
+# An event about an appointment that has already started is history, not news (a backlog
+# after long downtime, an old database); money notices are a record and always go out.
+MONEY = frozenset({Kind.PAYMENT_RECEIVED, Kind.REFUND_ISSUED})
+
+
+@dataclass
+class OutboxDispatcher:
+    store: JobsStore
+    render: Renderer
+    offers_uow: Callable[[], OfferUnitOfWork]
+    backoff: Backoff
+    lease: timedelta = timedelta(minutes=5)
+    batch: int = 200
+
+    def sweep(self, now: datetime) -> int:
+        """One claimed batch; returns how many events were handled (0: nothing due)."""
+        items = self.store.claim_outbox(now=now, limit=self.batch, lease=self.lease,
+                                        kinds=sorted(KNOWN))
+        for item in items:
+            self._one(item, now)
+        return len(items)
+
+    def _one(self, item: OutboxItem, now: datetime) -> None:
+        try:
+            event = decode_event(item.kind, item.payload)
+            drafts = [] if event is None else self._handle(item, event, now)
+        except Exception as exc:  # a bug or the database: retry later, then give up loudly
+            log.warning("outbox %s (%s) failed: %s", item.id, item.kind, exc)
+            self.store.fail_outbox(item.id, item.attempts, error=f"{type(exc).__name__}: {exc}",
+                                   now=now, retry_at=self.backoff.retry_at(item.attempts, now))
+            return
+        note = None if event is not None else f"no jobs handler for {item.kind}"
+        self.store.complete_outbox(item.id, item.attempts, drafts, now=now, note=note)
+
+    def _handle(self, item: OutboxItem, event: Event, now: datetime) -> list[Draft]:
+        if isinstance(event, SlotFreed):
+            self._offer(event, now)
+            return []
+        facts = self.store.booking_facts(event.booking_id, action=ACTION.get(item.kind))
+        if facts is None:
+            return []
+        notices = [n for n in notices_for(event, facts, tag=f"e{item.id}")
+                   if n.kind in MONEY or n.start is None or n.start > now]
+        return [Draft(n, self.render(n, facts), now) for n in notices]
+
+    def _offer(self, event: SlotFreed, now: datetime) -> None:
+        try:
+            offer = offer_freed_slot(self.offers_uow(), event, now=now)
+        except DomainError as err:
+            if err.code is ErrorCode.BUSY:
+                raise  # contention: worth another try
+            log.info("slot %s %s not offered: %s", event.provider_key, event.start, err.code)
+            return
+        if offer is not None:
+            log.info("offered %s %s to waitlist entry %s", offer.provider_key, offer.start,
+                     offer.entry_id)

@@ -1,0 +1,117 @@
+"""What the jobs need from outside, as Protocols. db/jobs_store.py satisfies ``JobsStore``
+structurally (db/ may not import jobs/); the composition root hands everything in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+
+from core.model import Business
+from core.notifications import BookingFacts, Draft, Message, Notice, Recipient
+
+Clock = Callable[[], datetime]
+
+
+class OutboxItem(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def payload(self) -> dict[str, Any]: ...
+    @property
+    def attempts(self) -> int:
+        """Attempts including this claim; also the claim's token."""
+
+
+class Claimed(Protocol):
+    """A notification this worker has leased for delivery."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def token(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def address(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def choices(self) -> tuple[tuple[str, str], ...]: ...
+    @property
+    def booking_id(self) -> str | None: ...
+    @property
+    def start(self) -> datetime | None: ...
+    @property
+    def valid_until(self) -> datetime | None:
+        """For answers it expects: the appointment start, or the waitlist offer's end."""
+    @property
+    def attempts(self) -> int: ...
+    @property
+    def quiet_tz(self) -> str | None: ...
+    @property
+    def opted_out(self) -> bool: ...
+    @property
+    def booking_status(self) -> str | None: ...
+    @property
+    def booking_start(self) -> datetime | None: ...
+
+
+class JobsStore(Protocol):
+    def business(self) -> Business: ...
+
+    def add_drafts(self, drafts: Sequence[Draft], *, now: datetime) -> int:
+        """Store notifications; keys already stored are left alone. Returns how many new."""
+
+    def known(self, keys: Sequence[str]) -> set[str]: ...
+
+    def provider_recipients(self) -> dict[str, Recipient]: ...
+
+    def claim_outbox(self, *, now: datetime, limit: int, lease: timedelta,
+                     kinds: Sequence[str]) -> Sequence[OutboxItem]: ...
+
+    def booking_facts(self, booking_id: str, *,
+                      action: str | None = None) -> BookingFacts | None: ...
+
+    def complete_outbox(self, item_id: int, attempts: int, drafts: Sequence[Draft], *,
+                        now: datetime, note: str | None = None) -> bool: ...
+
+    def fail_outbox(self, item_id: int, attempts: int, *, error: str, now: datetime,
+                    retry_at: datetime | None) -> None: ...
+
+    def claim_notifications(self, *, now: datetime, limit: int,
+                            lease: timedelta) -> Sequence[Claimed]: ...
+
+    def finish(self, notification_id: int, token: str, *, status: str, now: datetime,
+               error: str | None = None, message_id: str | None = None,
+               retry_at: datetime | None = None,
+               session: tuple[str, str, dict[str, Any]] | None = None) -> bool:
+        """Record an outcome (if the claim is still ours); ``session`` = (channel, address,
+        values) is merged into that conversation's state in the same commit."""
+
+    def release(self, notification_ids: Sequence[int], token: str, *,
+                now: datetime) -> None: ...
+
+    def reminder_candidates(self, *, now: datetime, offsets: Sequence[timedelta],
+                            slack: timedelta, after: tuple[datetime, str] | None,
+                            limit: int) -> list[tuple[BookingFacts, frozenset[timedelta]]]: ...
+
+    def cleanup(self, *, sessions_before: datetime, deliveries_before: datetime) -> int: ...
+
+    def merge_session_state(self, channel: str, address: str, values: dict[str, Any], *,
+                            now: datetime) -> None:
+        """Shallow-merge ``values`` into the conversation session state of (channel, address)."""
+
+
+class Renderer(Protocol):
+    """Text for a notice about a booking, in the recipient's zone (bookingbot.notify_texts)."""
+
+    def __call__(self, notice: Notice, facts: BookingFacts) -> Message: ...
+
+
+# The provider's agenda for one local day, rendered for Slack: (provider key, day, now).
+AgendaText = Callable[[str, date, datetime], Message]

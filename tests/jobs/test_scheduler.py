@@ -1,0 +1,45 @@
+"""APScheduler only drives the sweeps: every sweep is scheduled, at most one instance each,
+first run immediately (catch-up after downtime). Nothing is started, nothing sleeps."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import Engine
+
+from bookingbot.cli import _parser
+from jobs.scheduler import INTERVALS, schedule
+from tests.jobs.harness import Clock, make_world
+
+
+def test_every_sweep_is_scheduled_once_per_interval(jengine: Engine, clock: Clock) -> None:
+    w = make_world(jengine, clock)
+    scheduler = schedule(w.jobs, BackgroundScheduler(timezone=UTC))
+    jobs = {j.id: j for j in scheduler.get_jobs()}
+    assert set(jobs) == set(INTERVALS) == {"expire", "outbox", "reminders", "agendas",
+                                           "deliver", "cleanup"}
+    for name, job in jobs.items():
+        assert job.trigger.interval.total_seconds() == INTERVALS[name]
+        assert job.max_instances == 1
+        assert job.coalesce
+
+
+class Broken:
+    def __getattr__(self, name: str) -> object:
+        def fail() -> None:
+            raise RuntimeError(f"{name} is broken")
+        return fail
+
+
+def test_a_failing_sweep_is_logged_not_raised(caplog: pytest.LogCaptureFixture) -> None:
+    scheduler = schedule(Broken(), BackgroundScheduler(timezone=UTC))  # type: ignore[arg-type]
+    for job in scheduler.get_jobs():
+        job.func()  # the guard logs it; the next run tries again
+    assert len([r for r in caplog.records if "failed" in r.getMessage()]) == len(INTERVALS)
+
+
+def test_the_worker_subcommand_exists() -> None:
+    args = _parser().parse_args(["worker", "--db", "sqlite:///x.db"])
+    assert (args.command, args.db) == ("worker", "sqlite:///x.db")
