@@ -29,8 +29,7 @@ from core.payments import CheckoutLink
 from core.usecases import hold_slot
 from core.usecases.payments import start_payment
 from db.engine import make_engine
-from db.uow import SqlPaymentsUnitOfWork
-from db.uow import session_factory
+from db.uow import SqlPaymentsUnitOfWork, session_factory
 from tests.db.conftest import backend, migrated_urls  # noqa: F401  (shared fixtures)
 from tests.db.helpers import NOW, TABLES, make_business, seed
 from tests.payments.fake_stripe import FakeStripe, running
