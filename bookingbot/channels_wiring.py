@@ -23,6 +23,7 @@ from bookingbot.payments_wiring import (
     payment_starter,
     stripe_mount,
 )
+from bookingbot.reply_router import ReplyRouter
 from bookingbot.settings import Settings
 from bot.runner import Runner
 from channels.http_guard import RateLimiter
@@ -33,6 +34,8 @@ from channels.telegram import PATH as TELEGRAM_PATH
 from channels.telegram import TelegramApi, TelegramSender, telegram_mount
 from db.conversations import SqlCustomerDirectory, SqlSessionStore
 from db.customers import SqlCustomerRepository
+from db.jobs_store import SqlJobsStore
+from db.offers import JobsUnitOfWork
 from db.provider_queries import SqlProviderQueries
 
 SMS_CHANNEL = "sms"
@@ -141,6 +144,14 @@ def build_runner(db: Database, settings: Settings | None = None) -> Runner:
         # "Talk to a human" reaches the team's channel.
         runner.notify = SlackHumanNotifier(client, settings.slack_provider_channel)
     return runner
+
+
+def build_handler(db: Database, runner: Runner) -> MessageHandler:
+    """What every channel calls: replies to reminders and waitlist offers are read in their
+    context first (bookingbot.reply_router), everything else goes to the conversation."""
+    router = ReplyRouter(runner, SqlJobsStore(db.sessions),
+                         lambda: JobsUnitOfWork(db.sessions, db.cache))
+    return router.handle
 
 
 def build_mounts(settings: Settings, *, handler: MessageHandler, opt_outs: OptOutRegistry,

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bookingbot.bootstrap import Database, database, utcnow
 from bookingbot.business_file import load_business_file
-from bookingbot.channels_wiring import build_runner
+from bookingbot.channels_wiring import build_handler, build_runner
 from bookingbot.settings import Settings
+from bookingbot.worker import start_in_process
 from bot.runner import Runner
 from channels.console import CHANNEL, run_console
 from db.catalog import load_business, sync_business
@@ -35,7 +36,7 @@ def make_runner(db: Database) -> Runner:
 
 
 def run_chat(*, db_url: str | None, sender_id: str, tz: str | None, stdin: TextIO,
-             stdout: TextIO) -> int:
+             stdout: TextIO, jobs: bool = True) -> int:
     if tz is not None:
         try:
             ZoneInfo(tz)
@@ -51,7 +52,14 @@ def run_chat(*, db_url: str | None, sender_id: str, tz: str | None, stdin: TextI
             runner.customers.set_tz(customer.id, tz)
         stdout.write("Chatting with the booking bot. Say \"hi\" to start; Ctrl-D to quit.\n")
         stdout.flush()
-        return run_console(sender_id=sender_id, stdin=stdin, stdout=stdout,
-                           handle=runner.handle, clock=utcnow)
+        # The embedded default runs the jobs in-process: reminders, provider notices and
+        # waitlist offers show up in this terminal as they fall due.
+        stop = start_in_process(db, out=stdout) if jobs else None
+        try:
+            return run_console(sender_id=sender_id, stdin=stdin, stdout=stdout,
+                               handle=build_handler(db, runner), clock=utcnow)
+        finally:
+            if stop is not None:
+                stop()
     finally:
         db.close()

@@ -38,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("chat", help="chat with the bot in this terminal (console channel)")
     p.add_argument("--tz", default=None, help="the customer's timezone (the business zone)")
     p.add_argument("--sender", default="console-user", help="the customer's sender id")
+    p.add_argument("--no-jobs", action="store_true",
+                   help="do not run reminders and notifications in this process")
     _db_arg(p)
 
     p = sub.add_parser("parse-time", help="parse time phrases from stdin, one JSON line each")
@@ -85,7 +87,7 @@ def _run_slots(args: argparse.Namespace) -> int:
 def _run_chat(args: argparse.Namespace) -> int:
     from bookingbot.commands import chat
 
-    return chat(db=args.db, sender=args.sender, tz=args.tz)
+    return chat(db=args.db, sender=args.sender, tz=args.tz, jobs=not args.no_jobs)
 
 
 def _run_parse_time(args: argparse.Namespace) -> int:

@@ -92,7 +92,8 @@ def slots(service: str, *, provider: str | None, start: str | None, days: int, t
     return 0
 
 
-def chat(*, db: str | None, sender: str, tz: str | None) -> int:
+def chat(*, db: str | None, sender: str, tz: str | None, jobs: bool) -> int:
     from bookingbot.chat import run_chat
 
-    return run_chat(db_url=db, sender_id=sender, tz=tz, stdin=sys.stdin, stdout=sys.stdout)
+    return run_chat(db_url=db, sender_id=sender, tz=tz, stdin=sys.stdin, stdout=sys.stdout,
+                    jobs=jobs)

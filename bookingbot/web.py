@@ -21,6 +21,7 @@ from starlette.routing import BaseRoute, Route
 from bookingbot.bootstrap import Database, database, utcnow
 from bookingbot.channels_wiring import (
     SqlOptOuts,
+    build_handler,
     build_mounts,
     build_runner,
     channel_states,
@@ -74,7 +75,8 @@ def serve(*, host: str, port: int | None, db: str | None, telegram_polling: bool
     settings = Settings()
     handle = database(db or settings.database_url)
     runner = build_runner(handle, settings)
-    mounts = build_mounts(settings, handler=runner.handle, opt_outs=SqlOptOuts(handle),
+    mounts = build_mounts(settings, handler=build_handler(handle, runner),
+                          opt_outs=SqlOptOuts(handle),
                           clock=utcnow, telegram_polling=telegram_polling, db=handle)
     print(describe(channel_states(settings, telegram_polling=telegram_polling)))  # noqa: T201
     app = build_app(handle, mounts=mounts)

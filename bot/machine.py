@@ -41,12 +41,22 @@ _PICKING = {State.PICK_SLOT, State.PICK_BOOKING, State.ASK_SERVICE}
 def step(session: Session, message: Input, now: datetime, ctx: Context) -> Transition:
     """The whole conversation logic; deterministic in (session, message, now, ctx)."""
     if not isinstance(message, InboundMessage):
-        return on_result(session, message, now, ctx)
+        return _pending_time(on_result(session, message, now, ctx), now, ctx)
     prefix: tuple[Reply, ...] = ()
     if session.idle_since(now):
         session, prefix = session.reset(), (replies.simple(replies.TIMED_OUT),)
-    t = _on_message(session, message, now, ctx)
+    t = _pending_time(_on_message(session, message, now, ctx), now, ctx)
     return Transition(t.session.touched(now), prefix + t.replies, t.commands)
+
+
+def _pending_time(t: Transition, now: datetime, ctx: Context) -> Transition:
+    """"move it to fri at 3": once the booking to move is known, the time said with the
+    request is used as the answer to "what new time?" instead of asking for it again."""
+    pending = t.session.pending_text
+    if t.session.state is not State.ASK_TIME or not pending:
+        return t
+    nxt = flows.on_ask_time(replace(t.session, pending_text=None), pending, now, ctx)
+    return Transition(nxt.session, t.replies + nxt.replies, t.commands + nxt.commands)
 
 
 def _on_message(session: Session, message: InboundMessage, now: datetime,

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot import commands as c
-from bot import flows, intents, replies
+from bot import intents, replies
 from bot.offers import booking_label, booking_line, refund_text
 from bot.session import BookingView, Offer, Purpose, Session, State
 from bot.transition import Context, Transition, say
@@ -35,17 +35,16 @@ def listed(session: Session, bookings: tuple[BookingView, ...], now: datetime,
 
 def _chosen(session: Session, booking: BookingView, now: datetime, ctx: Context) -> Transition:
     tz = ctx.zone(session)
-    pending, session = session.pending_text, replace(
-        session, booking_id=booking.id, service_key=booking.service_key,
-        provider_key=booking.provider_key, pending_text=None)
+    session = replace(session, booking_id=booking.id, service_key=booking.service_key,
+                      provider_key=booking.provider_key)
     what = booking_line(booking, ctx, tz)
     if session.purpose is Purpose.CANCEL:
         reply = replies.confirm_cancel(what, refund_text(booking))
-        return say(replace(session, state=State.CONFIRM_CANCEL), reply)
+        return say(replace(session, state=State.CONFIRM_CANCEL, pending_text=None), reply)
     asking = replace(session, state=State.ASK_TIME)
-    if pending and ctx.parse_time(pending, now=now, tz=tz) is not None:
-        return flows.on_ask_time(asking, pending, now, ctx)
-    return say(asking, replies.ask_new_time(what))
+    if asking.pending_text and ctx.parse_time(asking.pending_text, now=now, tz=tz):
+        return say(asking)  # the machine reads the pending time next (bot.machine.step)
+    return say(replace(asking, pending_text=None), replies.ask_new_time(what))
 
 
 def on_pick_booking(session: Session, text: str, now: datetime, ctx: Context) -> Transition:

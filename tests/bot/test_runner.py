@@ -146,3 +146,14 @@ def test_retry_after_crash_between_booking_and_session_save_finds_the_booking(
     # The platform retries the same delivery: the booking committed, the session did not.
     assert "Booked! Haircut" in text_of(say(runner, "yes", delivery="retry-1"))
     assert text_of(say(runner, "my bookings")).count("Haircut") == 1
+
+
+def test_reschedule_with_the_new_time_in_the_same_message(runner: Runner) -> None:
+    say(runner, "haircut tomorrow afternoon")
+    say(runner, "1")
+    say(runner, "yes")
+    offered = say(runner, "can you move it to thursday morning?")
+    assert "What new day or time" not in text_of(offered)  # the time was already given
+    labels = [c.label for r in offered for c in r.choices]
+    assert labels[0].startswith("Thu 4 Dec")
+    assert "Move from Wed 3 Dec 12:00 PM EST to Thu 4 Dec" in text_of(say(runner, "1"))
