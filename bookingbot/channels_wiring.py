@@ -17,6 +17,8 @@ from datetime import datetime
 from slack_sdk import WebClient
 
 from bookingbot.bootstrap import Database, utcnow
+from bookingbot.calendar_feed import calendar_feed_mount
+from bookingbot.calendar_wiring import calendar_refresher
 from bookingbot.payments_wiring import (
     build_payment_gateway,
     canceller,
@@ -139,6 +141,7 @@ def build_runner(db: Database, settings: Settings | None = None) -> Runner:
         runner.start_payment = payment_starter(db, gateway, settings)
         runner.test_payments = not gateway.live
     runner.cancel = canceller(db, gateway)  # refunds go out at once, not a minute later
+    runner.calendar_check = calendar_refresher(db, settings)
     client = slack_client(settings) if settings is not None else None
     if client is not None and settings is not None and settings.slack_provider_channel:
         # "Talk to a human" reaches the team's channel.
@@ -184,9 +187,9 @@ def build_mounts(settings: Settings, *, handler: MessageHandler, opt_outs: OptOu
             queries=SqlProviderQueries(clock=clock), limiter=limiter, clock=clock,
             command=settings.slack_command))
     if db is not None:
-        stripe = stripe_mount(settings, db, build_payment_gateway(settings), clock)
-        if stripe is not None:
-            mounts.append(stripe)
+        optional = (stripe_mount(settings, db, build_payment_gateway(settings), clock),
+                    calendar_feed_mount(settings, db, clock=clock))
+        mounts.extend(m for m in optional if m is not None)
     return mounts
 
 

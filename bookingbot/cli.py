@@ -62,6 +62,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="register PUBLIC_BASE_URL/telegram/webhook with TELEGRAM_WEBHOOK_SECRET")
     p.add_argument("--drop-pending-updates", action="store_true",
                    help="discard updates Telegram queued while no webhook was set")
+
+    p = sub.add_parser("calendar", help="providers' own calendars")
+    p.add_argument("action", choices=["sync"], help="read providers' calendars now")
+    p.add_argument("--provider", default=None, help="only this provider key (default: all)")
+    _db_arg(p)
     return parser
 
 
@@ -124,10 +129,16 @@ def _run_telegram(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_calendar(args: argparse.Namespace) -> int:
+    from bookingbot.calendar_wiring import sync_command
+
+    return sync_command(provider=args.provider, db_url=args.db)
+
+
 HANDLERS: dict[str, Handler] = {
     "setup": _run_setup, "db": _run_db, "slots": _run_slots, "chat": _run_chat,
     "parse-time": _run_parse_time, "serve": _run_serve, "telegram": _run_telegram,
-    "worker": _run_worker,
+    "worker": _run_worker, "calendar": _run_calendar,
 }
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bookingbot.bootstrap import database, utcnow
 from bookingbot.business_file import BusinessFileError, load_business_file
+from bookingbot.calendar_wiring import missing_calendar_secrets
 from bookingbot.payments_wiring import check_payment_config
 from bookingbot.settings import Settings
 from core.errors import DomainError, ErrorCode
@@ -36,9 +37,12 @@ def setup(file: str, *, db: str | None, check_only: bool) -> int:
         business, raw = load_business_file(Path(file))
     except BusinessFileError as err:
         return _err(f"{err}\nnothing was changed")
-    problems = check_payment_config(business, Settings())
+    settings = Settings()
+    problems = check_payment_config(business, settings)
     if problems:
         return _err("\n".join(problems) + "\nnothing was changed")
+    for warning in missing_calendar_secrets(business, settings):
+        print(f"warning: {warning}", file=sys.stderr)
     if check_only:
         print(f"{file}: valid ({len(business.services)} services, "
               f"{len(business.providers)} providers)")

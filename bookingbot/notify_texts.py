@@ -8,12 +8,14 @@ reply context (bookingbot.reply_context) understands; SMS shows them as words to
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
 
 from bot import replies
 from core.money import Money
 from core.notifications import Audience, BookingFacts, Kind, Message, Notice
+from core.usecases.provider import booking_ref
 
 REMINDER_CHOICES = (("Confirm", "confirm"), ("Reschedule", "reschedule"),
                     ("Cancel booking", "cancel"))
@@ -24,8 +26,41 @@ def _money(facts: BookingFacts, minor: str | None) -> str:
     return replies.money(Money(int(minor or 0), facts.booking.currency))
 
 
+def _alternatives(n: Notice) -> Message:
+    """The nearest free slots as choices, in the recipient's zone, the zone named once."""
+    found = [(p, datetime.fromisoformat(start), name)
+             for p, start, name in json.loads(n.value("alternatives") or "[]")]
+    if not found:
+        return Message("Reply \"book\" to pick another time.")
+    tz = n.recipient.tz
+    several = len({name for _, _, name in found}) > 1
+    choices = tuple((replies.short_when(start, tz) + (f" with {name}" if several else ""), p)
+                    for p, start, name in found)
+    zone = replies.zone_label(found[0][1].astimezone(tz))
+    return Message(f"Free times nearby ({zone}), tap one to book it:", choices)
+
+
+def _after_payment(n: Notice, f: BookingFacts, what: str) -> Message | None:
+    """Payment outcomes and the provider's own words; None for every other kind."""
+    match n.kind:
+        case Kind.PAYMENT_EXPIRED:
+            return Message(f"The payment window for {what} closed, so nothing was charged "
+                           "and the slot was released. Reply BOOK to try again.")
+        case Kind.LATE_PAYMENT_REFUNDED:
+            more = _alternatives(n)
+            return Message(f"Sorry! Your payment of {_money(f, n.value('amount_minor'))} for "
+                           f"{what} came in after the slot had gone, so it is being refunded "
+                           f"in full. {more.text}", more.choices)
+        case Kind.PROVIDER_MESSAGE:
+            return Message(f"{f.business_name or f.provider_name}: {n.value('text') or ''}")
+    return None
+
+
 def _customer_text(n: Notice, f: BookingFacts, when: str) -> Message:  # noqa: PLR0911
     what = f"{f.service_name} with {f.provider_name}, {when}"
+    special = _after_payment(n, f, what)
+    if special is not None:
+        return special
     match n.kind:
         case Kind.CONFIRMED:
             return Message(f"Confirmed: {what}. Reply \"my bookings\" any time.")
@@ -74,6 +109,12 @@ def _provider_text(n: Notice, f: BookingFacts, when: str) -> Message:
         case Kind.RESCHEDULED:
             old = datetime.fromisoformat(n.value("old_start") or "")
             return Message(f"Moved: {what} (was {replies.short_when(old, n.recipient.tz)}).")
+        case Kind.REFUND_ATTENTION:
+            return Message(
+                f"Refund needs attention: {_money(f, n.value('amount_minor'))} for {what} "
+                f"could not be refunded and is no longer retried ({n.value('error') or 'no reason'}"
+                "). Please refund it from the Stripe dashboard and tell the customer. "
+                f"ref `{booking_ref(f.booking.id)}`")
     return Message(f"Update: {what}.")
 
 

@@ -7,6 +7,12 @@ runner uses), anything else goes to the runner unchanged, and the bot's next sav
 context. No bot/ file changes: cancel and reschedule continue in the bot's own states via
 ``bot.manage.listed`` (the same step the bot takes after "cancel" with one booking).
 
+After a late-payment apology, picking one of the alternative slots (its button, or its
+number by SMS) continues as if the customer had picked it from a list: the bot's own
+summary and "Confirm?" (then the payment link). A "yes" to a waitlist offer for a paying
+service opens the checkout at once (the runner's ``start_payment``) and answers with the
+link.
+
 Wire it where the runner is built: ``handle=ReplyRouter(runner, store, offers_uow).handle``.
 """
 
@@ -20,15 +26,18 @@ from zoneinfo import ZoneInfo
 from bot import flows, intents, replies  # noqa: F401 - flows before manage (import cycle)
 from bot.manage import listed
 from bot.messages import InboundMessage, Reply
+from bot.offers import summary
 from bot.runner import Runner
-from bot.session import BookingView, Purpose, Session
+from bot.session import BookingView, Offer, Purpose, Session, State
 from bot.transition import Context
 from core.booking import Actor, Booking, BookingStatus
 from core.errors import DomainError
 from core.money import Money
+from core.notifications import Kind
 from core.usecases import refund_quote
 from core.usecases.waitlist_offers import OfferUnitOfWork, accept_offer, decline_offer
 from db.jobs_store import SqlJobsStore
+from jobs.notices import alternative
 from jobs.reply_context import SESSION_KEY, ReplyContext
 
 CONFIRM = frozenset({"c", "confirm", "confirmed", "yes", "y", "ok", "okay", "see you"})
@@ -41,6 +50,8 @@ def answer(context: ReplyContext | None, text: str, now: datetime) -> str | None
     """What a message means given the context: confirm/cancel/reschedule/yes/no, or None."""
     if context is None or not context.live(now):
         return None
+    if context.kind == Kind.LATE_PAYMENT_REFUNDED.value:
+        return _picked(context.options, text)
     t = intents.normalise(text)
     if context.kind == "reminder":
         for meaning, words in (("confirm", CONFIRM), ("cancel", CANCEL),
@@ -51,6 +62,14 @@ def answer(context: ReplyContext | None, text: str, now: datetime) -> str | None
     if intents.is_yes(text):
         return "yes"
     return "no" if intents.is_no(text) else None
+
+
+def _picked(options: tuple[str, ...], text: str) -> str | None:
+    """The alternative chosen by its payload (a button) or its number (SMS), if any."""
+    if text in options:
+        return text
+    idx = intents.pick_number(text, len(options))
+    return options[idx] if idx is not None else None
 
 
 @dataclass
@@ -90,6 +109,8 @@ class ReplyRouter:
         if meaning in ("yes", "no"):
             return session, [self._offer(meaning, booking, actor=actor, ctx=ctx, tz=tz.key,
                                                      now=now)]
+        if alternative(meaning) is not None:
+            return self._alternative(meaning, booking, session, ctx, tz.key)
         if meaning == "confirm":
             return session, [replies.simple(f"Thanks, see you {replies.when(booking.start, tz)}!")]
         refund = refund_quote(business, booking, actor=actor, now=now)
@@ -117,7 +138,32 @@ class ReplyRouter:
         start = replies.when(done.start, ZoneInfo(tz))
         service = ctx.service_name(done.service_key)
         if done.status is BookingStatus.HELD:  # a paying service: held until paid
-            due = replies.money(Money(done.due_minor, done.currency))
-            return replies.held_for_payment(service=service, start=start, due=due)
+            return self._pay(done, service=service, start=start, tz=ZoneInfo(tz), now=now)
         return replies.booked(service=service, start=start,
                               provider=ctx.provider_name(done.provider_key))
+
+    def _pay(self, held: Booking, *, service: str, start: str, tz: ZoneInfo,
+             now: datetime) -> Reply:
+        """The checkout link for an accepted offer (as the bot gives one after booking)."""
+        due = replies.money(Money(held.due_minor, held.currency))
+        if self.runner.start_payment is None:  # payments not configured: held, no link
+            return replies.held_for_payment(service=service, start=start, due=due)
+        try:
+            link = self.runner.start_payment(held, service, now)
+        except DomainError as err:  # the gateway is down: the hold was released
+            return replies.simple(replies.error(err.code.value))
+        until = replies.clock(link.expires_at.astimezone(tz)) if link.expires_at else None
+        return replies.pay_to_confirm(service=service, start=start, due=due, url=link.url,
+                                      until=until, test=self.runner.test_payments)
+
+    @staticmethod
+    def _alternative(payload: str, lost: Booking, session: Session, ctx: Context,
+                     tz: str) -> tuple[Session, list[Reply]]:
+        """One of the slots offered after a late payment: the bot's summary, "Confirm?"."""
+        found = alternative(payload)
+        assert found is not None  # answer() only passes payloads it could read
+        offer = Offer(*found)
+        picking = replace(session.reset(), purpose=Purpose.BOOK, tz=tz, state=State.PICK_SLOT,
+                          service_key=lost.service_key, offers=(offer,))
+        t = summary(picking, ctx, offer)
+        return t.session, list(t.replies)

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     stripe_secret_key: SecretStr | None = None
     stripe_webhook_secret: SecretStr | None = None
     stripe_api_base: str | None = None
+    # Signs providers' calendar feed addresses (/calendar/<provider>/<token>.ics); unset: no feed.
+    calendar_feed_secret: SecretStr | None = None
     # The console demo's explicit "test payment" gateway: no money moves, and replies say so.
     payments_test_mode: bool = False
 

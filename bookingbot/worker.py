@@ -14,19 +14,26 @@ from typing import TextIO
 from slack_sdk import WebClient
 
 from bookingbot.bootstrap import Database, database, utcnow
-from bookingbot.channels_wiring import sms_sender, telegram_sender
+from bookingbot.calendar_wiring import calendar_sweeps
+from bookingbot.channels_wiring import slack_client, sms_sender, telegram_sender
 from bookingbot.notify_texts import render
+from bookingbot.payments_wiring import build_payment_gateway, refund_sweep
 from bookingbot.settings import Settings
+from channels.slack import SlackHome, provider_alert
+from channels.slack.render import provider_payload
 from channels.slack.sender import SlackSender
 from channels.slack.texts import agenda_text
-from core.notifications import Message
+from core.events import BookingCancelled, BookingConfirmed, BookingRescheduled, Event
+from core.model import Business
+from core.notifications import Audience, BookingFacts, Kind, Message, Notice
+from core.payments import PaymentGateway
 from core.ports import Sender
-from core.usecases.provider import agenda
+from core.usecases.provider import CustomerCard, agenda
 from db.jobs_store import SqlJobsStore
 from db.offers import JobsUnitOfWork
 from db.provider_queries import SqlProviderQueries
 from db.uow import BusinessCache
-from jobs.ports import JobsStore
+from jobs.ports import BookingChanged, JobsStore, Renderer
 from jobs.scheduler import INTERVALS, run_blocking
 from jobs.scheduler import start_in_process as start_scheduler
 from jobs.sweeps import Jobs, JobSettings
@@ -40,15 +47,18 @@ DEMO_INTERVALS = {**INTERVALS, "reminders": 5.0, "expire": 5.0, "agendas": 60.0}
 class ConsoleSender:
     """``core.ports.Sender`` for the console demo: notifications are printed."""
 
-    def __init__(self, channel: str, out: TextIO, *, prefix: str = "bot> ") -> None:
+    def __init__(self, channel: str, out: TextIO, *, prefix: str = "bot> ",
+                 buttons: bool = True) -> None:
         self.channel = channel
         self._out = out
         self._prefix = prefix
+        self._buttons = buttons  # False: Slack buttons mean nothing in a terminal
         self._count = 0
 
     def send(self, recipient_id: str, text: str,
              choices: Sequence[tuple[str, str]] = ()) -> str:
-        options = "".join(f"\n  - {label} (reply \"{payload}\")" for label, payload in choices)
+        shown = choices if self._buttons else ()
+        options = "".join(f"\n  - {label} (reply \"{payload}\")" for label, payload in shown)
         who = f"[to {recipient_id}] " if self.channel != "console" else ""
         self._out.write(f"\n{self._prefix}{who}{text}{options}\n")
         self._out.flush()
@@ -56,18 +66,71 @@ class ConsoleSender:
         return f"{self.channel}-{self._count}"
 
 
-def production_senders(settings: Settings, db: Database) -> dict[str, Sender]:
+def production_senders(settings: Settings, db: Database,
+                       client: WebClient | None = None) -> dict[str, Sender]:
     """Every channel that is configured; rows for the others wait and retry."""
     senders: dict[str, Sender] = {}
     for sender in (telegram_sender(settings), sms_sender(settings, db)):
         if sender is not None:
             senders[sender.channel] = sender
-    if settings.slack_bot_token is not None:
-        token = settings.slack_bot_token.get_secret_value()
-        client = (WebClient(token=token, base_url=settings.slack_api_url)
-                  if settings.slack_api_url else WebClient(token=token))
+    client = client or slack_client(settings)
+    if client is not None:
         senders["slack"] = SlackSender(client)
     return senders
+
+
+def _alert_event(notice: Notice, facts: BookingFacts) -> Event | None:
+    """The booking event behind a provider notice, for ``channels.slack.provider_alert``."""
+    b = facts.booking
+    match notice.kind:
+        case Kind.CONFIRMED:
+            return BookingConfirmed(b.id)
+        case Kind.CANCELLED:
+            return BookingCancelled(b.id, notice.value("by") or "system",
+                                    int(notice.value("refund_minor") or 0))
+        case Kind.RESCHEDULED:
+            old = datetime.fromisoformat(notice.value("old_start") or b.start.isoformat())
+            return BookingRescheduled(b.id, old, notice.start or b.start)
+    return None
+
+
+def _card(facts: BookingFacts) -> CustomerCard | None:
+    c = facts.customer
+    if c is None:
+        return None
+    return CustomerCard(c.customer_id or "", c.channel, c.address, facts.customer_name or None,
+                        phone=c.address if c.channel == "sms" else None)
+
+
+def slack_renderer(business: Callable[[], Business], base: Renderer = render) -> Renderer:
+    """Provider alerts as ``provider_alert`` draws them (amounts, Cancel / Message customer
+    buttons); a refund needing attention gets a Message-customer button; the rest ``base``."""
+    def render_one(notice: Notice, facts: BookingFacts) -> Message:
+        if notice.recipient.audience is not Audience.PROVIDER:
+            return base(notice, facts)
+        if notice.kind is Kind.REFUND_ATTENTION:
+            text = base(notice, facts).text
+            return Message(text, (("Message customer",
+                                   provider_payload("message", facts.booking.id)),))
+        event = _alert_event(notice, facts)
+        reply = (provider_alert(event, booking=facts.booking, business=business(),
+                                customer=_card(facts)) if event is not None else None)
+        if reply is None:
+            return base(notice, facts)
+        return Message(reply.text, tuple((c.label, c.payload) for c in reply.choices))
+
+    return render_one
+
+
+def home_refresher(client: WebClient, db: Database, clock: Clock) -> BookingChanged:
+    """After a booking change: re-publish the provider's Slack App Home (if they have one)."""
+    home = SlackHome(client=client, uow=db.uow, queries=SqlProviderQueries(clock=clock),
+                     clock=clock)
+
+    def refresh(provider_key: str) -> None:
+        home.refresh(provider_key)
+
+    return refresh
 
 
 def agenda_for(db: Database, clock: Clock) -> Callable[[str, date, datetime], Message]:
@@ -80,28 +143,39 @@ def agenda_for(db: Database, clock: Clock) -> Callable[[str, date, datetime], Me
     return text
 
 
-def build_jobs(db: Database, *, senders: Mapping[str, Sender], clock: Clock = utcnow,
-               provider_channel: str | None = None,
-               settings: JobSettings | None = None) -> Jobs:
-    store: JobsStore = SqlJobsStore(db.sessions, provider_channel=provider_channel)
+def build_jobs(db: Database, *, senders: Mapping[str, Sender],
+               clock: Clock = utcnow, provider_channel: str | None = None,
+               settings: JobSettings | None = None, gateway: PaymentGateway | None = None,
+               on_change: BookingChanged | None = None) -> Jobs:
+    """``gateway``: refunds are retried by the ``refunds`` sweep; ``on_change``: called with
+    a provider's key after their booking changed (``home_refresher``)."""
+    store = SqlJobsStore(db.sessions, provider_channel=provider_channel)
+    port: JobsStore = store
     cache = BusinessCache()
 
     def offers_uow() -> JobsUnitOfWork:
         return JobsUnitOfWork(db.sessions, cache, clock=clock)
 
-    return Jobs(store, senders, render, offers_uow, clock, agenda_text=agenda_for(db, clock),
-                settings=settings or JobSettings())
+    return Jobs(port, senders, slack_renderer(store.business), offers_uow, clock,
+                agenda_text=agenda_for(db, clock), settings=settings or JobSettings(),
+                refund_sweep=refund_sweep(db, gateway, clock) if gateway is not None else None,
+                on_change=on_change)
 
 
 def run_worker(*, db_url: str | None) -> int:
     """Run every sweep on its interval until interrupted. Any number may run at once."""
     settings = Settings()
     db = database(db_url)
-    senders = production_senders(settings, db)
-    log.info("worker: delivering to %s", ", ".join(sorted(senders)) or "no channel yet")
+    client = slack_client(settings)
+    senders = production_senders(settings, db, client)
+    gateway = build_payment_gateway(settings)
+    log.info("worker: delivering to %s%s", ", ".join(sorted(senders)) or "no channel yet",
+             "; retrying refunds" if gateway is not None else "")
     try:
-        jobs = build_jobs(db, senders=senders, provider_channel=settings.slack_provider_channel)
-        run_blocking(jobs)
+        jobs = build_jobs(db, senders=senders, provider_channel=settings.slack_provider_channel,
+                          gateway=gateway,
+                          on_change=home_refresher(client, db, utcnow) if client else None)
+        run_blocking(jobs, extra=calendar_sweeps(db, settings, utcnow))
     finally:
         for sender in senders.values():
             close = getattr(sender, "close", None)
@@ -113,10 +187,13 @@ def run_worker(*, db_url: str | None) -> int:
 
 def start_in_process(db: Database, *, out: TextIO = sys.stdout,
                      senders: Mapping[str, Sender] | None = None, clock: Clock = utcnow,
-                     intervals: Mapping[str, float] = DEMO_INTERVALS) -> Callable[[], None]:
+                     intervals: Mapping[str, float] = DEMO_INTERVALS,
+                     gateway: PaymentGateway | None = None) -> Callable[[], None]:
     """The embedded default: sweeps on a background thread, console notifications printed.
-    Returns a function that stops it."""
+    ``gateway``: also retry refunds. Returns a function that stops it."""
     chosen = senders or {"console": ConsoleSender("console", out),
-                         "slack": ConsoleSender("slack", out, prefix="(to the provider) ")}
-    scheduler = start_scheduler(build_jobs(db, senders=chosen, clock=clock), intervals)
+                         "slack": ConsoleSender("slack", out, prefix="(to the provider) ",
+                                                buttons=False)}
+    jobs = build_jobs(db, senders=chosen, clock=clock, gateway=gateway)
+    scheduler = start_scheduler(jobs, intervals, extra=calendar_sweeps(db, Settings(), clock))
     return lambda: scheduler.shutdown(wait=True)  # lets a running sweep finish

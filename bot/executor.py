@@ -12,7 +12,14 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import commands as c
-from bot.ports import Canceller, CustomerDirectory, CustomerInfo, HumanNotifier, PaymentStarter
+from bot.ports import (
+    CalendarCheck,
+    Canceller,
+    CustomerDirectory,
+    CustomerInfo,
+    HumanNotifier,
+    PaymentStarter,
+)
 from bot.session import BookingView, Offer
 from core.availability import Slot
 from core.booking import Actor, Booking
@@ -50,6 +57,12 @@ class Executor:
     start_payment: PaymentStarter | None = None
     test_payments: bool = False
     cancel: Canceller | None = None  # None: core's cancel (nothing can have been paid)
+    calendar_check: CalendarCheck | None = None
+
+    def _fresh_calendar(self, provider_key: str | None) -> None:
+        """Personal events booked minutes ago must not be double-booked over."""
+        if self.calendar_check is not None:
+            self.calendar_check(provider_key, self.now)
 
     @property
     def actor(self) -> Actor:
@@ -74,6 +87,7 @@ class Executor:
                        else cancel(self.uow(), cmd.booking_id, actor=self.actor, now=self.now))
                 return c.Cancelled(self._view(out.booking), out.refund.amount_minor)
             case c.RescheduleBooking():
+                self._fresh_calendar(cmd.provider_key)
                 moved = reschedule(self.uow(), cmd.booking_id, new_start=cmd.new_start,
                                    actor=self.actor, now=self.now, provider_key=cmd.provider_key)
                 return c.Rescheduled(self._view(moved))
@@ -104,6 +118,7 @@ class Executor:
                                window=Interval(start, end), now=self.now)
 
     def _find(self, cmd: c.FindSlots) -> c.SlotsFound:
+        self._fresh_calendar(cmd.provider_key)
         found = self._slots(cmd.service_key, cmd.provider_key, cmd.start, cmd.end)
         if found:
             return c.SlotsFound(tuple(Offer(s.provider_key, s.start) for s in found[:MAX_OFFERS]))
@@ -142,6 +157,7 @@ class Executor:
                      and cmd.provider_key in (None, b.provider_key)), None)
 
     def _book(self, cmd: c.Book) -> c.Booked:
+        self._fresh_calendar(cmd.provider_key)
         hold = self._already_mine(cmd) or hold_slot(
             self.uow(), service_key=cmd.service_key, provider_key=cmd.provider_key,
             start=cmd.start, customer_id=self.customer.id, actor=self.actor, now=self.now)

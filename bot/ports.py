@@ -63,3 +63,6 @@ def no_notifier(*, channel: str, sender_id: str, text: str) -> None:
 PaymentStarter = Callable[[Booking, str, datetime], CheckoutLink]
 # Cancels a booking and refunds what the policy gives: (booking id, actor, now).
 Canceller = Callable[[str, Actor, datetime], CancelOutcome]
+# Re-reads a provider's own calendar when the cached copy is old (provider key or None for
+# anyone, now); raises DomainError(CALENDAR_UNAVAILABLE) when that provider cannot be booked.
+CalendarCheck = Callable[[str | None, datetime], None]

@@ -183,6 +183,8 @@ ERRORS = {
     "hold_expired": "Sorry, the hold on that slot ran out.",
     "unknown_booking": "I couldn't find that booking.",
     "busy": "We're a bit busy right now, please try again in a moment.",
+    "calendar_unavailable": "Sorry, I can't check that person's calendar right now, so I "
+                            "can't book them. Try someone else or ask again later.",
 }
 
 

@@ -15,7 +15,14 @@ from bot.commands import Command
 from bot.executor import Executor
 from bot.machine import step
 from bot.messages import InboundMessage, Reply
-from bot.ports import Canceller, CustomerDirectory, HumanNotifier, PaymentStarter, no_notifier
+from bot.ports import (
+    CalendarCheck,
+    Canceller,
+    CustomerDirectory,
+    HumanNotifier,
+    PaymentStarter,
+    no_notifier,
+)
 from bot.session import Session, SessionStore
 from bot.transition import Context, Transition
 from core.errors import DomainError
@@ -39,6 +46,7 @@ class Runner:
     start_payment: PaymentStarter | None = None
     test_payments: bool = False
     cancel: Canceller | None = None
+    calendar_check: CalendarCheck | None = None
     clock: Callable[[], datetime] = _utc_now
     context: Callable[[Business], Context] = Context  # tests may swap the time parser
     _locks: dict[tuple[str, str], threading.Lock] = field(default_factory=dict)
@@ -75,7 +83,7 @@ class Runner:
                             channel=message.channel, sender_id=message.sender_id,
                             customers=self.customers, notify=self.notify, now=now,
                             start_payment=self.start_payment, test_payments=self.test_payments,
-                            cancel=self.cancel)
+                            cancel=self.cancel, calendar_check=self.calendar_check)
         t = step(session, message, now, ctx)
         out = list(t.replies)
         for _ in range(MAX_ROUNDS):

@@ -81,6 +81,44 @@ class DatedException:
     note: str = ""
 
 
+class CalendarKind(StrEnum):
+    ICS = "ics"  # a secret iCal address (Google's or Outlook's): read only
+    GOOGLE = "google"  # Google Calendar API: free/busy read, our bookings written
+    GRAPH = "graph"  # Microsoft Graph (Outlook / Microsoft 365): read and write
+
+
+@dataclass(frozen=True)
+class CalendarLink:
+    """Where a provider's own calendar lives. Secrets are named, never held: ``*_env`` fields
+    are environment variable names read by the shell when it connects.
+
+    ``ics_url`` may hold the address itself (it is a secret: prefer ``ics_url_env``).
+    ``api_url``/``token_url`` override the service's endpoints (national clouds, test doubles).
+    """
+
+    kind: CalendarKind
+    ics_url: str | None = None
+    ics_url_env: str | None = None
+    calendar_id: str | None = None  # Google: required; Graph: None = the default calendar
+    user: str | None = None  # Graph: the mailbox (user principal name or id)
+    tenant_env: str | None = None
+    client_id_env: str | None = None
+    client_secret_env: str | None = None
+    refresh_token_env: str | None = None
+    api_url: str | None = None
+    token_url: str | None = None
+
+    @property
+    def writable(self) -> bool:
+        """Our bookings are written to Google and Graph calendars; iCal addresses are read-only."""
+        return self.kind is not CalendarKind.ICS
+
+    @property
+    def source(self) -> str:
+        """The ``busy_blocks.source`` of the blocks this calendar gives."""
+        return f"calendar:{self.kind.value}"
+
+
 @dataclass(frozen=True)
 class Provider:
     key: str
@@ -90,6 +128,7 @@ class Provider:
     weekly: tuple[DayHours, ...]  # index 0 = Monday ... 6 = Sunday
     exceptions: tuple[DatedException, ...] = ()
     slack_user_id: str | None = None
+    calendar: CalendarLink | None = None
 
     def __post_init__(self) -> None:
         if len(self.weekly) != 7:
@@ -120,6 +159,12 @@ class Rules:
     hold_duration: timedelta = timedelta(minutes=10)
     reminders: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=1))
     waitlist_offer_window: timedelta = timedelta(minutes=15)
+    # Providers' own calendars (see core.calendar_sync): how often they are read, how old a
+    # copy may be before a booking request re-reads it, and how long a failing calendar's
+    # last good copy is trusted before new bookings with that provider pause.
+    calendar_sync_interval: timedelta = timedelta(minutes=5)
+    calendar_max_age: timedelta = timedelta(minutes=10)
+    calendar_stale_limit: timedelta = timedelta(hours=2)
 
 
 @dataclass(frozen=True)

@@ -36,10 +36,7 @@ from core.timeutil import local_boundary
 
 @dataclass(frozen=True)
 class WaitlistOffered(Event):
-    """A waitlist offer was made (its hold is ``booking_id``); the customer must be told.
-
-    Kept here, next to its only consumer, rather than in core/events.py (outside this
-    change); moving it there later changes nothing but the import."""
+    """A waitlist offer was made (its hold is ``booking_id``); the customer must be told."""
 
     offer_id: str
     expires_at: datetime
@@ -56,6 +53,10 @@ class Kind(StrEnum):
     REMINDER = "reminder"
     WAITLIST_OFFER = "waitlist_offer"
     DAILY_AGENDA = "daily_agenda"
+    PAYMENT_EXPIRED = "payment_expired"  # a hold for payment ran out: nothing was charged
+    LATE_PAYMENT_REFUNDED = "late_payment_refunded"  # paid after the slot went: refunded
+    REFUND_ATTENTION = "refund_needs_attention"  # provider: a refund needs a person
+    PROVIDER_MESSAGE = "provider_message"  # the provider's own words to the customer
 
 
 class Audience(StrEnum):
@@ -94,6 +95,7 @@ class BookingFacts:
     changed_by: str = "system"  # actor kind behind the latest change ("customer", ...)
     offer_id: str | None = None  # set when the booking is a waitlist offer's hold
     since: datetime | None = None  # when the customer last heard the time (reminder cut-off)
+    business_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -184,13 +186,21 @@ def notices_for(event: Event, facts: BookingFacts, *, tag: str) -> list[Notice]:
         case BookingRescheduled():
             return [notice(Kind.RESCHEDULED, r, event.new_start,
                            old_start=event.old_start.isoformat()) for r in _to(facts)]
-        case HoldExpired():
+        case HoldExpired():  # a hold for payment: see payment_expired_notice
+            paying = facts.offer_id is None and b.due_minor > 0
             kind = Kind.OFFER_LAPSED if facts.offer_id else Kind.HOLD_EXPIRED
-            return [notice(kind, r) for r in _customer(facts)]
+            return [payment_expired_notice(facts, r) if paying else notice(kind, r)
+                    for r in _customer(facts)]
         case WaitlistOffered():
             return [notice(Kind.WAITLIST_OFFER, r, offer_id=event.offer_id,
                            expires_at=event.expires_at.isoformat()) for r in _customer(facts)]
     return []  # SlotHeld, SlotFreed, ...: nothing to tell anyone
+
+
+def payment_expired_notice(facts: BookingFacts, who: Recipient) -> Notice:
+    """A hold for payment ended unpaid. Its hold expiry and the gateway's "checkout expired"
+    both say so, in either order or alone: one key (no event tag), so one message."""
+    return Notice(Kind.PAYMENT_EXPIRED, who, facts.booking.id, facts.booking.start)
 
 
 # --- reminders ----------------------------------------------------------------------------

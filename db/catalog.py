@@ -16,7 +16,16 @@ from sqlalchemy.orm import Session
 
 from core.booking import BookingStatus
 from core.errors import DomainError, ErrorCode
-from core.model import Business, DatedException, DayHours, PaymentMode, Provider, Rules, Service
+from core.model import (
+    Business,
+    CalendarLink,
+    DatedException,
+    DayHours,
+    PaymentMode,
+    Provider,
+    Rules,
+    Service,
+)
 from core.money import Money
 from core.policy import CancellationPolicy
 from db.codec import decode, decode_dataclass, encode
@@ -63,7 +72,8 @@ def service_values(s: Service, position: int) -> dict[str, Any]:
 def provider_values(p: Provider, position: int) -> dict[str, Any]:
     return {"key": p.key, "name": p.name, "tz": p.tz.key, "services": sorted(p.services),
             "weekly": encode(p.weekly), "exceptions": encode(p.exceptions),
-            "slack_user_id": p.slack_user_id, "position": position}
+            "slack_user_id": p.slack_user_id, "position": position,
+            "calendar": encode(p.calendar)}
 
 
 def business_values(b: Business, raw_text: str) -> dict[str, Any]:
@@ -212,4 +222,5 @@ def _provider(r: RowMapping) -> Provider:
                     services=frozenset(r["services"]),
                     weekly=decode(r["weekly"], tuple[DayHours, ...]),
                     exceptions=decode(r["exceptions"], tuple[DatedException, ...]),
-                    slack_user_id=r["slack_user_id"])
+                    slack_user_id=r["slack_user_id"],
+                    calendar=decode(r["calendar"], CalendarLink | None))

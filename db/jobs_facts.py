@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from core.booking import Booking
 from core.model import Business
 from core.notifications import Audience, BookingFacts, Recipient
+from core.usecases.waitlist_offers import OfferStatus
 from db.bookings import B, booking_from_row
 from db.jobs_tables import NOTIFICATIONS as N
 from db.jobs_tables import WAITLIST_OFFERS as O
@@ -35,12 +36,17 @@ def customer_recipient(row: Mapping[Any, Any], business: Business) -> Recipient:
 
 
 def provider_recipient(business: Business, provider_key: str,
-                       fallback_channel: str | None) -> Recipient | None:
-    """Providers hear in Slack: their own user (DM) or else the shared provider channel."""
+                       fallback_channel: str | None, *,
+                       channel_first: bool = False) -> Recipient | None:
+    """Providers hear in Slack: their own user (DM) or else the shared provider channel.
+    Alerts about bookings (``channel_first``) go to the shared channel when there is one,
+    where the whole team sees them and their buttons work for the provider concerned."""
     provider = business.provider(provider_key)
     if provider is None:
         return None
-    address = provider.slack_user_id or fallback_channel
+    first, second = ((fallback_channel, provider.slack_user_id) if channel_first
+                     else (provider.slack_user_id, fallback_channel))
+    address = first or second
     if not address:
         return None
     return Recipient(Audience.PROVIDER, SLACK, address, provider.tz)
@@ -60,10 +66,12 @@ def facts_of(business: Business, b: Booking, customer: Mapping[Any, Any] | None,
     return BookingFacts(
         booking=b,
         customer=customer_recipient(customer, business) if customer is not None else None,
-        provider=provider_recipient(business, b.provider_key, provider_channel),
+        provider=provider_recipient(business, b.provider_key, provider_channel,
+                                    channel_first=True),
         service_name=service_name, provider_name=provider_name,
         customer_name=(customer["name"] or "") if customer is not None else "",
-        changed_by=changed_by, offer_id=offer_id, since=b.created_at)
+        changed_by=changed_by, offer_id=offer_id, since=b.created_at,
+        business_name=business.name)
 
 
 def _customer_row(session: Session, customer_id: str) -> RowMapping | None:
@@ -85,8 +93,10 @@ def booking_facts(session: Session, business: Business, booking_id: str, *,
     if row is None:
         return None
     booking = booking_from_row(row)
-    offer_id = session.execute(
-        select(O.c.id).where(O.c.booking_id == booking_id)).scalar_one_or_none()
+    # An accepted offer's hold is an ordinary hold for payment from then on.
+    offer_id = session.execute(select(O.c.id).where(
+        O.c.booking_id == booking_id,
+        O.c.status != OfferStatus.ACCEPTED.value)).scalar_one_or_none()
     return facts_of(business, booking, _customer_row(session, booking.customer_id),
                     provider_channel=provider_channel,
                     changed_by=_changed_by(session, booking_id, action), offer_id=offer_id)

@@ -99,6 +99,8 @@ class ProviderRow(Base):
     position: Mapped[int] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean)
     updated_at: Mapped[datetime]
+    # core.model.CalendarLink as JSON (migration 0005); NULL: no calendar.
+    calendar: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class CustomerRow(Base):

@@ -113,7 +113,7 @@ class Deliverer:
             self.store.finish(c.id, c.token, status=status, now=self.clock(),
                               error=f"{type(exc).__name__}: {exc}", retry_at=retry_at)
             return status
-        context = context_after(c.kind, c.booking_id, c.valid_until)
+        context = context_after(c.kind, c.booking_id, c.valid_until, c.choices)
         session = (c.channel, c.address, {SESSION_KEY: context.to_json()}) if context else None
         try:
             self.store.finish(c.id, c.token, status="sent", now=self.clock(),

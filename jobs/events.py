@@ -7,6 +7,7 @@ import typing
 from datetime import datetime
 from typing import Any
 
+from core.availability import Slot
 from core.events import (
     BookingCancelled,
     BookingConfirmed,
@@ -17,19 +18,29 @@ from core.events import (
     SlotHeld,
 )
 from core.notifications import WaitlistOffered
+from core.payments import LatePaymentRefunded, PaymentExpired, RefundNeedsAttention
+from core.usecases.provider import ProviderMessaged
 
 KNOWN: dict[str, type[Event]] = {cls.__name__: cls for cls in (
     SlotHeld, BookingConfirmed, BookingCancelled, BookingRescheduled, HoldExpired, SlotFreed,
-    WaitlistOffered)}
+    WaitlistOffered, PaymentExpired, LatePaymentRefunded, RefundNeedsAttention,
+    ProviderMessaged)}
 
 # The audit action behind each event: tells who made the change (see core.notifications).
 ACTION = {"BookingConfirmed": "booking.confirmed", "BookingCancelled": "booking.cancelled",
           "BookingRescheduled": "booking.rescheduled"}
 
 
+def _slot(raw: dict[str, Any]) -> Slot:
+    return Slot(str(raw["provider_key"]), datetime.fromisoformat(raw["start"]),
+                datetime.fromisoformat(raw["end"]))
+
+
 def _value(raw: Any, hint: Any) -> Any:
     if hint is datetime:
         return datetime.fromisoformat(raw)
+    if hint == tuple[Slot, ...]:
+        return tuple(_slot(s) for s in raw)
     return raw  # str, int, bool: JSON already has them right
 
 

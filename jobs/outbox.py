@@ -15,17 +15,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from core.errors import DomainError, ErrorCode
-from core.events import Event, SlotFreed
+from core.events import BookingCancelled, BookingConfirmed, BookingRescheduled, Event, SlotFreed
 from core.notifications import Draft, Kind, notices_for
 from core.usecases.waitlist_offers import OfferUnitOfWork, offer_freed_slot
 from jobs.events import ACTION, KNOWN, decode_event
-from jobs.ports import JobsStore, OutboxItem, Renderer
+from jobs.notices import ALWAYS, more_notices
+from jobs.ports import BookingChanged, JobsStore, OutboxItem, Renderer
 from jobs.retry import Backoff
 
 log = logging.getLogger(__name__)
 # An event about an appointment that has already started is history, not news (a backlog
 # after long downtime, an old database); money notices are a record and always go out.
 MONEY = frozenset({Kind.PAYMENT_RECEIVED, Kind.REFUND_ISSUED})
+# The changes after which a provider's view (Slack App Home) is refreshed.
+CHANGES = (BookingConfirmed, BookingCancelled, BookingRescheduled)
 
 
 @dataclass
@@ -36,6 +39,7 @@ class OutboxDispatcher:
     backoff: Backoff
     lease: timedelta = timedelta(minutes=5)
     batch: int = 200
+    on_change: BookingChanged | None = None
 
     def sweep(self, now: datetime) -> int:
         """One claimed batch; returns how many events were handled (0: nothing due)."""
@@ -46,27 +50,44 @@ class OutboxDispatcher:
         return len(items)
 
     def _one(self, item: OutboxItem, now: datetime) -> None:
+        provider_key = None
         try:
             event = decode_event(item.kind, item.payload)
-            drafts = [] if event is None else self._handle(item, event, now)
+            drafts, provider_key = ([], None) if event is None else self._handle(item, event, now)
         except Exception as exc:  # a bug or the database: retry later, then give up loudly
             log.warning("outbox %s (%s) failed: %s", item.id, item.kind, exc)
             self.store.fail_outbox(item.id, item.attempts, error=f"{type(exc).__name__}: {exc}",
                                    now=now, retry_at=self.backoff.retry_at(item.attempts, now))
             return
         note = None if event is not None else f"no jobs handler for {item.kind}"
-        self.store.complete_outbox(item.id, item.attempts, drafts, now=now, note=note)
+        done = self.store.complete_outbox(item.id, item.attempts, drafts, now=now, note=note)
+        if done and provider_key is not None and isinstance(event, CHANGES):
+            self._changed(provider_key)
 
-    def _handle(self, item: OutboxItem, event: Event, now: datetime) -> list[Draft]:
+    def _handle(self, item: OutboxItem, event: Event,
+                now: datetime) -> tuple[list[Draft], str | None]:
         if isinstance(event, SlotFreed):
             self._offer(event, now)
-            return []
+            return [], None
         facts = self.store.booking_facts(event.booking_id, action=ACTION.get(item.kind))
         if facts is None:
-            return []
-        notices = [n for n in notices_for(event, facts, tag=f"e{item.id}")
-                   if n.kind in MONEY or n.start is None or n.start > now]
-        return [Draft(n, self.render(n, facts), now) for n in notices]
+            return [], None
+        tag = f"e{item.id}"
+        found = [*notices_for(event, facts, tag=tag),
+                 *more_notices(event, facts, tag=tag, business=self.store.business)]
+        notices = [n for n in found if n.kind in MONEY or n.kind in ALWAYS
+                   or n.start is None or n.start > now]
+        return [Draft(n, self.render(n, facts), now) for n in notices], facts.booking.provider_key
+
+    def _changed(self, provider_key: str) -> None:
+        """Tell the composition root (it refreshes the provider's Slack App Home); a failure
+        there is logged and never undoes or repeats the event."""
+        if self.on_change is None:
+            return
+        try:
+            self.on_change(provider_key)
+        except Exception as exc:
+            log.warning("refreshing provider %s after a change failed: %s", provider_key, exc)
 
     def _offer(self, event: SlotFreed, now: datetime) -> None:
         try:

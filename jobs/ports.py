@@ -113,5 +113,9 @@ class Renderer(Protocol):
     def __call__(self, notice: Notice, facts: BookingFacts) -> Message: ...
 
 
+# Called with a provider's key after one of their bookings was confirmed, cancelled or moved
+# (the composition root refreshes their Slack App Home). Runs after the event's commit.
+BookingChanged = Callable[[str], None]
+
 # The provider's agenda for one local day, rendered for Slack: (provider key, day, now).
 AgendaText = Callable[[str, date, datetime], Message]

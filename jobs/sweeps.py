@@ -19,7 +19,7 @@ from core.usecases import expire_holds
 from core.usecases.waitlist_offers import OfferUnitOfWork, expire_offers
 from jobs.delivery import Deliverer
 from jobs.outbox import OutboxDispatcher
-from jobs.ports import AgendaText, Clock, JobsStore, Renderer
+from jobs.ports import AgendaText, BookingChanged, Clock, JobsStore, Renderer
 from jobs.reminders import AgendaPlanner, ReminderPlanner
 from jobs.retry import Backoff
 
@@ -46,11 +46,13 @@ class Jobs:
     clock: Clock
     agenda_text: AgendaText | None = None
     settings: JobSettings = field(default_factory=JobSettings)
+    refund_sweep: Callable[[], int] | None = None  # payments: retries due refunds
+    on_change: BookingChanged | None = None  # a provider's booking changed (App Home)
 
     def __post_init__(self) -> None:
         s = self.settings
         self._outbox = OutboxDispatcher(self.store, self.render, self.offers_uow, s.backoff,
-                                        lease=s.lease, batch=s.batch)
+                                        lease=s.lease, batch=s.batch, on_change=self.on_change)
         self._deliverer = Deliverer(self.store, self.senders, self.clock, s.backoff,
                                     lease=s.lease, batch=s.batch)
         self._reminders = ReminderPlanner(self.store, self.render)
@@ -63,6 +65,11 @@ class Jobs:
         offers = expire_offers(self.offers_uow(), now=now, limit=self.settings.batch)
         holds = expire_holds(self.offers_uow(), now=now, limit=self.settings.batch)
         return len(offers) + len(holds)
+
+    def refunds(self) -> int:
+        """Due refunds retried (a refund given up on becomes an outbox event for the
+        provider); nothing when no payment gateway is configured."""
+        return self.refund_sweep() if self.refund_sweep is not None else 0
 
     def outbox(self) -> int:
         done = 0
@@ -97,6 +104,7 @@ class Jobs:
         """Every sweep once, in order, to quiescence: what a restarted worker does first."""
         report: Counter[str] = Counter()
         report["expired"] = self.expire()
+        report["refunds"] = self.refunds()
         report["events"] = self.outbox()
         report["reminders"] = self.reminders()
         report["agendas"] = self.agendas()

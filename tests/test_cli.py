@@ -96,3 +96,16 @@ def test_db_upgrade_creates_the_schema(url: str, capsys: pytest.CaptureFixture[s
     assert main(["db", "upgrade", "--db", url]) == 0
     assert "up to date" in capsys.readouterr().out
     assert _count(url, ServiceRow) == 0
+
+
+def test_setup_warns_about_calendars_whose_secrets_are_missing(
+        url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    example = EXAMPLE.parent.parent.parent / "examples" / "business.yaml"
+    monkeypatch.setenv("PAYMENTS_TEST_MODE", "true")
+    monkeypatch.delenv("ALEX_ICS_URL", raising=False)
+    monkeypatch.delenv("STRIPE_SECRET_KEY", raising=False)
+    assert main(["setup", str(example), "--db", url]) == 0
+    assert "alex: calendar needs ALEX_ICS_URL" in capsys.readouterr().err
+    monkeypatch.setenv("ALEX_ICS_URL", "https://calendar.example/secret.ics")
+    assert main(["setup", str(example), "--db", url]) == 0
+    assert "ALEX_ICS_URL" not in capsys.readouterr().err

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from bookingbot.business import values
+from bookingbot.business.calendar import calendar_link
 from bookingbot.business.problems import KeyPath, Problems, show
 from bookingbot.business.schema import Closed, ExceptionIn, OpenHoursIn, ProviderIn
 from core.model import DatedException, DayHours, ExceptionKind, LocalSpan, Provider
@@ -32,6 +33,7 @@ def build_providers(providers: Numbered, *, tz: ZoneInfo | None, services: set[s
         built.append(Provider(
             key=keys[i], name=prov.name, tz=zone, services=offered, weekly=weekly,
             exceptions=exceptions, slack_user_id=prov.slack_user,
+            calendar=calendar_link(prov.calendar),
         ))
     return built
 

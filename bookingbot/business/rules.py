@@ -29,6 +29,9 @@ def build_rules(given: RulesIn) -> Rules:
         hold_duration=_or(given.hold, default.hold_duration),
         reminders=_or(reminders, default.reminders),
         waitlist_offer_window=_or(given.waitlist_offer_window, default.waitlist_offer_window),
+        calendar_sync_interval=_or(given.calendar_sync_interval, default.calendar_sync_interval),
+        calendar_max_age=_or(given.calendar_max_age, default.calendar_max_age),
+        calendar_stale_limit=_or(given.calendar_stale_limit, default.calendar_stale_limit),
     )
 
 

@@ -26,8 +26,9 @@ from pydantic import (
 )
 
 from bookingbot.business import values
+from bookingbot.business.calendar import CALENDAR_MODELS, CalendarIn
 from bookingbot.business.problems import show
-from core.model import LocalSpan, PaymentMode
+from core.model import LocalSpan, PaymentMode, Rules
 
 
 def _as_list(value: object) -> object:
@@ -163,6 +164,7 @@ class ProviderIn(_Model):
     services: Annotated[list[Key], BeforeValidator(_as_list)] | None = None  # None: all
     hours: Annotated[dict[DayName, DayIn], AfterValidator(_one_entry_per_day)]
     exceptions: list[ExceptionIn] = Field(default_factory=list)
+    calendar: CalendarIn | None = None  # the provider's own calendar (bookingbot.business.calendar)
 
 
 class RulesIn(_Model):
@@ -174,6 +176,29 @@ class RulesIn(_Model):
     hold: Duration | None = None
     reminders: Annotated[list[Duration], BeforeValidator(_as_list)] | None = None
     waitlist_offer_window: Duration | None = None
+    calendar_sync_interval: Annotated[Duration, AfterValidator(_at_least_a_minute)] | None = None
+    calendar_max_age: Duration | None = None
+    calendar_stale_limit: Duration | None = None
+
+    @model_validator(mode="after")
+    def _calendar_limits_in_order(self) -> RulesIn:
+        default = Rules()
+        interval = self.calendar_sync_interval or default.calendar_sync_interval
+        max_age = self.calendar_max_age or default.calendar_max_age
+        limit = self.calendar_stale_limit or default.calendar_stale_limit
+        if limit <= interval:
+            raise values.fail(f"calendar_stale_limit ({_show(limit)}) must be longer than "
+                              f"calendar_sync_interval ({_show(interval)}), or a healthy "
+                              "calendar would pause bookings between two reads")
+        if max_age > limit:
+            raise values.fail(f"calendar_max_age ({_show(max_age)}) must not be longer than "
+                              f"calendar_stale_limit ({_show(limit)})")
+        return self
+
+
+def _show(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    return f"{minutes // 60}h{minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
 
 
 class TierIn(_Model):
@@ -183,4 +208,5 @@ class TierIn(_Model):
 
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     BusinessIn, ServiceIn, OpenHoursIn, ExceptionIn, ProviderIn, RulesIn, TierIn,
+    *CALENDAR_MODELS,
 )

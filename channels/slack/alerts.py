@@ -43,6 +43,23 @@ def _buttons(booking: Booking, *, can_cancel: bool) -> tuple[Choice, ...]:
     return (Choice("Cancel booking", f"provider:cancel:{booking.id}"), message)
 
 
+def _amounts(b: Booking, refund_minor: int = 0) -> str:
+    """What was paid (a deposit named as such) and refunded: the provider's money view."""
+    def m(minor: int) -> str:
+        return money(Money(minor, b.currency))
+
+    out = ""
+    if b.paid_minor:
+        deposit = (f" (deposit; price {m(b.price_minor)})"
+                   if 0 < b.due_minor < b.price_minor else "")
+        out += f" Paid {m(b.paid_minor)}{deposit}."
+    if refund_minor:
+        out += f" Refund {m(refund_minor)}."
+    elif b.refunded_minor:
+        out += f" Refunded {m(b.refunded_minor)}."
+    return out
+
+
 def provider_alert(event: Event, *, booking: Booking, business: Business,
                    customer: CustomerCard | None) -> Reply | None:
     """The alert for ``event`` (None for events providers are not alerted about).
@@ -53,20 +70,17 @@ def provider_alert(event: Event, *, booking: Booking, business: Business,
     ref = f"ref `{booking_ref(booking.id)}`"
     who = _who(customer, booking)
     if isinstance(event, BookingConfirmed):
-        paid = (f" Paid {money(Money(booking.paid_minor, booking.currency))}."
-                if booking.paid_minor else "")
         return Reply(f"New booking: {service} with {person}, {when(booking.start, tz)}, "
-                     f"for {who}.{paid} {ref}", _buttons(booking, can_cancel=True))
+                     f"for {who}.{_amounts(booking)} {ref}", _buttons(booking, can_cancel=True))
     if isinstance(event, BookingCancelled):
-        refund = Money(event.refund_minor, booking.currency)
-        back = f" Refund {money(refund)}." if event.refund_minor else ""
         return Reply(f"Cancelled by {event.by}: {service} with {person}, "
-                     f"{when(booking.start, tz)}, for {who}.{back} {ref}",
+                     f"{when(booking.start, tz)}, for {who}."
+                     f"{_amounts(booking, event.refund_minor)} {ref}",
                      _buttons(booking, can_cancel=False))
     if isinstance(event, BookingRescheduled):
         return Reply(f"Rescheduled: {service} with {person} for {who}, from "
-                     f"{when(event.old_start, tz)} to {when(event.new_start, tz)}. {ref}",
-                     _buttons(booking, can_cancel=True))
+                     f"{when(event.old_start, tz)} to {when(event.new_start, tz)}."
+                     f"{_amounts(booking)} {ref}", _buttons(booking, can_cancel=True))
     return None
 
 

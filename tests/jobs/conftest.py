@@ -20,7 +20,7 @@ from tests.db.helpers import NOW, TABLES
 from tests.jobs.harness import Clock
 
 JOB_TABLES = (*TABLES, "notifications", "waitlist_offers", "conversation_sessions",
-              "processed_deliveries")
+              "processed_deliveries", "payments", "refunds", "stripe_events")
 
 
 @pytest.fixture(scope="session")

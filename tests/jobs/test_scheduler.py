@@ -19,7 +19,7 @@ def test_every_sweep_is_scheduled_once_per_interval(jengine: Engine, clock: Cloc
     scheduler = schedule(w.jobs, BackgroundScheduler(timezone=UTC))
     jobs = {j.id: j for j in scheduler.get_jobs()}
     assert set(jobs) == set(INTERVALS) == {"expire", "outbox", "reminders", "agendas",
-                                           "deliver", "cleanup"}
+                                           "deliver", "refunds", "cleanup"}
     for name, job in jobs.items():
         assert job.trigger.interval.total_seconds() == INTERVALS[name]
         assert job.max_instances == 1
@@ -43,3 +43,21 @@ def test_a_failing_sweep_is_logged_not_raised(caplog: pytest.LogCaptureFixture) 
 def test_the_worker_subcommand_exists() -> None:
     args = _parser().parse_args(["worker", "--db", "sqlite:///x.db"])
     assert (args.command, args.db) == ("worker", "sqlite:///x.db")
+
+
+def test_the_worker_schedules_the_calendar_sweeps_too(jengine: Engine, clock: Clock,
+                                                      tmp_path: object) -> None:
+    from bookingbot.bootstrap import database  # noqa: PLC0415 - only this test needs it
+    from bookingbot.calendar_wiring import calendar_sweeps  # noqa: PLC0415
+    from bookingbot.settings import Settings  # noqa: PLC0415
+
+    w = make_world(jengine, clock)
+    db = database(str(jengine.url.render_as_string(hide_password=False)))
+    try:
+        extra = calendar_sweeps(db, Settings(_env_file=None), clock)  # type: ignore[call-arg]
+        scheduler = schedule(w.jobs, BackgroundScheduler(timezone=UTC), extra=extra)
+        ids = {j.id for j in scheduler.get_jobs()}
+        assert {"calendar_sync", "calendar_write"} <= ids
+        assert set(INTERVALS) <= ids
+    finally:
+        db.close()

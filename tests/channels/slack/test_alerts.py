@@ -28,7 +28,8 @@ def test_alerts_name_the_time_in_the_providers_zone(harness: Harness) -> None:
                          customer=card)
     assert new is not None
     assert new.text == (f"New booking: Colour with Alice, Tue 8 Jan 10:00 AM GMT, for Ann "
-                        f"(telegram). Paid 20.00 EUR. ref `{booking_ref(b.id)}`")
+                        f"(telegram). Paid 20.00 EUR (deposit; price 90.00 EUR). "
+                        f"ref `{booking_ref(b.id)}`")
     assert [c.payload for c in new.choices] == [f"provider:cancel:{b.id}",
                                                 f"provider:message:{b.id}"]
     gone = provider_alert(BookingCancelled(b.id, "customer", 1000), booking=b,

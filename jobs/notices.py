@@ -1,0 +1,84 @@
+"""Notices for the payment and provider-message events (``core.notifications.notices_for``
+covers the booking lifecycle). Pure, like it: the dispatcher stores and delivers them.
+
+* ``PaymentExpired``: the customer hears once that nothing was charged (shared key with
+  the hold's own expiry, whichever comes first).
+* ``LatePaymentRefunded``: an apology with the nearest free slots as choices; each choice
+  payload is ``alt:<provider key>:<start, Unix seconds>`` (see ``alternative``).
+* ``RefundNeedsAttention``: the provider, in Slack.
+* ``ProviderMessaged``: the provider's words, to the customer on their own channel.
+Opted-out customers get nothing (dropped here; delivery checks again).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from core.availability import Slot
+from core.events import Event
+from core.model import Business
+from core.notifications import BookingFacts, Kind, Notice, Recipient, payment_expired_notice
+from core.payments import LatePaymentRefunded, PaymentExpired, RefundNeedsAttention
+from core.usecases.provider import ProviderMessaged
+
+ALT = "alt:"
+# Never held back because the appointment they concern has started: a refund, an apology
+# or a provider's message still matters (money notices are in jobs.outbox.MONEY).
+ALWAYS = frozenset({Kind.LATE_PAYMENT_REFUNDED, Kind.REFUND_ATTENTION, Kind.PROVIDER_MESSAGE})
+
+
+def alternative_payload(slot: Slot) -> str:
+    return f"{ALT}{slot.provider_key}:{int(slot.start.timestamp())}"
+
+
+def alternative(payload: str) -> tuple[str, datetime] | None:
+    """``alt:<provider>:<seconds>`` -> (provider key, start), or None if it is not one."""
+    if not payload.startswith(ALT):
+        return None
+    key, _, seconds = payload.removeprefix(ALT).rpartition(":")
+    if not key or not seconds.isdigit():
+        return None
+    return key, datetime.fromtimestamp(int(seconds), UTC)
+
+
+def encode_alternatives(slots: tuple[Slot, ...], business: Business) -> str:
+    """[[payload, start ISO, provider name], ...]: what the text and its choices need."""
+    def name(key: str) -> str:
+        provider = business.provider(key)
+        return provider.name if provider else key
+
+    return json.dumps([[alternative_payload(s), s.start.isoformat(), name(s.provider_key)]
+                       for s in slots])
+
+
+def _customer(facts: BookingFacts) -> list[Recipient]:
+    c = facts.customer
+    return [c] if c is not None and not c.opted_out else []
+
+
+def more_notices(event: Event, facts: BookingFacts, *, tag: str,
+                 business: Callable[[], Business]) -> list[Notice]:
+    """The notices of the events ``notices_for`` does not know; [] for any other.
+    ``business`` is read only when needed (provider names of alternatives)."""
+    b = facts.booking
+
+    def notice(kind: Kind, who: Recipient, **data: str) -> Notice:
+        return Notice(kind, who, b.id, b.start, data=tuple(sorted(data.items())), tag=tag)
+
+    match event:
+        case PaymentExpired():
+            return [payment_expired_notice(facts, r) for r in _customer(facts)]
+        case LatePaymentRefunded():
+            slots = encode_alternatives(event.alternatives, business())
+            return [notice(Kind.LATE_PAYMENT_REFUNDED, r, amount_minor=str(event.amount_minor),
+                           alternatives=slots) for r in _customer(facts)]
+        case RefundNeedsAttention():
+            who = facts.provider
+            return [] if who is None else [notice(
+                Kind.REFUND_ATTENTION, who, amount_minor=str(event.amount_minor),
+                refund_id=event.refund_id, error=event.last_error)]
+        case ProviderMessaged():
+            return [notice(Kind.PROVIDER_MESSAGE, r, text=event.text) for r in _customer(facts)]
+    return []
