@@ -61,7 +61,8 @@ class Executor:
 
     def _fresh_calendar(self, provider_key: str | None) -> None:
         """Personal events booked minutes ago must not be double-booked over."""
-        if self.calendar_check is not None:
+        if self.calendar_check is not None and any(
+                p.calendar is not None for p in self.business.providers):
             self.calendar_check(provider_key, self.now)
 
     @property

@@ -217,3 +217,22 @@ def test_removing_the_calendar_from_the_business_file_forgets_it(world: World) -
     assert jobs.sync() == []
     assert blocks(db, "alice") == []
     assert state(db, "alice") is None
+
+
+def test_the_conversation_rereads_the_calendar_before_offering(world: World) -> None:
+    """The booking path itself (runner → executor) re-reads a stale copy: a personal event
+    made after the last sync is not offered, even though no sweep ran."""
+    from bot.messages import InboundMessage  # noqa: PLC0415 - only this test talks to the bot
+    from bot.runner import Runner  # noqa: PLC0415
+    from db.conversations import SqlCustomerDirectory, SqlSessionStore  # noqa: PLC0415
+
+    db, _, jobs, clock, _ = world
+    runner = Runner(uow=db.uow, store=SqlSessionStore(db.engine),
+                    customers=SqlCustomerDirectory(db.sessions), clock=clock,
+                    calendar_check=CalendarRefresher(jobs))
+    out = runner.handle(InboundMessage("telegram", "c1", "d1", clock.now,
+                                       text="haircut with alice tomorrow at 10am"))
+    offered = [c.label for r in out for c in r.choices]
+    assert offered, [r.text for r in out]
+    assert not any(label.startswith("Tue 8 Jan 10:00") for label in offered)
+    assert any(label.startswith("Tue 8 Jan 11:") for label in offered)
