@@ -52,6 +52,20 @@ def booking_ics_path(secret: bytes, booking_id: str) -> str:
     return f"/calendar/booking/{booking_id}/{feed_token(secret, 'booking:' + booking_id)}.ics"
 
 
+def booking_link(settings: Settings) -> Callable[[str], str] | None:
+    """A booking's "add to calendar" address (``PUBLIC_BASE_URL`` + ``booking_ics_path``) for
+    customers' confirmations; None unless CALENDAR_FEED_SECRET and PUBLIC_BASE_URL are set."""
+    secret = feed_secret(settings)
+    base = (settings.public_base_url or "").strip().rstrip("/")
+    if secret is None or not base:
+        return None
+
+    def link(booking_id: str) -> str:
+        return base + booking_ics_path(secret, booking_id)
+
+    return link
+
+
 def feed_secret(settings: Settings) -> bytes | None:
     value = settings.calendar_feed_secret
     secret = value.get_secret_value().strip() if value is not None else ""
@@ -125,4 +139,5 @@ def calendar_feed_mount(settings: Settings, db: Database, *,
     return ChannelMount("calendar", feed_routes(db, secret, clock=clock))
 
 
-__all__ = ["booking_ics_path", "calendar_feed_mount", "feed_path", "feed_routes"]
+__all__ = ["booking_ics_path", "booking_link", "calendar_feed_mount", "feed_path",
+           "feed_routes"]

@@ -17,7 +17,7 @@ from datetime import datetime
 from slack_sdk import WebClient
 
 from bookingbot.bootstrap import Database, utcnow
-from bookingbot.calendar_feed import calendar_feed_mount
+from bookingbot.calendar_feed import booking_link, calendar_feed_mount
 from bookingbot.calendar_wiring import calendar_refresher
 from bookingbot.payments_wiring import (
     build_payment_gateway,
@@ -142,6 +142,8 @@ def build_runner(db: Database, settings: Settings | None = None) -> Runner:
         runner.test_payments = not gateway.live
     runner.cancel = canceller(db, gateway)  # refunds go out at once, not a minute later
     runner.calendar_check = calendar_refresher(db, settings)
+    if settings is not None:
+        runner.calendar_link = booking_link(settings)
     client = slack_client(settings) if settings is not None else None
     if client is not None and settings is not None and settings.slack_provider_channel:
         # "Talk to a human" reaches the team's channel.

@@ -4,6 +4,9 @@ This lives in the composition root, not in jobs/, because jobs may not import bo
 import contract); the worker hands ``render`` to the jobs as a plain callable.
 Texts aim at one SMS segment. Reminder and offer texts carry choices whose payloads the
 reply context (bookingbot.reply_context) understands; SMS shows them as words to type.
+A customer's confirmation may end with an "add to calendar" link (``renderer``): the link
+is the long part, so on SMS the "my bookings" hint goes when it would cost a segment.
+Notices about no booking (a provider's calendar alert) are worded by ``notice_text``.
 """
 
 from __future__ import annotations
@@ -11,15 +14,20 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot import replies
+from channels.sms.gsm import segments, to_gsm
 from core.money import Money
-from core.notifications import Audience, BookingFacts, Kind, Message, Notice
+from core.notifications import SMS, Audience, BookingFacts, Kind, Message, Notice
 from core.usecases.provider import booking_ref
+from jobs.ports import Renderer
 
 REMINDER_CHOICES = (("Confirm", "confirm"), ("Reschedule", "reschedule"),
                     ("Cancel booking", "cancel"))
 OFFER_CHOICES = (("Yes, book it", "yes"), ("No thanks", "no"))
+MY_BOOKINGS = 'Reply "my bookings" any time.'
+AddToCalendar = Callable[[str], str]  # booking id -> its .ics address
 
 
 def _money(facts: BookingFacts, minor: str | None) -> str:
@@ -63,7 +71,7 @@ def _customer_text(n: Notice, f: BookingFacts, when: str) -> Message:  # noqa: P
         return special
     match n.kind:
         case Kind.CONFIRMED:
-            return Message(f"Confirmed: {what}. Reply \"my bookings\" any time.")
+            return Message(f"Confirmed: {what}. {MY_BOOKINGS}")
         case Kind.REMINDER:
             return Message(f"Reminder: {what}. See you then!", REMINDER_CHOICES)
         case Kind.CANCELLED:
@@ -128,3 +136,62 @@ def render(notice: Notice, facts: BookingFacts) -> Message:
 
 
 Render = Callable[[Notice, BookingFacts], Message]
+
+
+def _sms_segments(text: str) -> int:
+    return segments(to_gsm(text)).count
+
+
+def _with_calendar_link(message: Message, link: str, *, sms: bool) -> Message:
+    """The confirmation, ending with its link; on SMS without the "my bookings" hint when
+    dropping it saves a segment."""
+    text = f"{message.text}\nAdd to calendar: {link}"
+    if sms:
+        shorter = text.replace(f" {MY_BOOKINGS}", "", 1)
+        if _sms_segments(shorter) < _sms_segments(text):
+            text = shorter
+    return Message(text, message.choices)
+
+
+def renderer(*, add_to_calendar: AddToCalendar | None = None) -> Renderer:
+    """``render``, with an "add to calendar" link (``bookingbot.calendar_feed.booking_link``)
+    at the end of customers' confirmations when one is given."""
+    if add_to_calendar is None:
+        return render
+
+    def render_one(notice: Notice, facts: BookingFacts) -> Message:
+        message = render(notice, facts)
+        if notice.kind is not Kind.CONFIRMED or notice.recipient.audience is Audience.PROVIDER:
+            return message
+        return _with_calendar_link(message, add_to_calendar(facts.booking.id),
+                                   sms=notice.recipient.channel == SMS)
+
+    return render_one
+
+
+def _at(instant: datetime, tz: ZoneInfo, *, day: bool = False) -> str:
+    """'2:05 PM EST', or with ``day`` 'Tue 8 Jan 2:05 PM EST'."""
+    if day:
+        return replies.when(instant, tz)
+    local = instant.astimezone(tz)
+    return f"{replies.clock(local)} {replies.zone_label(local)}"
+
+
+def _calendar_failed(n: Notice) -> Message:
+    tz = n.recipient.tz
+    since = datetime.fromisoformat(n.value("failing_since") or "")
+    pause = datetime.fromisoformat(n.value("pause_at") or "")
+    problem = f"I couldn't read your calendar ({n.value('error') or 'no reason given'})"
+    if n.value("paused"):
+        return Message(f"{problem}, so new bookings with you are paused until it works again.")
+    other_day = since.astimezone(tz).date() != pause.astimezone(tz).date()
+    return Message(f"{problem}. I'm using the copy from before {_at(since, tz)}; if it still "
+                   f"fails at {_at(pause, tz, day=other_day)}, new bookings with you pause "
+                   "until it works again.")
+
+
+def notice_text(notice: Notice) -> Message:
+    """``jobs.ports.NoticeText``: a notice that concerns no booking, in its recipient's zone."""
+    if notice.kind is Kind.CALENDAR_FAILED:
+        return _calendar_failed(notice)
+    return Message(f"Update: {notice.kind.value.replace('_', ' ')}.")

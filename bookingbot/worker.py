@@ -14,9 +14,10 @@ from typing import TextIO
 from slack_sdk import WebClient
 
 from bookingbot.bootstrap import Database, database, utcnow
+from bookingbot.calendar_feed import booking_link
 from bookingbot.calendar_wiring import calendar_sweeps
 from bookingbot.channels_wiring import slack_client, sms_sender, telegram_sender
-from bookingbot.notify_texts import render
+from bookingbot.notify_texts import AddToCalendar, notice_text, render, renderer
 from bookingbot.payments_wiring import build_payment_gateway, refund_sweep
 from bookingbot.settings import Settings
 from channels.slack import SlackHome, provider_alert
@@ -146,9 +147,11 @@ def agenda_for(db: Database, clock: Clock) -> Callable[[str, date, datetime], Me
 def build_jobs(db: Database, *, senders: Mapping[str, Sender],
                clock: Clock = utcnow, provider_channel: str | None = None,
                settings: JobSettings | None = None, gateway: PaymentGateway | None = None,
-               on_change: BookingChanged | None = None) -> Jobs:
+               on_change: BookingChanged | None = None,
+               add_to_calendar: AddToCalendar | None = None) -> Jobs:
     """``gateway``: refunds are retried by the ``refunds`` sweep; ``on_change``: called with
-    a provider's key after their booking changed (``home_refresher``)."""
+    a provider's key after their booking changed (``home_refresher``); ``add_to_calendar``:
+    a booking's .ics address for customers' confirmations (``booking_link``)."""
     store = SqlJobsStore(db.sessions, provider_channel=provider_channel)
     port: JobsStore = store
     cache = BusinessCache()
@@ -156,10 +159,11 @@ def build_jobs(db: Database, *, senders: Mapping[str, Sender],
     def offers_uow() -> JobsUnitOfWork:
         return JobsUnitOfWork(db.sessions, cache, clock=clock)
 
-    return Jobs(port, senders, slack_renderer(store.business), offers_uow, clock,
+    base = renderer(add_to_calendar=add_to_calendar)
+    return Jobs(port, senders, slack_renderer(store.business, base), offers_uow, clock,
                 agenda_text=agenda_for(db, clock), settings=settings or JobSettings(),
                 refund_sweep=refund_sweep(db, gateway, clock) if gateway is not None else None,
-                on_change=on_change)
+                on_change=on_change, notice_text=notice_text)
 
 
 def run_worker(*, db_url: str | None) -> int:
@@ -174,7 +178,8 @@ def run_worker(*, db_url: str | None) -> int:
     try:
         jobs = build_jobs(db, senders=senders, provider_channel=settings.slack_provider_channel,
                           gateway=gateway,
-                          on_change=home_refresher(client, db, utcnow) if client else None)
+                          on_change=home_refresher(client, db, utcnow) if client else None,
+                          add_to_calendar=booking_link(settings))
         run_blocking(jobs, extra=calendar_sweeps(db, settings, utcnow))
     finally:
         for sender in senders.values():

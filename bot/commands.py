@@ -102,6 +102,7 @@ class Booked:
     payment_url: str | None = None
     payment_until: datetime | None = None
     test_payment: bool = False  # the demo gateway: say so, never pretend money moved
+    calendar_url: str | None = None  # "add to calendar" (.ics) when the feed is configured
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,7 @@ class Executor:
     test_payments: bool = False
     cancel: Canceller | None = None  # None: core's cancel (nothing can have been paid)
     calendar_check: CalendarCheck | None = None
+    calendar_link: Callable[[str], str] | None = None  # booking id -> its .ics address
 
     def _fresh_calendar(self, provider_key: str | None) -> None:
         """Personal events booked minutes ago must not be double-booked over."""
@@ -166,7 +167,8 @@ class Executor:
         if hold.due_minor > 0 and service is not None:
             return self._payment_for(hold, service)
         done = confirm(self.uow(), hold.id, actor=self.actor, now=self.now)
-        return c.Booked(self._view(done))
+        link = self.calendar_link(done.id) if self.calendar_link else None
+        return c.Booked(self._view(done), calendar_url=link)
 
     def _payment_for(self, hold: Booking, service: Service) -> c.Booked:
         """The slot stays held; the payment webhook confirms it."""

@@ -102,7 +102,10 @@ def summary(*, service: str, provider: str, start: str, price: str, policy: str,
                  "Confirm?", (Choice("Yes", "yes"), Choice("No", "no")))
 
 
-def booked(*, service: str, start: str, provider: str) -> Reply:
+def booked(*, service: str, start: str, provider: str, calendar_url: str | None = None) -> Reply:
+    if calendar_url:  # the link is long: it replaces the hint to stay near one SMS segment
+        return Reply(f"Booked! {service} with {provider}, {start}. Add to calendar: "
+                     f"{calendar_url}")
     return Reply(f"Booked! {service} with {provider}, {start}. Reply \"my bookings\" any time.")
 
 

@@ -65,7 +65,8 @@ def _booked(session: Session, booked: c.Booked, ctx: Context) -> Transition:
             service=service, start=start, due=due, url=booked.payment_url, until=until,
             test=booked.test_payment))
     return say(session.reset(), replies.booked(service=service, start=start,
-                                               provider=ctx.provider_name(b.provider_key)))
+                                               provider=ctx.provider_name(b.provider_key),
+                                               calendar_url=booked.calendar_url))
 
 
 def _series(session: Session, done: c.SeriesBooked) -> Transition:

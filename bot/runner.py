@@ -47,6 +47,7 @@ class Runner:
     test_payments: bool = False
     cancel: Canceller | None = None
     calendar_check: CalendarCheck | None = None
+    calendar_link: Callable[[str], str] | None = None
     clock: Callable[[], datetime] = _utc_now
     context: Callable[[Business], Context] = Context  # tests may swap the time parser
     _locks: dict[tuple[str, str], threading.Lock] = field(default_factory=dict)
@@ -83,7 +84,8 @@ class Runner:
                             channel=message.channel, sender_id=message.sender_id,
                             customers=self.customers, notify=self.notify, now=now,
                             start_payment=self.start_payment, test_payments=self.test_payments,
-                            cancel=self.cancel, calendar_check=self.calendar_check)
+                            cancel=self.cancel, calendar_check=self.calendar_check,
+                            calendar_link=self.calendar_link)
         t = step(session, message, now, ctx)
         out = list(t.replies)
         for _ in range(MAX_ROUNDS):

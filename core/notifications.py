@@ -24,13 +24,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from core.booking import Booking
-from core.events import (
-    BookingCancelled,
-    BookingConfirmed,
-    BookingRescheduled,
-    Event,
-    HoldExpired,
-)
+from core.events import BookingCancelled, BookingConfirmed, BookingRescheduled, Event, HoldExpired
 from core.timeutil import local_boundary
 
 
@@ -57,6 +51,7 @@ class Kind(StrEnum):
     LATE_PAYMENT_REFUNDED = "late_payment_refunded"  # paid after the slot went: refunded
     REFUND_ATTENTION = "refund_needs_attention"  # provider: a refund needs a person
     PROVIDER_MESSAGE = "provider_message"  # the provider's own words to the customer
+    CALENDAR_FAILED = "calendar_sync_failed"  # provider: their calendar cannot be read
 
 
 class Audience(StrEnum):

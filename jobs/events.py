@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from core.availability import Slot
+from core.calendar_sync import CalendarSyncFailed
 from core.events import (
     BookingCancelled,
     BookingConfirmed,
@@ -24,7 +25,7 @@ from core.usecases.provider import ProviderMessaged
 KNOWN: dict[str, type[Event]] = {cls.__name__: cls for cls in (
     SlotHeld, BookingConfirmed, BookingCancelled, BookingRescheduled, HoldExpired, SlotFreed,
     WaitlistOffered, PaymentExpired, LatePaymentRefunded, RefundNeedsAttention,
-    ProviderMessaged)}
+    ProviderMessaged, CalendarSyncFailed)}
 
 # The audit action behind each event: tells who made the change (see core.notifications).
 ACTION = {"BookingConfirmed": "booking.confirmed", "BookingCancelled": "booking.cancelled",

@@ -7,6 +7,7 @@ covers the booking lifecycle). Pure, like it: the dispatcher stores and delivers
   payload is ``alt:<provider key>:<start, Unix seconds>`` (see ``alternative``).
 * ``RefundNeedsAttention``: the provider, in Slack.
 * ``ProviderMessaged``: the provider's words, to the customer on their own channel.
+* ``CalendarSyncFailed``: the provider, in Slack (``calendar_alert``; no booking concerned).
 Opted-out customers get nothing (dropped here; delivery checks again).
 """
 
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from core.availability import Slot
+from core.calendar_sync import CalendarSyncFailed
 from core.events import Event
 from core.model import Business
 from core.notifications import BookingFacts, Kind, Notice, Recipient, payment_expired_notice
@@ -82,3 +84,21 @@ def more_notices(event: Event, facts: BookingFacts, *, tag: str,
         case ProviderMessaged():
             return [notice(Kind.PROVIDER_MESSAGE, r, text=event.text) for r in _customer(facts)]
     return []
+
+
+def calendar_alert(event: CalendarSyncFailed, who: Recipient | None, *,
+                   now: datetime) -> list[Notice]:
+    """A provider's calendar cannot be read: tell them once per failure streak, in Slack
+    (``who``: their own user, else the provider channel; None: nowhere to say it).
+
+    The streak (provider + its start) is the tag, so the event processed twice, or a second
+    event of the same streak, is still one notification. ``paused`` is set when bookings
+    with them are already paused as this is written (never read, or the copy is too old).
+    """
+    if who is None:
+        return []
+    data = {"error": event.error, "failing_since": event.failing_since.isoformat(),
+            "pause_at": event.pause_at.isoformat(),
+            "paused": "yes" if event.pause_at <= now else ""}
+    tag = f"{event.provider_key}:{int(event.failing_since.timestamp())}"
+    return [Notice(Kind.CALENDAR_FAILED, who, data=tuple(sorted(data.items())), tag=tag)]

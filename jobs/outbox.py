@@ -2,7 +2,9 @@
 
 An event's notifications and its "done" mark are written in one transaction, and every
 notification has an idempotency key, so an event processed twice (a crash, a lost lease)
-still yields each notification once. ``SlotFreed`` runs the waitlist offer use case in its
+still yields each notification once. ``CalendarSyncFailed`` concerns no booking: its
+provider alert is worded by ``notice_text`` (a dispatcher without one leaves these events
+pending for one that has it). ``SlotFreed`` runs the waitlist offer use case in its
 own transaction first; if the mark is then lost, the re-run finds the slot held (by the
 offer) and offers nothing twice.
 """
@@ -14,13 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from core.calendar_sync import CalendarSyncFailed
 from core.errors import DomainError, ErrorCode
 from core.events import BookingCancelled, BookingConfirmed, BookingRescheduled, Event, SlotFreed
 from core.notifications import Draft, Kind, notices_for
 from core.usecases.waitlist_offers import OfferUnitOfWork, offer_freed_slot
 from jobs.events import ACTION, KNOWN, decode_event
-from jobs.notices import ALWAYS, more_notices
-from jobs.ports import BookingChanged, JobsStore, OutboxItem, Renderer
+from jobs.notices import ALWAYS, calendar_alert, more_notices
+from jobs.ports import BookingChanged, JobsStore, NoticeText, OutboxItem, Renderer
 from jobs.retry import Backoff
 
 log = logging.getLogger(__name__)
@@ -29,6 +32,8 @@ log = logging.getLogger(__name__)
 MONEY = frozenset({Kind.PAYMENT_RECEIVED, Kind.REFUND_ISSUED})
 # The changes after which a provider's view (Slack App Home) is refreshed.
 CHANGES = (BookingConfirmed, BookingCancelled, BookingRescheduled)
+# Events about no booking whose notices need ``notice_text`` to be worded.
+NEEDS_TEXT = frozenset({CalendarSyncFailed.__name__})
 
 
 @dataclass
@@ -40,11 +45,13 @@ class OutboxDispatcher:
     lease: timedelta = timedelta(minutes=5)
     batch: int = 200
     on_change: BookingChanged | None = None
+    notice_text: NoticeText | None = None
 
     def sweep(self, now: datetime) -> int:
         """One claimed batch; returns how many events were handled (0: nothing due)."""
+        kinds = set(KNOWN) if self.notice_text is not None else set(KNOWN) - NEEDS_TEXT
         items = self.store.claim_outbox(now=now, limit=self.batch, lease=self.lease,
-                                        kinds=sorted(KNOWN))
+                                        kinds=sorted(kinds))
         for item in items:
             self._one(item, now)
         return len(items)
@@ -69,6 +76,8 @@ class OutboxDispatcher:
         if isinstance(event, SlotFreed):
             self._offer(event, now)
             return [], None
+        if isinstance(event, CalendarSyncFailed):
+            return self._calendar_alert(event, now), None
         facts = self.store.booking_facts(event.booking_id, action=ACTION.get(item.kind))
         if facts is None:
             return [], None
@@ -78,6 +87,17 @@ class OutboxDispatcher:
         notices = [n for n in found if n.kind in MONEY or n.kind in ALWAYS
                    or n.start is None or n.start > now]
         return [Draft(n, self.render(n, facts), now) for n in notices], facts.booking.provider_key
+
+    def _calendar_alert(self, event: CalendarSyncFailed, now: datetime) -> list[Draft]:
+        """The provider's own Slack user, else the provider channel (``provider_recipients``)."""
+        text = self.notice_text
+        if text is None:  # not claimed without it (see sweep)
+            raise RuntimeError("no notice_text to word a calendar alert")
+        who = self.store.provider_recipients().get(event.provider_key)
+        if who is None:
+            log.warning("calendar of %s unreadable, and no Slack address to tell them",
+                        event.provider_key)
+        return [Draft(n, text(n), now) for n in calendar_alert(event, who, now=now)]
 
     def _changed(self, provider_key: str) -> None:
         """Tell the composition root (it refreshes the provider's Slack App Home); a failure

@@ -113,6 +113,13 @@ class Renderer(Protocol):
     def __call__(self, notice: Notice, facts: BookingFacts) -> Message: ...
 
 
+class NoticeText(Protocol):
+    """Text for a notice that concerns no booking (a provider's calendar alert), in the
+    recipient's zone (bookingbot.notify_texts.notice_text)."""
+
+    def __call__(self, notice: Notice) -> Message: ...
+
+
 # Called with a provider's key after one of their bookings was confirmed, cancelled or moved
 # (the composition root refreshes their Slack App Home). Runs after the event's commit.
 BookingChanged = Callable[[str], None]

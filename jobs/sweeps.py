@@ -19,7 +19,7 @@ from core.usecases import expire_holds
 from core.usecases.waitlist_offers import OfferUnitOfWork, expire_offers
 from jobs.delivery import Deliverer
 from jobs.outbox import OutboxDispatcher
-from jobs.ports import AgendaText, BookingChanged, Clock, JobsStore, Renderer
+from jobs.ports import AgendaText, BookingChanged, Clock, JobsStore, NoticeText, Renderer
 from jobs.reminders import AgendaPlanner, ReminderPlanner
 from jobs.retry import Backoff
 
@@ -48,11 +48,13 @@ class Jobs:
     settings: JobSettings = field(default_factory=JobSettings)
     refund_sweep: Callable[[], int] | None = None  # payments: retries due refunds
     on_change: BookingChanged | None = None  # a provider's booking changed (App Home)
+    notice_text: NoticeText | None = None  # words notices about no booking (calendar alerts)
 
     def __post_init__(self) -> None:
         s = self.settings
         self._outbox = OutboxDispatcher(self.store, self.render, self.offers_uow, s.backoff,
-                                        lease=s.lease, batch=s.batch, on_change=self.on_change)
+                                        lease=s.lease, batch=s.batch, on_change=self.on_change,
+                                        notice_text=self.notice_text)
         self._deliverer = Deliverer(self.store, self.senders, self.clock, s.backoff,
                                     lease=s.lease, batch=s.batch)
         self._reminders = ReminderPlanner(self.store, self.render)

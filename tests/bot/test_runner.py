@@ -157,3 +157,33 @@ def test_reschedule_with_the_new_time_in_the_same_message(runner: Runner) -> Non
     labels = [c.label for r in offered for c in r.choices]
     assert labels[0].startswith("Thu 4 Dec")
     assert "Move from Wed 3 Dec 12:00 PM EST to Thu 4 Dec" in text_of(say(runner, "1"))
+
+
+def test_the_booked_reply_carries_an_add_to_calendar_link_that_works(
+        runner: Runner, db: Database) -> None:
+    import icalendar  # noqa: PLC0415 - only this test reads calendars
+    from pydantic import SecretStr  # noqa: PLC0415
+    from starlette.applications import Starlette  # noqa: PLC0415
+
+    from bookingbot.calendar_feed import booking_link, calendar_feed_mount  # noqa: PLC0415
+    from bookingbot.settings import Settings  # noqa: PLC0415
+    from tests.channels.asgi import AppClient  # noqa: PLC0415
+
+    settings = Settings(_env_file=None, public_base_url="https://book.example",  # type: ignore[call-arg]
+                        calendar_feed_secret=SecretStr("s" * 32))
+    runner.calendar_link = booking_link(settings)
+    say(runner, "haircut tomorrow afternoon")
+    say(runner, "1")
+    booked = text_of(say(runner, "yes"))
+    assert "Booked! Haircut" in booked
+    url = booked.split("Add to calendar: ", 1)[1].strip()
+    assert url.startswith("https://book.example/calendar/booking/")
+    mount = calendar_feed_mount(settings, db)
+    assert mount is not None
+    with AppClient(Starlette(routes=list(mount.routes))) as client:
+        answer = client.get(url.removeprefix("https://book.example"))
+        forged = client.get(url.removeprefix("https://book.example")[:-8] + "AAAA.ics")
+    assert answer.status_code == 200
+    assert forged.status_code == 404
+    [event] = icalendar.Calendar.from_ical(answer.content).walk("VEVENT")
+    assert event.decoded("DTSTART").isoformat() == "2025-12-03T17:00:00+00:00"  # 12:00 EST

@@ -13,12 +13,14 @@ from sqlalchemy import Engine
 
 from adapters.payments.test_mode import TestModeGateway
 from bookingbot.bootstrap import Database
+from bookingbot.notify_texts import AddToCalendar
 from bookingbot.reply_router import ReplyRouter
 from bookingbot.worker import build_jobs
 from bot.messages import InboundMessage, Reply
 from bot.runner import Runner
 from core.booking import Actor, Booking
 from core.errors import DomainError, ErrorCode
+from core.model import Business
 from core.money import Money
 from core.payments import (
     CheckoutExpired,
@@ -54,12 +56,13 @@ class Changes:
 
 def worker_world(engine: Engine, url: str, clock: Clock, *,
                  gateway: PaymentGateway | None = None,
-                 on_change: BookingChanged | None = None) -> World:
+                 on_change: BookingChanged | None = None, business: Business | None = None,
+                 add_to_calendar: AddToCalendar | None = None) -> World:
     """A test world whose jobs are built exactly as ``bookingbot worker`` builds them."""
-    w = make_world(engine, clock)
+    w = make_world(engine, clock, business)
     db = Database(url, engine, session_factory(engine))
     w.jobs = build_jobs(db, senders=w.senders, clock=clock, provider_channel=PROVIDER_CHANNEL,
-                        gateway=gateway, on_change=on_change)
+                        gateway=gateway, on_change=on_change, add_to_calendar=add_to_calendar)
     return w
 
 
