@@ -186,6 +186,8 @@ ERRORS = {
     "hold_expired": "Sorry, the hold on that slot ran out.",
     "unknown_booking": "I couldn't find that booking.",
     "busy": "We're a bit busy right now, please try again in a moment.",
+    "series_prepaid": "That service is paid in advance, so I can only book it one date at a "
+                      "time. Which date first?",
     "calendar_unavailable": "Sorry, I can't check that person's calendar right now, so I "
                             "can't book them. Try someone else or ask again later.",
 }

@@ -23,6 +23,7 @@ class ErrorCode(StrEnum):
     BUSY = "busy"
     INVALID_CONFIG = "invalid_config"
     INVALID_REQUEST = "invalid_request"
+    SERIES_PREPAID = "series_prepaid"
     # The provider's own calendar has been unreadable for longer than calendar_stale_limit:
     # new bookings with them pause rather than risk a double booking.
     CALENDAR_UNAVAILABLE = "calendar_unavailable"

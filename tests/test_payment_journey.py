@@ -120,3 +120,15 @@ def test_prepaid_booking_is_held_with_a_link_then_confirmed_by_payment(
     with db.sessions() as s:
         rows = s.execute(select(RefundRow.amount_minor, RefundRow.status)).all()
     assert [tuple(r) for r in rows] == [(12000, "succeeded")]
+
+
+def test_a_recurring_series_of_a_prepaid_service_is_refused_clearly(
+        shop: tuple[Database, Runner]) -> None:
+    db, runner = shop
+    say(runner, "hair colour every tuesday at 10am for 3 weeks")
+    answer = say(runner, "yes")
+    assert "paid in advance" in answer
+    with db.uow() as uow:
+        mine = uow.bookings.for_customer(
+            runner.customers.identify("console", "payer", now=NOW).id, since=NOW)
+    assert mine == []  # nothing held unpaid

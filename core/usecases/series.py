@@ -12,6 +12,7 @@ from core.errors import DomainError, ErrorCode
 from core.ports import UnitOfWork
 from core.recurrence import weekly_starts
 from core.usecases.booking import confirm, hold_slot
+from core.usecases.common import service_of
 from core.usecases.refunds import cancel
 
 
@@ -27,6 +28,12 @@ def book_series(uow: UnitOfWork, *, service_key: str, provider_key: str | None, 
                 actor: Actor, now: datetime) -> SeriesOutcome:
     """Hold every occurrence that is free (each in its own transaction, so one taken date
     does not sink the rest); ``confirm_series`` confirms them together."""
+    with uow:
+        service = service_of(uow.business(), service_key)
+    if service.amount_due_upfront.amount_minor > 0:
+        # One checkout per occurrence would leave later dates unpaid and held; refuse clearly.
+        raise DomainError(ErrorCode.SERIES_PREPAID,
+                          f"{service.name} is paid in advance, so it is booked one date at a time")
     outcome = SeriesOutcome(series_id=str(uuid.uuid4()))
     starts = weekly_starts(first_day=first_day, at=at, tz=tz, every_weeks=every_weeks,
                            count=count)
