@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+
+import httpx
+
+from tests.http_double import HttpDouble, Reply
+from tests.http_double import Recorded as Request
 
 BOT_USER = {"id": 999, "is_bot": True, "first_name": "Salon", "username": "salon_bot"}
 EPOCH = 1_893_916_800  # 2030-01-07 (a date inside the tests' clock)
@@ -23,7 +25,7 @@ EPOCH = 1_893_916_800  # 2030-01-07 (a date inside the tests' clock)
 class Recorded:
     method: str
     path: str
-    headers: dict[str, str]
+    headers: Mapping[str, str]  # names in any case
     params: dict[str, Any]
 
 
@@ -37,71 +39,35 @@ def _decode(value: str) -> Any:
     return value
 
 
+def _params(request: Request) -> dict[str, Any]:
+    if request.headers.get("content-type", "").startswith("application/json"):
+        params: dict[str, Any] = json.loads(request.body or b"{}")
+        return params
+    return {k: _decode(v) for k, v in request.form().items()}
+
+
+def _recorded(request: Request) -> Recorded:
+    return Recorded(request.method, request.raw_path, httpx.Headers(request.headers),
+                    _params(request))
+
+
 @dataclass
-class RecordingServer:
+class RecordingServer(HttpDouble):
     """Subclasses implement ``answer(path, params) -> (status, json body)``."""
 
-    requests: list[Recorded] = field(default_factory=list)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    _server: ThreadingHTTPServer | None = None
-    _thread: threading.Thread | None = None
+    def _serve(self, request: Request) -> Reply:
+        status, body = self.answer(request.raw_path, _params(request))
+        return Reply(status, body, {"Content-Type": "application/json"})
 
     def answer(self, path: str, params: dict[str, Any]) -> tuple[int, Any]:
         raise NotImplementedError
 
     @property
-    def base(self) -> str:
-        assert self._server is not None
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> None:
-        double = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", "0"))
-                raw = self.rfile.read(length).decode("utf-8")
-                if self.headers.get("Content-Type", "").startswith("application/json"):
-                    params = json.loads(raw or "{}")
-                else:
-                    params = {k: _decode(v) for k, v in parse_qsl(raw, keep_blank_values=True)}
-                with double._lock:
-                    double.requests.append(Recorded("POST", self.path, dict(self.headers),
-                                                    params))
-                status, body = double.answer(self.path, params)
-                data = json.dumps(body).encode("utf-8")
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            do_GET = do_POST
-
-            def log_message(self, format: str, *args: Any) -> None:
-                del format, args
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+    def requests(self) -> list[Recorded]:
+        return [_recorded(r) for r in self.received()]
 
     def calls(self, suffix: str) -> list[Recorded]:
-        with self._lock:
-            return [r for r in self.requests if r.path.endswith(suffix)]
-
-    def clear(self) -> None:
-        with self._lock:
-            self.requests.clear()
+        return [r for r in self.requests if r.path.endswith(suffix)]
 
 
 @dataclass

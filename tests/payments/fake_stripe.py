@@ -8,15 +8,15 @@ replays the saved answer for a repeated key like Stripe does, and can be told to
 from __future__ import annotations
 
 import itertools
-import json
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+
+from tests.http_double import HttpDouble, Reply
+from tests.http_double import Recorded as Request
 
 Json = dict[str, Any]
 
@@ -31,9 +31,7 @@ class Recorded:
 
 
 @dataclass
-class FakeStripe:
-    url: str = ""
-    requests: list[Recorded] = field(default_factory=list)
+class FakeStripe(HttpDouble):
     sessions: dict[str, Json] = field(default_factory=dict)
     refunds: dict[str, Json] = field(default_factory=dict)
     saved: dict[tuple[str, str], tuple[int, Json]] = field(default_factory=dict)
@@ -42,6 +40,15 @@ class FakeStripe:
     failures: dict[str, list[int]] = field(default_factory=dict)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def url(self) -> str:
+        return self.base
+
+    @property
+    def requests(self) -> list[Recorded]:
+        return [Recorded(r.method, r.raw_path, r.form(), r.headers.get("idempotency-key"),
+                         r.headers.get("authorization")) for r in self.received()]
 
     def new_id(self, prefix: str) -> str:
         return f"{prefix}_test_{next(self._ids):08d}"
@@ -65,6 +72,19 @@ class FakeStripe:
         return dict(s)
 
     # --- the endpoints -----------------------------------------------------------------
+
+    def _serve(self, request: Request) -> Reply:
+        path, form = request.raw_path, request.form()
+        key = request.headers.get("idempotency-key")
+        with self._lock:
+            saved = self.saved.get((path, key)) if key else None
+            status, body = saved or self.handle(request.method, path, form)
+            if key and saved is None and status < 500:
+                self.saved[(path, key)] = (status, body)
+        headers = {"Content-Type": "application/json", "Request-Id": f"req_{next(self._ids)}"}
+        if saved is not None:
+            headers["Idempotent-Replayed"] = "true"
+        return Reply(status, body, headers)
 
     def handle(self, method: str, path: str, form: dict[str, str]) -> tuple[int, Json]:
         queued = self.failures.get(path)
@@ -114,48 +134,7 @@ def _sub(form: dict[str, str], name: str) -> dict[str, str]:
     return {k[len(prefix):-1]: v for k, v in form.items() if k.startswith(prefix)}
 
 
-def _handler(fake: FakeStripe) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            form = dict(parse_qsl(self.rfile.read(length).decode(), keep_blank_values=True))
-            key = self.headers.get("Idempotency-Key")
-            with fake._lock:
-                fake.requests.append(Recorded("POST", self.path, form, key,
-                                              self.headers.get("Authorization")))
-                saved = fake.saved.get((self.path, key)) if key else None
-                status, body = saved or fake.handle("POST", self.path, form)
-                if key and saved is None and status < 500:
-                    fake.saved[(self.path, key)] = (status, body)
-            self._answer(status, body, replayed=saved is not None)
-
-        def _answer(self, status: int, body: Json, *, replayed: bool) -> None:
-            raw = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(raw)))
-            self.send_header("Request-Id", f"req_{next(fake._ids)}")
-            if replayed:
-                self.send_header("Idempotent-Replayed", "true")
-            self.end_headers()
-            self.wfile.write(raw)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass  # keep test output clean
-
-    return Handler
-
-
 @contextmanager
 def running() -> Iterator[FakeStripe]:
-    fake = FakeStripe()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with FakeStripe() as fake:
         yield fake
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)

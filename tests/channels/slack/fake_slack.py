@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+
+from tests.http_double import HttpDouble, Recorded, Reply
 
 BOT_USER = "UBOT"
 
@@ -28,21 +27,15 @@ class Call:
 
 
 @dataclass
-class FakeSlack:
+class FakeSlack(HttpDouble):
     user_tz: dict[str, str] = field(default_factory=dict)  # users.info -> user.tz
     errors: dict[str, str] = field(default_factory=dict)  # method -> Slack error code
     delays: dict[str, float] = field(default_factory=dict)  # method -> seconds (a slow API)
-    calls: list[Call] = field(default_factory=list)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: Iterator[int] = field(default_factory=lambda: itertools.count(1))
-    _server: ThreadingHTTPServer | None = None
-    _thread: threading.Thread | None = None
 
     @property
-    def base(self) -> str:
-        assert self._server is not None
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+    def calls(self) -> list[Call]:
+        return [_call(r) for r in self.received()]
 
     @property
     def api_url(self) -> str:
@@ -70,65 +63,26 @@ class FakeSlack:
                                          "tz": self.user_tz.get(user)}}
         return {"ok": True}
 
-    def record(self, verb: str, raw_path: str, body: str, content_type: str) -> Call:
-        url = urlsplit(raw_path)
-        params: dict[str, Any] = dict(parse_qsl(url.query))
-        if content_type.startswith("application/json") and body:
-            params.update(json.loads(body))
-        elif body:
-            params.update(parse_qsl(body, keep_blank_values=True))
-        for key in ("blocks", "view"):  # form-encoded calls carry these as JSON text
-            if isinstance(params.get(key), str):
-                params[key] = json.loads(params[key])
-        method = url.path.removeprefix("/api/") if url.path.startswith("/api/") else "response"
-        call = Call(method, url.path, params)
-        with self._lock:
-            self.calls.append(call)
-        del verb
-        return call
-
-    def start(self) -> None:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _handle(self) -> None:
-                length = int(self.headers.get("Content-Length", "0"))
-                body = self.rfile.read(length).decode("utf-8")
-                call = fake.record(self.command, self.path, body,
-                                   self.headers.get("Content-Type", ""))
-                if call.method == "response":
-                    data, kind = b"ok", "text/plain"
-                else:
-                    data = json.dumps(fake.answer(call.method, call.params)).encode()
-                    kind = "application/json; charset=utf-8"
-                self.send_response(200)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            do_GET = do_POST = _handle
-
-            def log_message(self, format: str, *args: Any) -> None:
-                del format, args
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+    def _serve(self, request: Recorded) -> Reply:
+        call = _call(request)
+        if call.method == "response":
+            return Reply(200, "ok", {"Content-Type": "text/plain"})
+        return Reply(200, self.answer(call.method, call.params),
+                     {"Content-Type": "application/json; charset=utf-8"})
 
     def of(self, method: str) -> list[dict[str, Any]]:
-        with self._lock:
-            return [c.params for c in self.calls if c.method == method]
+        return [c.params for c in self.calls if c.method == method]
 
-    def clear(self) -> None:
-        with self._lock:
-            self.calls.clear()
+
+def _call(request: Recorded) -> Call:
+    params: dict[str, Any] = {k: v[-1] for k, v in request.query.items() if v[-1]}
+    if request.headers.get("content-type", "").startswith("application/json") and request.body:
+        params.update(request.json())
+    elif request.body:
+        params.update(request.form())
+    for key in ("blocks", "view"):  # form-encoded calls carry these as JSON text
+        if isinstance(params.get(key), str):
+            params[key] = json.loads(params[key])
+    path = request.raw_path
+    method = path.removeprefix("/api/") if path.startswith("/api/") else "response"
+    return Call(method, path, params)
