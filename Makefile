@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/booking_bench.py
 	$(BIN)/python bench/timeparse_accuracy.py
 	$(BIN)/python bench/message_bench.py
+	$(BIN)/python bench/reminder_bench.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
