@@ -150,6 +150,13 @@ def _weekend(m: re.Match[str], today: date) -> DayLike | None:
     return SpanSpec(saturday, saturday + timedelta(days=2), "weekend", True)
 
 
+def _weekend_day(m: re.Match[str], today: date) -> DayLike | None:
+    """'next weekend sunday', 'saturday of next weekend': one day of that weekend."""
+    weeks = 2 if m.group("after") else 1 if "next" in (m.group("mod"), m.group("mod2")) else 0
+    saturday = monday_of(today) + timedelta(days=5 + 7 * weeks)
+    return _pinned(saturday + timedelta(days=WEEKDAYS.index(m.group("wd") or m.group("wd2")) - 5))
+
+
 def _week(m: re.Match[str], today: date) -> DayLike | None:
     weeks = 2 if m.group("after") else 1 if m.group("mod") == "next" else 0
     monday = monday_of(today) + timedelta(days=7 * weeks)
@@ -209,6 +216,15 @@ RULES: tuple[tuple[re.Pattern[str], Handler], ...] = (
         _week_weekday,
     ),
     (re.compile(r"\b(?P<w>today|tomorrow|overmorrow|yesterday)\b"), _relative_word),
+    (
+        re.compile(
+            r"\b(?:(?P<mod>this|next|coming)\s+)?weekend(?P<after>\s+after\s+next)?\s+(?:on\s+)?"
+            r"(?P<wd>saturday|sunday)\b"
+            r"|\b(?P<wd2>saturday|sunday)\s+(?:of\s+|on\s+)?(?:the\s+)?(?P<mod2>this|next|coming)\s+"
+            r"weekend\b"
+        ),
+        _weekend_day,
+    ),
     (
         re.compile(
             rf"\b(?:(?P<mod>next|this|last|coming|on)\s+)?{_WEEKDAY}"

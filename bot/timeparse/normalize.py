@@ -16,6 +16,11 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (r"@", " at "),
     (r"&", " and "),
     (r"[\u2010-\u2015\u2212]", "-"),
+    (
+        r"\b(in|within) (\d{1,2}) ?(?:h|hrs?|hours?) ?(?:and )?([0-5]?\d)"
+        r"(?: ?(?:m|mins?|minutes?))?\b(?! ?(?:days?|weeks?|wks?)\b)",
+        r"\1 \2 hours and \3 minutes",
+    ),
     (r"\ban? (?:hour|hr) and a half\b", "90 minutes"),
     (r"\b(\d{1,2}) (?:hours?|hrs?) and a half\b", r"\1.5 hours"),
     (r"\bhalf an? (?:hour|hr)\b", "30 minutes"),
@@ -23,6 +28,7 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (r"\b(?:an?|one) (hours?|hrs?|minutes?|mins?|days?|weeks?|wks?)\b", r"1 \1"),
     (r"\bmid ?day\b|\bnoonish\b|\b12 noon\b", "noon"),
     (r"\bday after (?:tomorrow|tmrw|tmr|tmw)\b|\bovermorrow\b", "overmorrow"),
+    (r"\bup (?:to|till|until)\b(?= ?(?:\d|noon|midnight))", "until"),
     (r"\bright now\b|\bnow please\b", "now"),
     (r"\bany ?time\b", " "),
     (r"\bnext wk\b", "next week"),
@@ -85,6 +91,7 @@ _NOISE = re.compile(r"[^a-z0-9:/+\-_. ]+")
 _STRAY_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
 _SPACE_MERIDIEM = re.compile(r"(\d)\s+(am|pm)\b")
 _GLUED_UNIT = re.compile(r"(\d)(hrs?|hours?|mins?|minutes?|h|m)\b")
+_SPACED_DASH = re.compile(r"(?<=\d)((?:am|pm|a|p)?)\s*-\s*(?=\d)")
 _DANGLING_DASH = re.compile(r"(?<![\w:])-|-(?![\w])")
 _KNOWN = frozenset(_WORDS.values()) | frozenset(_WORDS)
 _WORD_SLASH = re.compile(r"\b([a-z]{3,9})/([a-z]{3,9})\b")
@@ -150,6 +157,7 @@ def _clean(text: str) -> str:
     s = _DOT_TIME.sub(r"\1:\2", s)
     s = _NOISE.sub(" ", s)
     s = _STRAY_DOT.sub(" ", s)
+    s = _SPACED_DASH.sub(r"\1-", s)  # "12 - 2pm", "10:30 - 11:30": keep the range dash
     s = _DANGLING_DASH.sub(" ", s)
     s = re.sub(r"\b(twenty|thirty)-(?=[a-z])", r"\1 ", s)
     s = re.sub(r"(?<=[a-z])-(?=[a-z])", " - ", s)

@@ -8,11 +8,12 @@ from datetime import datetime, tzinfo
 from bot.timeparse.localtime import add_minutes
 
 _NUM = r"(?P<n>\d{1,4}(?:\.\d+)?)"
+_POLITE = r"(?:\s+(?:please|pls|plz|thanks|thx|ty))*"
 _IN = re.compile(
     rf"^(?:in|within)\s+{_NUM}\s+(?P<u>hours|minutes)"
-    r"(?:\s+and\s+(?P<extra>\d{1,3})\s+minutes)?$"
+    rf"(?:\s+and\s+(?P<extra>\d{{1,3}})\s+minutes)?{_POLITE}$"
 )
-_FROM_NOW = re.compile(rf"^{_NUM}\s+(?P<u>hours|minutes)\s+from\s+now$")
+_FROM_NOW = re.compile(rf"^{_NUM}\s+(?P<u>hours|minutes)\s+from\s+now{_POLITE}$")
 _NOW = re.compile(r"^(?:now|immediately)$")
 
 

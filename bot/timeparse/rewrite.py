@@ -69,6 +69,7 @@ _MINUTE_WORD = "|".join(sorted(_MINUTES, key=len, reverse=True))
 _COUNTS = {**{w: i + 1 for i, w in enumerate(_HOURS)}, "fifteen": 15, "twenty": 20,
            "thirty": 30, "forty five": 45, "ninety": 90}  # fmt: skip
 _COUNT_WORD = "|".join(sorted(_COUNTS, key=len, reverse=True))
+_PART_AFTER = r"in the (?:morning|afternoon|evening)|at night"
 _NOT_MINUTES_OF = r"(?!\s+(?:past|to|after|of|until|before)\b)"
 _CLOCK_KEYWORD = r"at|around|by|from|after|before|until|between|and|to|half|past"
 
@@ -78,6 +79,11 @@ def _hour(word: str) -> str:
 
 
 def _number_words(text: str) -> str:
+    text = re.sub(  # "from ten to four" is a range, not 15:50
+        rf"\bfrom\s+({_HOUR_WORD})\s+(to|until)\s+({_HOUR_WORD})\b",
+        lambda m: f"from {_hour(m.group(1))} {m.group(2)} {_hour(m.group(3))}",
+        text,
+    )
     text = re.sub(
         rf"\b({_HOUR_WORD})\s+({_MINUTE_WORD})\b{_NOT_MINUTES_OF}(?!\s+(?:hours|minutes))",
         lambda m: f"{_hour(m.group(1))}:{_MINUTES[m.group(2)]:02d}",
@@ -89,7 +95,9 @@ def _number_words(text: str) -> str:
         text,
     )
     text = re.sub(
-        rf"\b({_HOUR_WORD})(?=\s*(?:am|pm|oclock|ish)\b)", lambda m: _hour(m.group(1)), text
+        rf"\b({_HOUR_WORD})(?=\s*-?\s*(?:am|pm|oclock|ish|{_PART_AFTER})\b)",
+        lambda m: _hour(m.group(1)),
+        text,
     )
     return re.sub(
         rf"\b({_CLOCK_KEYWORD})\s+({_HOUR_WORD})\b{_NOT_MINUTES_OF}",
@@ -147,6 +155,8 @@ _ISH = (
 _LONE_MERIDIEM = (
     (re.compile(rf"\b({_DAY_WORDS})\s+am\b"), r"\1 morning"),
     (re.compile(rf"\b({_DAY_WORDS})\s+pm\b"), r"\1 afternoon"),
+    (re.compile(r"(?<![\d:])([5-9]|1[01])(:[0-5]\d)?\s+at\s+night\b"), r"\1\2pm"),
+    (re.compile(r"(?<![\d:])12\s+at\s+night\b"), "midnight"),
     (re.compile(rf"^am\s+(?=(?:{_DAY_WORDS})\b)|\b(?:in\s+)?the\s+am\b"), "morning "),
     (re.compile(rf"^pm\s+(?=(?:{_DAY_WORDS})\b)|\b(?:in\s+)?the\s+pm\b"), "afternoon "),
 )

@@ -90,6 +90,20 @@ def _month_part(m: re.Match[str], today: date) -> SpanSpec | None:
     return None
 
 
+def _named_month_part(m: re.Match[str], today: date) -> SpanSpec | None:
+    """'early december', 'mid-june', 'end of may 2027': the next such part not yet over."""
+    first_day, next_part = _MONTH_PARTS[_PART_WORDS[m.group("part")]]
+    month = MONTHS.index(m.group("mon")) + 1
+    years = [int(m.group("y"))] if m.group("y") else [today.year, today.year + 1]
+    for year in years:
+        start = date(year, month, first_day)
+        nxt = first_of_next_month(start)
+        end = nxt if next_part is None else start.replace(day=next_part)
+        if end > today or m.group("y"):
+            return SpanSpec(start, end, "range", True)
+    return None
+
+
 _RULES: tuple[tuple[re.Pattern[str], Handler], ...] = (
     (
         re.compile(
@@ -123,6 +137,13 @@ _RULES: tuple[tuple[re.Pattern[str], Handler], ...] = (
             rf"\b(?:the\s+)?{_PART}(?:\s+of)?(?:\s+the)?\s+(?:(?P<mod>this|next)\s+)?month\b"
         ),
         _month_part,
+    ),
+    (
+        re.compile(
+            rf"\b(?:the\s+)?{_PART}(?:\s+of)?\s*-?\s*(?P<mon>{_MON})(?:\s+(?P<y>\d{{4}}))?\b"
+            r"(?!\s*\d)"
+        ),
+        _named_month_part,
     ),
 )
 
