@@ -30,7 +30,7 @@ from bookingbot.settings import Settings
 from bot.runner import Runner
 from channels.http_guard import RateLimiter
 from channels.mount import ChannelMount, MessageHandler
-from channels.slack import SlackHumanNotifier, SlackSender, slack_mount, web_client
+from channels.slack import SlackHumanNotifier, slack_mount, web_client
 from channels.sms import OptOutRegistry, SmsSender, sms_mount
 from channels.telegram import PATH as TELEGRAM_PATH
 from channels.telegram import TelegramApi, TelegramSender, telegram_mount
@@ -201,12 +201,6 @@ def telegram_sender(settings: Settings) -> TelegramSender | None:
         return None
     return TelegramSender(settings.telegram_bot_token.get_secret_value(),
                           base_url=settings.telegram_api_base_url)
-
-
-def slack_sender(settings: Settings) -> SlackSender | None:
-    """For jobs (alerts, DM customers): None when Slack is off."""
-    client = slack_client(settings)
-    return SlackSender(client) if client is not None else None
 
 
 def sms_sender(settings: Settings, db: Database) -> SmsSender | None:

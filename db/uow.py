@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.errors import DomainError, ErrorCode
 from core.events import Event
 from core.model import Business
-from core.payments import PaymentRepository, PaymentsUnitOfWork
+from core.payments import PaymentRepository
 from core.ports import (
     AuditLog,
     BookingRepository,
@@ -146,8 +146,3 @@ def as_port(uow: SqlUnitOfWork) -> UnitOfWork:
 
 # The payment use cases' name for it: since every unit of work records refunds, one class.
 SqlPaymentsUnitOfWork = SqlUnitOfWork
-
-
-def as_payments_port(uow: SqlUnitOfWork) -> PaymentsUnitOfWork:
-    """Typed view of the adapter as the payments port (mypy checks the two agree)."""
-    return uow

@@ -13,6 +13,7 @@ from core.events import BookingConfirmed, Event, SlotFreed, SlotHeld
 from core.interval import Interval
 from core.model import Business, Service
 from core.money import Money
+from core.payments import cancellation_refund
 from core.policy import CancelledBy
 from core.ports import UnitOfWork
 from core.timeutil import require_aware
@@ -130,10 +131,12 @@ def cancelled_by(actor: Actor) -> CancelledBy:
 
 
 def refund_quote(business: Business, booking: Booking, *, actor: Actor, now: datetime) -> Money:
-    """What cancelling now would refund: shown to the customer before they confirm."""
-    paid = Money(booking.paid_minor - booking.refunded_minor, booking.currency)
-    return business.policy.refund(paid, starts_at=booking.start, cancelled_at=now,
-                                  by=cancelled_by(actor))
+    """What cancelling now would refund: shown to the customer before they confirm, and
+    exactly what the cancellation then records (one computation for both)."""
+    return cancellation_refund(
+        business.policy, paid=Money(booking.paid_minor, booking.currency),
+        refunded=Money(booking.refunded_minor, booking.currency), starts_at=booking.start,
+        cancelled_at=now, by=cancelled_by(actor))
 
 
 def freed(booking: Booking, now: datetime) -> list[Event]:

@@ -28,11 +28,10 @@ from core.payments import (
     RefundStatus,
     RefundsUpdated,
     RefundUpdate,
-    cancellation_refund,
     next_retry,
     refund_key,
 )
-from core.usecases.booking import CancelOutcome, cancelled_by, freed
+from core.usecases.booking import CancelOutcome, cancelled_by, freed, refund_quote
 from core.usecases.common import owned, record
 
 # How far along a refund is; a later event never moves it backwards.
@@ -90,10 +89,7 @@ def cancel_with_refund(uow: PaymentsUnitOfWork, booking_id: str, *, actor: Actor
         if before.status is BookingStatus.CANCELLED:
             return CancelOutcome(before, Money.zero(before.currency)), ()  # a retried cancel
         by = cancelled_by(actor)
-        refund = cancellation_refund(
-            uow.business().policy, paid=Money(before.paid_minor, before.currency),
-            refunded=Money(before.refunded_minor, before.currency), starts_at=before.start,
-            cancelled_at=now, by=by)
+        refund = refund_quote(uow.business(), before, actor=actor, now=now)
         after = replace(before.transition(BookingStatus.CANCELLED),
                         refunded_minor=before.refunded_minor + refund.amount_minor)
         uow.bookings.update(after)
