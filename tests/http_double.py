@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -52,7 +51,9 @@ class Reply:
     status: int = 200
     body: Any = None  # dict/list → JSON, str/bytes → as is, None → empty
     headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0  # seconds to stall before answering (timeouts)
+    # Seconds to stall before answering, cut short when the server stops: a timeout test
+    # sets it far beyond the client's timeout, so the client gives up however slow the machine.
+    delay: float = 0.0
 
 
 App = Callable[[Recorded], Reply]
@@ -83,6 +84,7 @@ class LocalServer(_Running):
         self.app = app
         self.requests: list[Recorded] = []
         self._lock = threading.Lock()
+        self.stopping = threading.Event()  # releases stalled replies at teardown
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         # A short poll interval makes shutdown (and so every test teardown) quick.
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,),
@@ -97,6 +99,7 @@ class LocalServer(_Running):
         self._thread.start()
 
     def stop(self) -> None:
+        self.stopping.set()
         if self._thread.is_alive():  # shutdown() would wait forever on a server never run
             self._server.shutdown()
             self._thread.join(timeout=5)
@@ -130,7 +133,7 @@ def _handler_for(owner: LocalServer) -> type[BaseHTTPRequestHandler]:
             owner.record(request)
             reply = owner.app(request)
             if reply.delay:
-                time.sleep(reply.delay)
+                owner.stopping.wait(reply.delay)
             self._write(reply)
 
         def _write(self, reply: Reply) -> None:

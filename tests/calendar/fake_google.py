@@ -53,7 +53,7 @@ class FakeGoogle:
             return Reply(200, "<html><body>Sign in</body></html>",
                          {"Content-Type": "text/html"})
         if self.failure == "slow":
-            return Reply(200, {}, delay=0.5)
+            return Reply(200, {}, delay=30)
         if req.headers.get("authorization") != f"Bearer {TOKEN}":
             return json_error(401, "Request had invalid authentication credentials.")
         seg = req.segments  # ["calendar", "v3", ...]

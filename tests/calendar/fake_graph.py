@@ -54,7 +54,7 @@ class FakeGraph:
         if self.failure == "garbage":
             return Reply(200, "not json at all", {"Content-Type": "text/plain"})
         if self.failure == "slow":
-            return Reply(200, {}, delay=0.5)
+            return Reply(200, {}, delay=30)
         if req.headers.get("authorization") != f"Bearer {TOKEN}":
             return json_error(401, "Access token is empty.", code="InvalidAuthenticationToken")
         seg = req.segments  # ["v1.0", "users", user, ...]

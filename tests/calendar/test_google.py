@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from adapters.calendar.google import GoogleCalendar, event_id_for
 from core.errors import CalendarError
 from core.interval import Interval
-from tests.calendar.conftest import BOOKING_ID, make_booking, utc
+from tests.calendar.conftest import BOOKING_ID, SHORT_TIMEOUT_S, make_booking, utc
 from tests.calendar.fake_google import TOKEN, FakeGoogle
 from tests.calendar.httpserver import LocalServer
 
@@ -139,6 +139,8 @@ def test_a_failing_calendar_raises_calendar_error(google: Google, http: httpx.Cl
                                                   failure: str, message: str) -> None:
     fake, _ = google
     fake.failure = failure
+    if failure == "slow":
+        http.timeout = httpx.Timeout(SHORT_TIMEOUT_S)
     with pytest.raises(CalendarError, match=re.escape(message)):
         connect(google, http).busy(DAY)
 

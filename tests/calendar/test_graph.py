@@ -11,7 +11,7 @@ import pytest
 from adapters.calendar.graph import PROPERTY_ID, GraphCalendar
 from core.errors import CalendarError
 from core.interval import Interval
-from tests.calendar.conftest import BOOKING_ID, make_booking, utc
+from tests.calendar.conftest import BOOKING_ID, SHORT_TIMEOUT_S, make_booking, utc
 from tests.calendar.fake_google import TOKEN
 from tests.calendar.fake_graph import FakeGraph
 from tests.calendar.httpserver import LocalServer
@@ -160,6 +160,8 @@ def test_a_failing_calendar_raises_calendar_error(graph: Graph, http: httpx.Clie
                                                   failure: str, message: str) -> None:
     fake, _ = graph
     fake.failure = failure
+    if failure == "slow":
+        http.timeout = httpx.Timeout(SHORT_TIMEOUT_S)
     calendar = connect(graph, http)
     with pytest.raises(CalendarError, match=re.escape(message)):
         calendar.busy(DAY)

@@ -12,7 +12,7 @@ import pytest
 from adapters.calendar.ics import IcsCalendar, normalise_url
 from core.errors import CalendarError
 from core.interval import Interval
-from tests.calendar.conftest import utc
+from tests.calendar.conftest import SHORT_TIMEOUT_S, utc
 from tests.calendar.httpserver import LocalServer, Recorded, Reply
 
 JUNE = Interval(utc(2024, 6, 1), utc(2024, 7, 1))
@@ -72,12 +72,14 @@ def test_a_bom_before_the_calendar_is_accepted(host: tuple[IcsHost, LocalServer]
      "did not return an iCalendar file (got text/html)"),
     (Reply(200, "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:yesterday\nEND:VEVENT\n"),
      "could not be"),
-    (Reply(200, "", delay=0.5), "did not answer in time"),
+    (Reply(200, "", delay=30), "did not answer in time"),
 ])
 def test_failures_raise_calendar_error(host: tuple[IcsHost, LocalServer], http: httpx.Client,
                                        reply: Reply, message: str) -> None:
     app, server = host
     app.reply = reply
+    if reply.delay:
+        http.timeout = httpx.Timeout(SHORT_TIMEOUT_S)
     with pytest.raises(CalendarError, match=re.escape(message)) as caught:
         calendar(server, http).busy(JUNE)
     assert "private-0123456789abcdef" not in str(caught.value)  # the URL is a secret

@@ -72,7 +72,7 @@ def world(db: Database, feed: tuple[IcsFeed, LocalServer]) -> Iterator[
     customer = setup(db, salon_with(alice=link))
     clock = Clock()
     env = {"ALICE_ICS_URL": server.base_url + "/alice/basic.ics"}
-    with httpx.Client(timeout=2) as http:
+    with httpx.Client(timeout=10) as http:
         yield db, app, calendar_jobs(db, clock=clock, http=http, env=env), clock, customer
 
 
@@ -200,7 +200,7 @@ def test_a_booking_request_rereads_an_old_copy(world: World, feed: tuple[IcsFeed
 def test_a_missing_secret_is_a_failure_with_an_alert(db: Database) -> None:
     link = CalendarLink(CalendarKind.ICS, ics_url_env="NOT_SET_ANYWHERE")
     setup(db, salon_with(alice=link))
-    with httpx.Client(timeout=1) as http:
+    with httpx.Client(timeout=10) as http:
         jobs = calendar_jobs(db, clock=Clock(), http=http, env={})
         [outcome] = jobs.sync()
     assert not outcome.ok

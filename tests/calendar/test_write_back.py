@@ -89,7 +89,7 @@ def setting(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[
     with calendar.server, open_database(backend or "sqlite", tmp_path) as db:
         customer = setup(db, salon_with(alice=calendar.link()))
         clock = Clock()
-        with httpx.Client(timeout=2) as http:
+        with httpx.Client(timeout=10) as http:
             yield db, calendar, calendar_jobs(db, clock=clock, http=http, env=ENV), clock, \
                 customer
 
@@ -164,7 +164,7 @@ def test_a_calendar_without_write_support_gets_nothing(tmp_path: Path) -> None:
         customer = setup(db, salon_with(alice=link))
         clock = Clock()
         book(db, customer, T10, clock.now)
-        with httpx.Client(timeout=1) as http:
+        with httpx.Client(timeout=10) as http:
             assert not calendar_jobs(db, clock=clock, http=http, env={}).write()
 
 

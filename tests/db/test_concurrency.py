@@ -3,15 +3,19 @@
 Each "prevented" test is paired with a control that runs the same naive
 check-then-insert against a database whose guard was removed, and shows that
 overlaps then do happen, so the prevented test is able to fail.
+
+The interleaving is forced, not left to timing: every thread checks its first attempt, then
+all of them meet at a barrier, then they write. So the first round of checks all see a free
+schedule whatever the machine's load, and among those first attempts there are clashing pairs
+(asserted), which only the database can then refuse.
 """
 
 from __future__ import annotations
 
 import random
 import threading
-import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
@@ -30,7 +34,6 @@ from tests.db.helpers import NOW, T0, make_booking, overlap_count, seed
 
 THREADS = 16
 ATTEMPTS = 240
-RACE_WINDOW_S = 0.003  # between the check and the insert
 
 
 def attempts(customer_id: str, seed_value: int = 7) -> list[Booking]:
@@ -47,22 +50,25 @@ def attempts(customer_id: str, seed_value: int = 7) -> list[Booking]:
 
 
 def check_then_insert(writer: sessionmaker[Session], reader: sessionmaker[Session],
-                      booking: Booking, *, same_tx: bool) -> str:
-    """The naive service: look, hesitate, write. Only the database can stop a clash."""
+                      booking: Booking, *, same_tx: bool,
+                      between: Callable[[], object] = lambda: None) -> str:
+    """The naive service: look, wait for ``between``, write. Only the database can stop a clash."""
     window = booking.block
     try:
         if same_tx:
             with SqlUnitOfWork(writer) as u:
-                if u.bookings.occupying(booking.provider_key, window, NOW):
+                seen = u.bookings.occupying(booking.provider_key, window, NOW)
+                between()
+                if seen:
                     return "seen_taken"
-                time.sleep(RACE_WINDOW_S)
                 u.bookings.add(booking)
                 u.commit()
             return "ok"
         with SqlUnitOfWork(reader) as u:
-            if u.bookings.occupying(booking.provider_key, window, NOW):
-                return "seen_taken"
-        time.sleep(RACE_WINDOW_S)
+            seen = u.bookings.occupying(booking.provider_key, window, NOW)
+        between()
+        if seen:
+            return "seen_taken"
         with SqlUnitOfWork(writer) as u:
             u.bookings.add(booking)
             u.commit()
@@ -71,17 +77,26 @@ def check_then_insert(writer: sessionmaker[Session], reader: sessionmaker[Sessio
         return exc.code.value
 
 
+def clashing_pairs(bookings: list[Booking]) -> int:
+    return sum(1 for i, a in enumerate(bookings) for b in bookings[i + 1:]
+               if a.provider_key == b.provider_key and a.block.overlaps(b.block))
+
+
 def race(engine: Engine, customer_id: str) -> Counter[str]:
     writer = session_factory(engine)
     reader = session_factory(engine.execution_options(**{SQLITE_BEGIN_OPTION: "DEFERRED"}))
     same_tx = engine.dialect.name == "postgresql"  # READ COMMITTED check, then insert
-    barrier = threading.Barrier(THREADS)
+    start = threading.Barrier(THREADS, timeout=120)
+    checked = threading.Barrier(THREADS, timeout=120)  # all first checks done, no write yet
 
     def worker(batch: list[Booking]) -> list[str]:
-        barrier.wait()
-        return [check_then_insert(writer, reader, b, same_tx=same_tx) for b in batch]
+        start.wait()
+        first, *rest = batch
+        return [check_then_insert(writer, reader, first, same_tx=same_tx, between=checked.wait),
+                *(check_then_insert(writer, reader, b, same_tx=same_tx) for b in rest)]
 
     todo = attempts(customer_id)
+    assert clashing_pairs(todo[:THREADS]) > 0  # the forced first round contains a real race
     with ThreadPoolExecutor(THREADS) as pool:
         results = pool.map(worker, [todo[i::THREADS] for i in range(THREADS)])
         return Counter(r for batch in results for r in batch)

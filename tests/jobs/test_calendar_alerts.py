@@ -63,7 +63,7 @@ def feed() -> Iterator[tuple[IcsFeed, LocalServer]]:
 
 @pytest.fixture
 def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=2) as client:
+    with httpx.Client(timeout=10) as client:
         yield client
 
 

@@ -1,12 +1,16 @@
 """Two workers (threads, separate connection pools) over 1,000 due reminders on PostgreSQL
-deliver each exactly once; the control removes the row locks and shows duplicates."""
+deliver each exactly once; the control removes the row locks and shows duplicates.
+
+The control forces its interleaving: both workers read the due rows, then meet at a barrier,
+then both claim them. That is exactly the check-then-act window the row lock closes, and a
+barrier (unlike a sleep) opens it on an idle machine and a saturated one alike."""
 
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -47,7 +51,14 @@ def seed_due_reminders(w: World, count: int = COUNT) -> None:
 
 
 class NoLockStore(SqlJobsStore):
-    """The guard removed: due rows are read without FOR UPDATE SKIP LOCKED."""
+    """The guard removed: due rows are read without FOR UPDATE SKIP LOCKED.
+
+    ``between`` runs once, on the first claim, between the read and the write: the race
+    below hands every worker the same barrier there, so both have read before either writes.
+    """
+
+    between: Callable[[], object] = staticmethod(lambda: None)
+    _first = True
 
     def claim_notifications(self, *, now: datetime, limit: int,
                             lease: timedelta) -> list[SqlClaimed]:
@@ -56,7 +67,9 @@ class NoLockStore(SqlJobsStore):
             ids = list(s.execute(select(N.c.id).where(N.c.status.in_(DUE),
                                                       N.c.next_attempt_at <= now)
                                  .order_by(N.c.id).limit(limit)).scalars())
-            time.sleep(0.005)  # the check-then-act window the lock closes
+            if self._first:  # the check-then-act window the lock closes, held open
+                self._first = False
+                type(self).between()
             s.execute(update(N).where(N.c.id.in_(ids)).values(
                 status="sending", next_attempt_at=now + lease, claim_token=token))
         # Delivered as plain notices: the reminder re-checks are not what is under test.
@@ -123,6 +136,13 @@ def test_control_without_row_locks_sends_twice(jengine: Engine, jobs_url: str) -
     seed_due_reminders(w, 200)
     w.jobs.reminders()  # plan once, so only the delivery races
     sender = RecordingSender("telegram")
-    race(jobs_url, clock, sender, store_class=NoLockStore)
+    meet = threading.Barrier(2, timeout=60)
+
+    class MeetingStore(NoLockStore):
+        between = staticmethod(meet.wait)
+
+    race(jobs_url, clock, sender, store_class=MeetingStore)
     texts = Counter(s.text for s in sender.sent)
-    assert max(texts.values()) > 1, "the race did not show: the control proves nothing"
+    # Both workers read all 200 rows before either claimed them, so every one goes out twice.
+    assert len(texts) == 200
+    assert set(texts.values()) == {2}, "the race did not show: the control proves nothing"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -14,7 +15,7 @@ from adapters.payments.events import translate
 from adapters.payments.stripe_gateway import StripeGateway
 from core.booking import BookingStatus
 from core.usecases import confirm, expire_holds
-from core.usecases.payments import handle_payment_event
+from core.usecases.payments import PaymentOutcome, handle_payment_event
 from tests.db.helpers import NOW, overlap_count
 from tests.payments.conftest import (
     Client,
@@ -223,9 +224,14 @@ def test_concurrent_redeliveries_confirm_once(uow: Uow, customer: str, gateway: 
     booking_id, session = _paid_session(uow, customer, gateway, fake)
     event = translate(stripe_event("checkout.session.completed", session))
     assert event is not None
+    together = threading.Barrier(4, timeout=60)  # all four redeliveries start at once
+
+    def redeliver(_: int) -> PaymentOutcome:
+        together.wait()
+        return handle_payment_event(uow(), event, now=LATER)
+
     with ThreadPoolExecutor(4) as pool:
-        outcomes = list(pool.map(lambda _: handle_payment_event(uow(), event, now=LATER),
-                                 range(4)))
+        outcomes = list(pool.map(redeliver, range(4)))
     assert sum(not o.duplicate for o in outcomes) == 1
     assert booking(uow, booking_id).paid_minor == 2000
     assert kinds(engine).count("BookingConfirmed") == 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
-import time
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +30,8 @@ class Call:
 class FakeSlack(HttpDouble):
     user_tz: dict[str, str] = field(default_factory=dict)  # users.info -> user.tz
     errors: dict[str, str] = field(default_factory=dict)  # method -> Slack error code
-    delays: dict[str, float] = field(default_factory=dict)  # method -> seconds (a slow API)
+    # method -> an event the call waits on (Slack's API being slow, until the test says go)
+    gates: dict[str, threading.Event] = field(default_factory=dict)
     _ts: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
@@ -42,7 +43,8 @@ class FakeSlack(HttpDouble):
         return self.base + "/api/"
 
     def answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
-        time.sleep(self.delays.get(method, 0.0))
+        if (gate := self.gates.get(method)) is not None:
+            gate.wait(timeout=30)
         if method in self.errors:
             return {"ok": False, "error": self.errors[method]}
         if method == "auth.test":
