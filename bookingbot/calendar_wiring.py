@@ -169,10 +169,12 @@ class CalendarRefresher:
     def __init__(self, jobs: CalendarJobs) -> None:
         self._jobs = jobs
 
-    def refresh_if_stale(self, provider_key: str | None, now: datetime) -> None:
+    def refresh_if_stale(self, provider_key: str | None, now: datetime) -> frozenset[str]:
+        """The keys of the providers (of those asked about) whose bookings are paused."""
         with self._jobs.uow() as tx:
             providers = [p for p in tx.business().providers if p.calendar is not None
                          and provider_key in (None, p.key)]
+        paused = set()
         for provider in providers:
             try:
                 refresh_if_stale(self._jobs.uow, provider_key=provider.key,
@@ -180,9 +182,18 @@ class CalendarRefresher:
             except DomainError:
                 if provider_key is not None:
                     raise  # the customer asked for this provider: say why we cannot book
-                # "anyone": this provider's paused block already keeps them out of the offer
+                # "anyone": this provider's paused block already keeps them out of the offer;
+                # the caller is told, so an empty search is not called "fully booked"
+                paused.add(provider.key)
+        return frozenset(paused)
 
     __call__ = refresh_if_stale
+
+    def last_error(self, provider_key: str) -> str | None:
+        """Why the provider's calendar could not be read last time (None: it could)."""
+        with self._jobs.uow() as tx:
+            state = tx.calendar_state.get(provider_key)
+        return None if state is None or state.failing_since is None else state.last_error
 
 
 def calendar_refresher(db: Database, settings: Settings | None = None,

@@ -19,6 +19,7 @@ from slack_sdk import WebClient
 from bookingbot.bootstrap import Database, utcnow
 from bookingbot.calendar_feed import booking_link, calendar_feed_mount
 from bookingbot.calendar_wiring import calendar_refresher
+from bookingbot.cli_errors import CommandError
 from bookingbot.payments_wiring import (
     build_payment_gateway,
     canceller,
@@ -213,8 +214,8 @@ def sms_sender(settings: Settings, db: Database) -> SmsSender | None:
                      api_base_url=settings.twilio_api_base_url)
 
 
-class SetupError(Exception):
-    pass
+class SetupError(CommandError):
+    """A channel cannot be set up as configured (said in one line by the CLI)."""
 
 
 def set_telegram_webhook(settings: Settings, *, drop_pending: bool = False) -> str:

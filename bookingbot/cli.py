@@ -1,71 +1,116 @@
-"""The ``bookingbot`` command. Each sub-command imports only what it needs."""
+"""bookingbot: customers book, reschedule and cancel by chat; providers run their day from Slack.
+
+Start with `bookingbot setup examples/business.yaml` and `bookingbot chat`; in production run
+`bookingbot serve` (the web app) and `bookingbot worker` (the jobs). Each command has its own
+--help. Errors are one line on stderr with a non-zero exit status (2: fix the request,
+1: the command could not do its work); --debug shows the traceback of an unexpected one.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError, version
+
+from bookingbot.cli_errors import run_guarded
 
 Handler = Callable[[argparse.Namespace], int]
+DESCRIPTION, _, EPILOG = (__doc__ or "").partition("\n\n")
+
+
+def _version() -> str:
+    try:
+        return version("bookingbot")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
 
 
 def _db_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", dest="db", default=None,
+    p.add_argument("--db", dest="db", default=None, metavar="URL",
                    help="database URL (default: $DATABASE_URL or the embedded SQLite file)")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bookingbot", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+def _common() -> argparse.ArgumentParser:
+    """Options every sub-command also accepts after its name."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show the traceback of an unexpected error")
+    return common
 
-    p = sub.add_parser("setup", help="validate a business file and load it into the database")
-    p.add_argument("file")
+
+def _command(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, text: str,
+             *, details: str = "") -> argparse.ArgumentParser:
+    return sub.add_parser(name, help=text, description=f"{text[0].upper()}{text[1:]}."
+                          + (f" {details}" if details else ""), parents=[_common()])
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bookingbot", description=DESCRIPTION,
+                                     epilog=EPILOG.strip(), parents=[_common()])
+    parser.add_argument("--version", action="version", version=f"bookingbot {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = _command(sub, "setup", "validate a business file and load it into the database",
+                 details="Every problem is reported at once; nothing changes unless all is well. "
+                         "Re-running after an edit updates by key.")
+    p.add_argument("file", help="the business file (YAML, or TOML ending in .toml)")
     p.add_argument("--check", action="store_true", help="validate only; change nothing")
     _db_arg(p)
 
-    p = sub.add_parser("db", help="database maintenance")
-    p.add_argument("action", choices=["upgrade"])
+    p = _command(sub, "db", "database maintenance")
+    p.add_argument("action", choices=["upgrade"], help="upgrade: apply the migrations")
     _db_arg(p)
 
-    p = sub.add_parser("slots", help="list free slots for a service")
-    p.add_argument("service")
-    p.add_argument("--provider", default=None, help="provider key (default: anyone)")
-    p.add_argument("--from", dest="start", default=None, help="first day, YYYY-MM-DD (today)")
-    p.add_argument("--days", type=int, default=1)
-    p.add_argument("--tz", default=None, help="show times in this zone (the business zone)")
+    p = _command(sub, "slots", "list free slots for a service, as the bot would offer them")
+    p.add_argument("service", help='service key, name or alias, any case ("Beard Trim")')
+    p.add_argument("--provider", default=None, metavar="KEY",
+                   help="provider key or name (default: anyone)")
+    p.add_argument("--from", dest="start", default=None, metavar="DATE",
+                   help="first day, YYYY-MM-DD (today)")
+    p.add_argument("--days", type=int, default=1, metavar="N", help="how many days (1)")
+    p.add_argument("--tz", default=None, metavar="ZONE",
+                   help="show times in this zone (the business zone)")
     _db_arg(p)
 
-    p = sub.add_parser("chat", help="chat with the bot in this terminal (console channel)")
-    p.add_argument("--tz", default=None, help="the customer's timezone (the business zone)")
+    p = _command(sub, "chat", "chat with the bot in this terminal (console channel)",
+                 details="Messages for other people (other customers, providers) are shown "
+                         "labelled with their recipient.")
+    p.add_argument("--tz", default=None, metavar="ZONE",
+                   help="the customer's timezone (the business zone)")
     p.add_argument("--sender", default="console-user", help="the customer's sender id")
     p.add_argument("--no-jobs", action="store_true",
                    help="do not run reminders and notifications in this process")
     _db_arg(p)
 
-    p = sub.add_parser("parse-time", help="parse time phrases from stdin, one JSON line each")
-    p.add_argument("--tz", default="UTC")
+    p = _command(sub, "parse-time", "parse time phrases from stdin, one JSON line each")
+    p.add_argument("--tz", default="UTC", metavar="ZONE", help="the zone phrases are read in (UTC)")
     p.add_argument("--now", default=None, help="reference instant, ISO 8601 (default: now)")
     p.add_argument("--jsonl", action="store_true", help='input lines are {"text","now","tz"}')
 
-    p = sub.add_parser("serve", help="run the web app (webhooks, /healthz)")
-    p.add_argument("--host", default="0.0.0.0")  # noqa: S104 - a server must listen publicly
-    p.add_argument("--port", type=int, default=None)
+    p = _command(sub, "serve", "run the web app (webhooks, /healthz)")
+    p.add_argument("--host", default="0.0.0.0",  # noqa: S104 - a server must listen publicly
+                   help="address to listen on (0.0.0.0)")
+    p.add_argument("--port", type=int, default=None, help="port (default: $PORT)")
     p.add_argument("--telegram-polling", action="store_true",
                    help="run Telegram by long polling (development without a public URL)")
     _db_arg(p)
 
-    p = sub.add_parser("worker", help="run the jobs: notifications, reminders, expiry, waitlist")
+    p = _command(sub, "worker", "run the jobs: notifications, reminders, expiry, waitlist",
+                 details="Prints which sweeps run, how often, and which senders are on.")
     _db_arg(p)
 
-    p = sub.add_parser("telegram", help="Telegram set-up")
+    p = _command(sub, "telegram", "Telegram set-up")
     p.add_argument("action", choices=["set-webhook"],
-                   help="register PUBLIC_BASE_URL/telegram/webhook with TELEGRAM_WEBHOOK_SECRET")
+                   help="set-webhook: register PUBLIC_BASE_URL/telegram/webhook with "
+                        "TELEGRAM_WEBHOOK_SECRET")
     p.add_argument("--drop-pending-updates", action="store_true",
                    help="discard updates Telegram queued while no webhook was set")
 
-    p = sub.add_parser("calendar", help="providers' own calendars")
-    p.add_argument("action", choices=["sync"], help="read providers' calendars now")
-    p.add_argument("--provider", default=None, help="only this provider key (default: all)")
+    p = _command(sub, "calendar", "providers' own calendars")
+    p.add_argument("action", choices=["sync"], help="sync: read providers' calendars now")
+    p.add_argument("--provider", default=None, metavar="KEY",
+                   help="only this provider key (default: all)")
     _db_arg(p)
     return parser
 
@@ -83,7 +128,7 @@ def _run_db(args: argparse.Namespace) -> int:
 
 
 def _run_slots(args: argparse.Namespace) -> int:
-    from bookingbot.commands import slots
+    from bookingbot.slots_command import slots
 
     return slots(args.service, provider=args.provider, start=args.start, days=args.days,
                  tz=args.tz, db=args.db)
@@ -117,14 +162,11 @@ def _run_worker(args: argparse.Namespace) -> int:
 
 
 def _run_telegram(args: argparse.Namespace) -> int:
-    from bookingbot.channels_wiring import SetupError, set_telegram_webhook
+    from bookingbot.channels_wiring import set_telegram_webhook
     from bookingbot.settings import Settings
 
-    try:
-        url = set_telegram_webhook(Settings(), drop_pending=args.drop_pending_updates)
-    except SetupError as err:
-        print(f"error: {err}", file=sys.stderr)  # noqa: T201
-        return 2
+    # A SetupError (missing settings) or no network ends as one line (bookingbot.cli_errors).
+    url = set_telegram_webhook(Settings(), drop_pending=args.drop_pending_updates)
     print(f"telegram webhook set: {url}")  # noqa: T201
     return 0
 
@@ -144,7 +186,8 @@ HANDLERS: dict[str, Handler] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return HANDLERS[args.command](args)
+    return run_guarded(lambda: HANDLERS[args.command](args),
+                       debug=getattr(args, "debug", False))
 
 
 if __name__ == "__main__":

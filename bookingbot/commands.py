@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bookingbot.bootstrap import database, utcnow
 from bookingbot.business_file import BusinessFileError, load_business_file
 from bookingbot.calendar_wiring import missing_calendar_secrets
 from bookingbot.payments_wiring import check_payment_config
 from bookingbot.settings import Settings
-from core.errors import DomainError, ErrorCode
-from core.interval import Interval
-from core.timeutil import local_midnight
-from core.usecases import available_slots
+from core.errors import DomainError
 
 
 def _err(message: str) -> int:
@@ -62,37 +57,6 @@ def setup(file: str, *, db: str | None, check_only: bool) -> int:
             print(f"  {label}: {', '.join(keys)}")
     if not report.changed:
         print("  nothing changed")
-    return 0
-
-
-def _zone(name: str | None, default: ZoneInfo) -> ZoneInfo:
-    try:
-        return ZoneInfo(name) if name else default
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise DomainError(ErrorCode.INVALID_REQUEST, f"unknown timezone {name!r}") from exc
-
-
-def slots(service: str, *, provider: str | None, start: str | None, days: int, tz: str | None,
-          db: str | None) -> int:
-    handle = database(db)
-    try:
-        with handle.uow() as uow:
-            business = uow.business()
-        zone = _zone(tz, business.tz)
-        first = date.fromisoformat(start) if start else utcnow().astimezone(zone).date()
-        window = Interval(local_midnight(first, zone),
-                          local_midnight(first + timedelta(days=max(days, 1)), zone))
-        found = available_slots(handle.uow(), service_key=service, provider_key=provider,
-                                window=window, now=utcnow())
-    except (DomainError, ValueError) as err:
-        return _err(getattr(err, "message", str(err)))
-    finally:
-        handle.close()
-    for slot in found:
-        local = slot.start.astimezone(zone)
-        print(f"{local:%a %Y-%m-%d %H:%M} {local.tzname()}  {slot.provider_key}")
-    if not found:
-        print("no free slots in that range")
     return 0
 
 

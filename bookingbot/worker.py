@@ -20,6 +20,7 @@ from bookingbot.channels_wiring import slack_client, sms_sender, telegram_sender
 from bookingbot.notify_texts import AddToCalendar, notice_text, render, renderer
 from bookingbot.payments_wiring import build_payment_gateway, refund_sweep
 from bookingbot.settings import Settings
+from bookingbot.worker_report import worker_report
 from channels.slack import SlackHome, provider_alert
 from channels.slack.render import provider_payload
 from channels.slack.sender import SlackSender
@@ -166,21 +167,29 @@ def build_jobs(db: Database, *, senders: Mapping[str, Sender],
                 on_change=on_change, notice_text=notice_text)
 
 
-def run_worker(*, db_url: str | None) -> int:
+def run_worker(*, db_url: str | None, out: TextIO = sys.stdout) -> int:
     """Run every sweep on its interval until interrupted. Any number may run at once."""
     settings = Settings()
     db = database(db_url)
+    try:
+        with db.uow() as uow:
+            uow.business()  # no business yet: one clear error, not a traceback per sweep
+    except Exception:
+        db.close()
+        raise
     client = slack_client(settings)
     senders = production_senders(settings, db, client)
     gateway = build_payment_gateway(settings)
-    log.info("worker: delivering to %s%s", ", ".join(sorted(senders)) or "no channel yet",
-             "; retrying refunds" if gateway is not None else "")
     try:
         jobs = build_jobs(db, senders=senders, provider_channel=settings.slack_provider_channel,
                           gateway=gateway,
                           on_change=home_refresher(client, db, utcnow) if client else None,
                           add_to_calendar=booking_link(settings))
-        run_blocking(jobs, extra=calendar_sweeps(db, settings, utcnow))
+        extra = calendar_sweeps(db, settings, utcnow)
+        out.write(worker_report(intervals=INTERVALS, extra=extra, senders=senders,
+                                settings=settings, refunds=gateway is not None) + "\n")
+        out.flush()
+        run_blocking(jobs, extra=extra)
     finally:
         for sender in senders.values():
             close = getattr(sender, "close", None)

@@ -60,11 +60,13 @@ class Executor:
     calendar_check: CalendarCheck | None = None
     calendar_link: Callable[[str], str] | None = None  # booking id -> its .ics address
 
-    def _fresh_calendar(self, provider_key: str | None) -> None:
-        """Personal events booked minutes ago must not be double-booked over."""
+    def _fresh_calendar(self, provider_key: str | None) -> frozenset[str]:
+        """Personal events booked minutes ago must not be double-booked over. Returns the
+        providers whose bookings are paused (their calendar cannot be read)."""
         if self.calendar_check is not None and any(
                 p.calendar is not None for p in self.business.providers):
-            self.calendar_check(provider_key, self.now)
+            return frozenset(self.calendar_check(provider_key, self.now))
+        return frozenset()
 
     @property
     def actor(self) -> Actor:
@@ -119,12 +121,17 @@ class Executor:
         return available_slots(self.uow(), service_key=service_key, provider_key=provider_key,
                                window=Interval(start, end), now=self.now)
 
-    def _find(self, cmd: c.FindSlots) -> c.SlotsFound:
-        self._fresh_calendar(cmd.provider_key)
+    def _find(self, cmd: c.FindSlots) -> c.SlotsFound | c.Failed:
+        paused = self._fresh_calendar(cmd.provider_key)
         found = self._slots(cmd.service_key, cmd.provider_key, cmd.start, cmd.end)
         if found:
             return c.SlotsFound(tuple(Offer(s.provider_key, s.start) for s in found[:MAX_OFFERS]))
-        return c.SlotsFound((), self._after(cmd.service_key, cmd.provider_key, cmd.end))
+        after = self._after(cmd.service_key, cmd.provider_key, cmd.end)
+        candidates = {p.key for p in self.business.providers_for(cmd.service_key)
+                      if cmd.provider_key in (None, p.key)}
+        if paused & candidates:  # a paused calendar may be why: never call that "fully booked"
+            return c.Failed(ErrorCode.CALENDAR_UNAVAILABLE.value, after)
+        return c.SlotsFound((), after)
 
     def _after(self, service_key: str, provider_key: str | None,
                when: datetime) -> tuple[Offer, ...]:

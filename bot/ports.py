@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
@@ -64,5 +64,7 @@ PaymentStarter = Callable[[Booking, str, datetime], CheckoutLink]
 # Cancels a booking and refunds what the policy gives: (booking id, actor, now).
 Canceller = Callable[[str, Actor, datetime], CancelOutcome]
 # Re-reads a provider's own calendar when the cached copy is old (provider key or None for
-# anyone, now); raises DomainError(CALENDAR_UNAVAILABLE) when that provider cannot be booked.
-CalendarCheck = Callable[[str | None, datetime], None]
+# anyone, now); raises DomainError(CALENDAR_UNAVAILABLE) when that provider cannot be booked,
+# and returns the keys of the providers whose bookings are paused (so an empty search can say
+# why instead of "fully booked").
+CalendarCheck = Callable[[str | None, datetime], Collection[str]]

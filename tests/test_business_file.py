@@ -15,6 +15,7 @@ from bookingbot.business_file import BusinessFileError, load_business_file, pars
 from core.model import DayHours, ExceptionKind, LocalSpan, PaymentMode, Rules
 from core.money import Money
 from core.policy import DEFAULT_POLICY
+from tests.example_file import example_text
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "business.yaml"
@@ -75,8 +76,7 @@ def only_problem(text: str) -> tuple[str, int | None, str]:
 # --- valid files ---------------------------------------------------------------------------
 
 def test_example_parses_into_the_expected_business() -> None:
-    business, raw = load_business_file(EXAMPLE)
-    assert raw == EXAMPLE.read_text(encoding="utf-8")
+    business = parse_business(example_text(payments=True), source="business.yaml")
     assert (business.name, business.tz, business.currency) == (
         "Sharp Cuts", ZoneInfo("America/New_York"), "USD")
     assert [s.key for s in business.services] == ["haircut", "beard-trim", "color"]
@@ -94,6 +94,17 @@ def test_example_parses_into_the_expected_business() -> None:
     assert color is not None
     assert color.duration == timedelta(hours=1, minutes=30)
     assert color.amount_due_upfront == Money(12000, "USD")
+
+
+def test_the_shipped_example_needs_no_accounts() -> None:
+    """As shipped it takes no money and reads no calendar, so setup and booking work with
+    no environment at all; both are documented in it as comments to switch on."""
+    business, raw = load_business_file(EXAMPLE)
+    assert raw == EXAMPLE.read_text(encoding="utf-8")
+    assert all(s.payment is PaymentMode.NONE for s in business.services)
+    assert all(p.calendar is None for p in business.providers)
+    assert "# payment: deposit" in raw
+    assert "#   ics_url_env: ALEX_ICS_URL" in raw
 
 
 def test_example_providers_hours_and_exceptions() -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, func, select
 
 from bookingbot.cli import main
 from db.tables import ProviderRow, ServiceRow
+from tests.example_file import example_file
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "bookingbot" / "demo" / "demo_business.yaml"
 
@@ -99,8 +100,9 @@ def test_db_upgrade_creates_the_schema(url: str, capsys: pytest.CaptureFixture[s
 
 
 def test_setup_warns_about_calendars_whose_secrets_are_missing(
-        url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    example = EXAMPLE.parent.parent.parent / "examples" / "business.yaml"
+        url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    example = example_file(tmp_path, calendars=True)
     monkeypatch.setenv("PAYMENTS_TEST_MODE", "true")
     monkeypatch.delenv("ALEX_ICS_URL", raising=False)
     monkeypatch.delenv("STRIPE_SECRET_KEY", raising=False)

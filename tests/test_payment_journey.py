@@ -24,8 +24,7 @@ from core.usecases.payments import handle_payment_event
 from db.catalog import sync_business
 from db.payments import RefundRow
 from tests.bot.conftest import NOW
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "business.yaml"
+from tests.example_file import example_file
 
 
 @pytest.fixture
@@ -39,7 +38,8 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def test_setup_refuses_paying_services_without_stripe(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path / 'p.sqlite3'}"
-    assert main(["setup", str(EXAMPLE), "--db", url]) == 2
+    paying = example_file(tmp_path, payments=True)
+    assert main(["setup", str(paying), "--db", url]) == 2
     err = capsys.readouterr().err
     assert "STRIPE_SECRET_KEY is not set" in err
     assert "nothing was changed" in err
@@ -49,7 +49,8 @@ def test_setup_refuses_paying_services_without_stripe(
 def test_setup_accepts_them_in_explicit_test_mode(monkeypatch: pytest.MonkeyPatch,
                                                   tmp_path: Path) -> None:
     monkeypatch.setenv("PAYMENTS_TEST_MODE", "true")
-    assert main(["setup", str(EXAMPLE), "--db", f"sqlite:///{tmp_path / 'p.sqlite3'}"]) == 0
+    paying = example_file(tmp_path, payments=True)
+    assert main(["setup", str(paying), "--db", f"sqlite:///{tmp_path / 'p.sqlite3'}"]) == 0
 
 
 @pytest.fixture
@@ -57,10 +58,8 @@ def shop(clean_env: None, monkeypatch: pytest.MonkeyPatch,
          tmp_path: Path) -> tuple[Database, Runner]:
     monkeypatch.setenv("PAYMENTS_TEST_MODE", "true")
     db = database(f"sqlite:///{tmp_path / 'shop.sqlite3'}")
-    # The example connects providers' own calendars through secrets this test does not
-    # have; without them those providers would (rightly) pause. Payments are the subject here.
-    no_calendars = tmp_path / "business.yaml"
-    no_calendars.write_text(_without_calendars(EXAMPLE.read_text()))
+    # The example's payments switched on, its calendars left off (payments are the subject).
+    no_calendars = example_file(tmp_path, payments=True)
     business, raw = load_business_file(no_calendars)
     with db.sessions() as s, s.begin():
         sync_business(s, business, raw_text=raw, now=NOW)
@@ -68,20 +67,6 @@ def shop(clean_env: None, monkeypatch: pytest.MonkeyPatch,
     runner.clock = lambda: NOW
     yield db, runner
     db.close()
-
-
-def _without_calendars(text: str) -> str:
-    kept, skipping = [], False
-    for line in text.splitlines(keepends=True):
-        indent = len(line) - len(line.lstrip())
-        if line.startswith("    calendar:"):
-            skipping = True
-            continue
-        if skipping and line.strip() and not line.lstrip().startswith("#") and indent <= 4:
-            skipping = False
-        if not skipping:
-            kept.append(line)
-    return "".join(kept)
 
 
 def say(runner: Runner, text: str, n: list[int] = [0]) -> str:  # noqa: B006 - a counter

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from bookingbot.business_file import BusinessFileError, load_business_file, parse_business
+from bookingbot.business_file import BusinessFileError, parse_business
 from core.model import CalendarKind, CalendarLink, Rules
 from db.catalog import load_business
 from db.uow import SqlUnitOfWork
 from tests.calendar.dbkit import open_database, salon_with, setup
+from tests.example_file import example_text
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "business.yaml"
 HEAD = """\
 business: {name: Cuts, timezone: Europe/London, currency: GBP}
 services: [{key: cut, name: Cut, duration: 30m, price: 20}]
@@ -36,7 +36,7 @@ def problems(calendar: str = "", rules: str = "") -> str:
 
 
 def test_the_example_documents_every_kind() -> None:
-    business, _ = load_business_file(EXAMPLE)
+    business = parse_business(example_text(calendars=True), source="business.yaml")
     alex, sam = business.providers
     assert alex.calendar == CalendarLink(CalendarKind.ICS, ics_url_env="ALEX_ICS_URL")
     assert sam.calendar is not None
