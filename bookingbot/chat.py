@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bookingbot.bootstrap import Database, database, utcnow
 from bookingbot.business_file import load_business_file
 from bookingbot.channels_wiring import build_handler, build_runner
+from bookingbot.console_senders import LabelledLog
 from bookingbot.settings import Settings
 from bookingbot.worker import start_in_process
 from bot.runner import Runner
@@ -53,13 +54,17 @@ def run_chat(*, db_url: str | None, sender_id: str, tz: str | None, stdin: TextI
         stdout.write("Chatting with the booking bot. Say \"hi\" to start; Ctrl-D to quit.\n")
         stdout.flush()
         # The embedded default runs the jobs in-process: reminders, provider notices and
-        # waitlist offers show up in this terminal as they fall due.
-        stop = start_in_process(db, out=stdout) if jobs else None
-        try:
+        # waitlist offers show up in this terminal as they fall due; only this customer's
+        # look like bot replies, the others are labelled with their recipient.
+        if not jobs:
             return run_console(sender_id=sender_id, stdin=stdin, stdout=stdout,
                                handle=build_handler(db, runner), clock=utcnow)
-        finally:
-            if stop is not None:
+        with LabelledLog(stdout):
+            stop = start_in_process(db, out=stdout, me=sender_id)
+            try:
+                return run_console(sender_id=sender_id, stdin=stdin, stdout=stdout,
+                                   handle=build_handler(db, runner), clock=utcnow)
+            finally:
                 stop()
     finally:
         db.close()

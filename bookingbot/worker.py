@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import TextIO
 
@@ -17,6 +17,7 @@ from bookingbot.bootstrap import Database, database, utcnow
 from bookingbot.calendar_feed import booking_link
 from bookingbot.calendar_wiring import calendar_sweeps
 from bookingbot.channels_wiring import slack_client, sms_sender, telegram_sender
+from bookingbot.console_senders import ConsoleSender, recipients_in
 from bookingbot.notify_texts import AddToCalendar, notice_text, render, renderer
 from bookingbot.payments_wiring import build_payment_gateway, refund_sweep
 from bookingbot.settings import Settings
@@ -44,28 +45,6 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 # The console demo sweeps often, so a reminder shows up within seconds of falling due.
 DEMO_INTERVALS = {**INTERVALS, "reminders": 5.0, "expire": 5.0, "agendas": 60.0}
-
-
-class ConsoleSender:
-    """``core.ports.Sender`` for the console demo: notifications are printed."""
-
-    def __init__(self, channel: str, out: TextIO, *, prefix: str = "bot> ",
-                 buttons: bool = True) -> None:
-        self.channel = channel
-        self._out = out
-        self._prefix = prefix
-        self._buttons = buttons  # False: Slack buttons mean nothing in a terminal
-        self._count = 0
-
-    def send(self, recipient_id: str, text: str,
-             choices: Sequence[tuple[str, str]] = ()) -> str:
-        shown = choices if self._buttons else ()
-        options = "".join(f"\n  - {label} (reply \"{payload}\")" for label, payload in shown)
-        who = f"[to {recipient_id}] " if self.channel != "console" else ""
-        self._out.write(f"\n{self._prefix}{who}{text}{options}\n")
-        self._out.flush()
-        self._count += 1
-        return f"{self.channel}-{self._count}"
 
 
 def production_senders(settings: Settings, db: Database,
@@ -167,7 +146,7 @@ def build_jobs(db: Database, *, senders: Mapping[str, Sender],
                 on_change=on_change, notice_text=notice_text)
 
 
-def run_worker(*, db_url: str | None, out: TextIO = sys.stdout) -> int:
+def run_worker(*, db_url: str | None, out: TextIO | None = None) -> int:
     """Run every sweep on its interval until interrupted. Any number may run at once."""
     settings = Settings()
     db = database(db_url)
@@ -186,6 +165,7 @@ def run_worker(*, db_url: str | None, out: TextIO = sys.stdout) -> int:
                           on_change=home_refresher(client, db, utcnow) if client else None,
                           add_to_calendar=booking_link(settings))
         extra = calendar_sweeps(db, settings, utcnow)
+        out = out or sys.stdout
         out.write(worker_report(intervals=INTERVALS, extra=extra, senders=senders,
                                 settings=settings, refunds=gateway is not None) + "\n")
         out.flush()
@@ -202,12 +182,14 @@ def run_worker(*, db_url: str | None, out: TextIO = sys.stdout) -> int:
 def start_in_process(db: Database, *, out: TextIO = sys.stdout,
                      senders: Mapping[str, Sender] | None = None, clock: Clock = utcnow,
                      intervals: Mapping[str, float] = DEMO_INTERVALS,
-                     gateway: PaymentGateway | None = None) -> Callable[[], None]:
-    """The embedded default: sweeps on a background thread, console notifications printed.
+                     gateway: PaymentGateway | None = None,
+                     me: str | None = None) -> Callable[[], None]:
+    """The embedded default: sweeps on a background thread, console notifications printed
+    (``me``'s as bot replies, everyone else's labelled with their recipient).
     ``gateway``: also retry refunds. Returns a function that stops it."""
-    chosen = senders or {"console": ConsoleSender("console", out),
-                         "slack": ConsoleSender("slack", out, prefix="(to the provider) ",
-                                                buttons=False)}
+    describe = recipients_in(db)
+    chosen = senders or {name: ConsoleSender(name, out, me=me, describe=describe)
+                         for name in ("console", "slack")}
     jobs = build_jobs(db, senders=chosen, clock=clock, gateway=gateway)
     scheduler = start_scheduler(jobs, intervals, extra=calendar_sweeps(db, Settings(), clock))
     return lambda: scheduler.shutdown(wait=True)  # lets a running sweep finish

@@ -20,7 +20,7 @@ def test_build_jobs_sends_texts_and_the_agenda(jengine: Engine, jobs_url: str,
     db = Database(jobs_url, jengine, session_factory(jengine))
     out = io.StringIO()
     senders = {"telegram": ConsoleSender("telegram", out),
-               "slack": ConsoleSender("slack", out, prefix="(provider) ")}
+               "slack": ConsoleSender("slack", out)}
     jobs = build_jobs(db, senders=senders, clock=clock, provider_channel="C1")
     w.book(w.customer(), at(8, 9))
     clock.set(at(7, 9, 30))  # Monday 09:30 London: agendas due, the 24 h reminder too
@@ -29,9 +29,9 @@ def test_build_jobs_sends_texts_and_the_agenda(jengine: Engine, jobs_url: str,
     assert report["sent"] >= 4
     assert "Confirmed: Haircut with Alice, Tue 8 Jan 9:00 AM GMT." in text
     assert "Reminder: Haircut with Alice, Tue 8 Jan 9:00 AM GMT." in text
-    assert '- Confirm (reply "confirm")' in text
-    assert "(provider) [to U123] *Alice, Mon 7 Jan*" in text
-    assert "(provider) [to C1] *Bob," in text
+    assert "[Confirm | " in text  # another customer's buttons, named but not offered
+    assert "[to U123 via slack] *Alice, Mon 7 Jan*" in text
+    assert "[to C1 via slack] *Bob," in text
     clock.advance(timedelta(hours=1))
     assert not +jobs.run_once()
 
