@@ -28,11 +28,13 @@ def db_upgrade(*, db: str | None) -> int:
 def setup(file: str, *, db: str | None, check_only: bool) -> int:
     from db.catalog import sync_business
 
+    settings = Settings()
     try:
         business, raw = load_business_file(Path(file))
     except BusinessFileError as err:
-        return _err(f"{err}\nnothing was changed")
-    settings = Settings()
+        # Setup's own checks run on what could be read, so every problem shows in one run.
+        more = check_payment_config(err.partial, settings) if err.partial else []
+        return _err("\n".join([str(err), *more, "nothing was changed"]))
     problems = check_payment_config(business, settings)
     if problems:
         return _err("\n".join(problems) + "\nnothing was changed")

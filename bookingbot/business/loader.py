@@ -12,6 +12,7 @@ import tomllib
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
@@ -20,11 +21,12 @@ from bookingbot.business.problems import BusinessFileError, Problem, Problems, s
 from bookingbot.business.providers import build_providers
 from bookingbot.business.report import validate
 from bookingbot.business.rules import build_policy, build_rules
+from bookingbot.business.salvage import Salvaged, validate_all
 from bookingbot.business.schema import BusinessIn, ProviderIn, RulesIn, ServiceIn, TierIn
 from bookingbot.business.services import Numbered as NumberedServices
 from bookingbot.business.services import build_services, service_keys
 from bookingbot.business.yamltree import Document, read_yaml
-from core.model import Business
+from core.model import Business, Rules
 
 M = TypeVar("M", bound=BaseModel)
 _REQUIRED = ("business", "services", "providers")
@@ -50,24 +52,51 @@ def parse_business(text: str, *, source: str = "<string>") -> Business:
     problems = Problems(doc.line_of)
     problems.found.extend(doc.problems)
     top = _top_level(doc.data, problems)
+    # Entries that fail their schema are checked on without the failing keys (salvage.py),
+    # so the checks across entries below see them too: every problem in one run.
+    salvaged = Salvaged()
     business = _section(BusinessIn, top, "business", problems)
-    services = _entries(ServiceIn, top, "services", problems)
-    providers = _entries(ProviderIn, top, "providers", problems)
-    rules = validate(RulesIn, top.get("rules") or {}, ("rules",), problems)
-    tiers = _entries(TierIn, top, "cancellation_policy", problems, required=False)
-    built_services = build_services(services or [], business.currency if business else None,
-                                    problems)
+    zone, currency = (business.timezone, business.currency) if business else _parts(top)
+    services = _entries(ServiceIn, top, "services", problems, salvaged)
+    providers = _entries(ProviderIn, top, "providers", problems, salvaged)
+    rules = validate_all(RulesIn, top.get("rules") or {}, ("rules",), problems, salvaged)
+    tiers = _entries(TierIn, top, "cancellation_policy", problems, salvaged, required=False)
+    schema_stage = len(problems.found)
+    built_services = build_services(services or [], currency, problems)
     built_providers = build_providers(
-        providers or [], tz=business.timezone if business else None,
+        providers or [], tz=zone,
         services=_known_service_keys(top.get("services"), services), problems=problems)
     policy = build_policy(tiers, problems)
+    problems.found[schema_stage:] = salvaged.keep(problems.found[schema_stage:], problems)
     if problems or business is None or rules is None:
-        raise BusinessFileError(source, problems.found or [Problem((), None, _EMPTY)])
+        partial = None if currency is None else Business(
+            name=business.name if business else "", tz=zone or ZoneInfo("UTC"),
+            currency=currency, services=tuple(built_services),
+            providers=tuple(built_providers), rules=Rules(), policy=policy)
+        raise BusinessFileError(source, problems.found or [Problem((), None, _EMPTY)],
+                                partial=partial)
     return Business(
         name=business.name, tz=business.timezone, currency=business.currency,
         services=tuple(built_services), providers=tuple(built_providers),
         rules=build_rules(rules), policy=policy,
     )
+
+
+def _parts(top: dict[str, object]) -> tuple[ZoneInfo | None, str | None]:
+    """The business zone and currency that are valid, when the section as a whole is not:
+    the services' amounts and the providers' hours can still be checked against them."""
+    raw = top.get("business")
+    if not isinstance(raw, dict):
+        return None, None
+    found: list[object] = []
+    for key, check in (("timezone", values.zone), ("currency", values.currency)):
+        try:
+            found.append(check(raw.get(key)))
+        except Exception:  # already reported by the section's validation
+            found.append(None)
+    zone, currency = found
+    return (zone if isinstance(zone, ZoneInfo) else None,
+            currency if isinstance(currency, str) else None)
 
 
 def _read(text: str, source: str) -> Document:
@@ -108,8 +137,8 @@ def _section(model: type[M], top: dict[str, object], name: str, problems: Proble
     return validate(model, top[name], (name,), problems) if name in top else None
 
 
-def _entries(model: type[M], top: dict[str, object], name: str, problems: Problems, *,
-             required: bool = True) -> list[tuple[int, M]] | None:
+def _entries(model: type[M], top: dict[str, object], name: str, problems: Problems,
+             salvaged: Salvaged, *, required: bool = True) -> list[tuple[int, M]] | None:
     """The valid entries of a list section with their positions; None if the section is absent."""
     raw = top.get(name)
     if name not in top or (raw is None and not required):
@@ -119,7 +148,8 @@ def _entries(model: type[M], top: dict[str, object], name: str, problems: Proble
         return None
     if not raw and required:
         problems.add((name,), f"list at least one entry under {name}:")
-    found = [(i, validate(model, item, (name, i), problems)) for i, item in enumerate(raw)]
+    found = [(i, validate_all(model, item, (name, i), problems, salvaged))
+             for i, item in enumerate(raw)]
     return [(i, entry) for i, entry in found if entry is not None]
 
 

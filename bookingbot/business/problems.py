@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.model import Business
+
 # A key path into the document: mapping keys are str, list positions are int.
 KeyPath = tuple[str | int, ...]
 
@@ -35,9 +37,13 @@ class Problem:
 class BusinessFileError(Exception):
     """The business file is unusable; ``problems`` lists every reason found, in file order."""
 
-    def __init__(self, source: str, problems: list[Problem]) -> None:
+    def __init__(self, source: str, problems: list[Problem], *,
+                 partial: Business | None = None) -> None:
         self.source = source
         self.problems = sorted(problems, key=lambda p: p.line or 0)
+        # What could be built despite the problems, so setup's own checks (payments) can
+        # report in the same run; None when even the currency is unknown.
+        self.partial = partial
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
@@ -52,7 +58,11 @@ class Problems:
         self.found: list[Problem] = []
 
     def add(self, path: KeyPath, message: str) -> None:
-        self.found.append(Problem(path, self._line_of(path), message))
+        self.found.append(self.at(path, message))
+
+    def at(self, path: KeyPath, message: str) -> Problem:
+        """A problem at ``path`` with its line, not yet added."""
+        return Problem(path, self._line_of(path), message)
 
     def __bool__(self) -> bool:
         return bool(self.found)
