@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bookingbot.cli_errors import CommandError
 from bookingbot.settings import Settings, sqlite_path
 from core.ports import UnitOfWork
-from db.engine import make_engine
+from db.engine import make_engine, normalise_url
 from db.migrate import upgrade
 from db.uow import BusinessCache, SqlUnitOfWork
 
@@ -43,6 +45,14 @@ class Database:
 def database(url: str | None = None, *, migrate: bool = True) -> Database:
     """Open the database; the embedded SQLite default is created and migrated on first use."""
     resolved = url or Settings().database_url
+    try:
+        backend = make_url(normalise_url(resolved)).get_backend_name()
+    except ArgumentError:
+        raise CommandError(f"{resolved!r} is not a database URL; use sqlite:///path.sqlite3 "
+                           "or postgresql+psycopg://user:pw@host/db") from None
+    if backend not in ("sqlite", "postgresql"):
+        raise CommandError(f"unsupported database in {resolved!r}; use sqlite:/// or "
+                           "postgresql+psycopg://")
     path = sqlite_path(resolved)
     if path is not None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)

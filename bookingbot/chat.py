@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bookingbot.bootstrap import Database, database, utcnow
 from bookingbot.business_file import load_business_file
 from bookingbot.channels_wiring import build_handler, build_runner
+from bookingbot.cli_errors import CommandError
 from bookingbot.console_senders import LabelledLog
 from bookingbot.settings import Settings
 from bookingbot.worker import start_in_process
@@ -42,8 +43,8 @@ def run_chat(*, db_url: str | None, sender_id: str, tz: str | None, stdin: TextI
         try:
             ZoneInfo(tz)
         except (ZoneInfoNotFoundError, ValueError):
-            stdout.write(f"unknown timezone {tz!r} (use an IANA name like America/New_York)\n")
-            return 2
+            raise CommandError(f"unknown timezone {tz!r} (use an IANA name like "
+                               "America/New_York)") from None
     db = database(db_url)
     try:
         seed_demo(db)

@@ -202,3 +202,16 @@ def test_worker_prints_its_sweeps_and_senders(url: str) -> None:
                                                  (3600, "1h"), (0.5, "0.5s")])
 def test_intervals_read_as_people_write_them(seconds: float, shown: str) -> None:
     assert every(seconds) == shown
+
+
+@pytest.mark.parametrize("bad", ["nonsense://x", "::::"])
+def test_a_bad_database_url_is_one_line(bad: str) -> None:
+    done = run("db", "upgrade", "--db", bad)
+    assert done.returncode == 2
+    assert "sqlite:///" in one_error_line(done.stderr)
+
+
+def test_chat_with_an_unknown_zone_is_one_line(tmp_path: Path) -> None:
+    done = run("chat", "--tz", "Mars/Olympus", "--db", f"sqlite:///{tmp_path / 'c.sqlite3'}")
+    assert done.returncode == 2
+    assert "unknown timezone 'Mars/Olympus'" in one_error_line(done.stderr)
