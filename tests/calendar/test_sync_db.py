@@ -146,7 +146,7 @@ def test_a_failing_calendar_keeps_the_last_copy_then_pauses_bookings(world: Worl
     assert alert["pause_at"] == (NOW + timedelta(hours=2)).isoformat()
 
     clock.advance(minutes=50)
-    refresh("alice", clock.now)  # within the limit: no refusal
+    assert refresh("alice", clock.now) == frozenset()  # within the limit: no refusal
     jobs.sync(force=True)
     assert len(alerts(db)) == 1  # one alert per failure streak
 
@@ -159,7 +159,8 @@ def test_a_failing_calendar_keeps_the_last_copy_then_pauses_bookings(world: Worl
         book(db, customer, utc(2030, 1, 8, 12), clock.now)
     assert taken.value.code is ErrorCode.SLOT_TAKEN
     assert slots(db, "bob", TUESDAY, clock.now)  # other providers are still bookable
-    refresh(None, clock.now)  # "anyone": no refusal, alice is simply not offered
+    # "anyone": no refusal, alice is simply not offered, and the caller learns she is paused
+    assert refresh(None, clock.now) == {"alice"}
     assert any(src == UNAVAILABLE_SOURCE for src, _, _ in blocks(db, "alice"))
     assert len(alerts(db)) == 1
     current = state(db, "alice")
@@ -236,3 +237,32 @@ def test_the_conversation_rereads_the_calendar_before_offering(world: World) -> 
     assert offered, [r.text for r in out]
     assert not any(label.startswith("Tue 8 Jan 10:00") for label in offered)
     assert any(label.startswith("Tue 8 Jan 11:") for label in offered)
+
+
+def test_a_paused_calendar_is_named_as_the_reason_not_a_full_day(world: World) -> None:
+    """Issue 13, point 9: with Alice's calendar unreadable (never read), a search for a
+    service only she offers says her calendar cannot be checked, never "fully booked";
+    a service Bob offers too is offered with Bob."""
+    from bot.messages import InboundMessage  # noqa: PLC0415 - only these tests talk to the bot
+    from bot.runner import Runner  # noqa: PLC0415
+    from db.conversations import SqlCustomerDirectory, SqlSessionStore  # noqa: PLC0415
+
+    db, app, jobs, clock, _ = world
+    app.failing = True
+    runner = Runner(uow=db.uow, store=SqlSessionStore(db.engine),
+                    customers=SqlCustomerDirectory(db.sessions), clock=clock,
+                    calendar_check=CalendarRefresher(jobs))
+
+    def say(sender: str, text: str) -> tuple[str, list[str]]:
+        out = runner.handle(InboundMessage("telegram", sender, f"{sender}-{text}", clock.now,
+                                           text=text))
+        return " ".join(r.text for r in out), [c.label for r in out for c in r.choices]
+
+    colour, _ = say("c1", "colour tomorrow at 10am")
+    assert "can't check that person's calendar" in colour
+    assert "fully booked" not in colour
+    cut, offered = say("c2", "haircut tomorrow at 10am")
+    assert "can't check" not in cut
+    assert offered, cut
+    summary, _ = say("c2", "1")  # the first offer is Bob's: Alice is paused
+    assert "with Bob" in summary, summary
