@@ -132,7 +132,8 @@ Garbage
     Empty text, "asdf", "whenever", "yes", "asap", bare numbers -> None.
 """
 
-from bot.timeparse.model import TimeWindow
-from bot.timeparse.parser import parse_time
+from bot.timeparse.lang import detect_language
+from bot.timeparse.model import Reading, TimeWindow
+from bot.timeparse.parser import parse_time, read_time
 
-__all__ = ["TimeWindow", "parse_time"]
+__all__ = ["Reading", "TimeWindow", "detect_language", "parse_time", "read_time"]

@@ -68,7 +68,8 @@ _OPEN = re.compile(rf"\b(?P<kw>after|from|before|until|by)\s+(?:around\s+)?(?P<t
 _QUARTER = re.compile(
     r"\b(?P<q>half|quarter|twenty five|twenty|ten|five|[1-5]?\d)\s+(?P<dir>past|after)\s+"
     r"(?P<h>\d{1,2})\b(?!:)"
-    r"|\b(?P<q2>quarter|twenty five|twenty|ten|five)\s+(?P<dir2>to|of|until|before)\s+"
+    # "half to 3" = 2:30 is the form the German lexicon gives "halb 3".
+    r"|\b(?P<q2>half|quarter|twenty five|twenty|ten|five)\s+(?P<dir2>to|of|until|before)\s+"
     r"(?P<h2>\d{1,2})\b(?!:)"
     r"|\b(?P<q3>half)\s+(?P<h3>\d{1,2})\b(?![:\w])(?!\s*(?:hours|minutes|days|weeks)\b)"
 )

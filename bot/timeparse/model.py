@@ -27,3 +27,18 @@ class TimeWindow:
     def date_only(self) -> bool:
         """True when no time of day was given (day/weekend/week/month grains)."""
         return self.grain in DATE_GRAINS
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What :func:`bot.timeparse.read_time` understood.
+
+    ``window`` is the answer, or None.  ``ambiguous`` holds two candidate windows
+    (the zone's usual reading first) when a numeric date such as "3/4" can be read
+    both ways and both are plausible: the bot asks which one was meant.
+    ``lang`` is the lexicon used ("en", "es", ...).
+    """
+
+    window: TimeWindow | None
+    lang: str
+    ambiguous: tuple[TimeWindow, ...] = ()

@@ -10,7 +10,10 @@ from bot.timeparse.clock import PARTS, TimeParse, TimeSpec, bare_hour, find_time
 from bot.timeparse.days import DayParse, DaySpec, SpanSpec, find_day
 from bot.timeparse.fallback import fallback
 from bot.timeparse.localtime import is_before
-from bot.timeparse.model import TimeWindow
+from bot.timeparse.dateorder import locale_order, readings
+from bot.timeparse.lang import detect_language
+from bot.timeparse.lexicon import Lexicon, lexicon_for, lexicons
+from bot.timeparse.model import Reading, TimeWindow
 from bot.timeparse.normalize import normalize
 from bot.timeparse.relative import parse_relative
 from bot.timeparse.resolve import Window, resolve, resolve_part_span, resolve_span
@@ -21,6 +24,11 @@ from bot.timeparse.zones import extract_zone
 _DIGIT = re.compile(r"\d")
 MAX_LENGTH = 300  # longer messages are not a time phrase; the bot asks instead
 Outcome = tuple[Window, str, str | None]
+
+
+def ENGLISH() -> Lexicon:  # noqa: N802 - reads as the constant it is
+    """The English lexicon (identity translation)."""
+    return lexicons()["en"]
 
 
 class _Unhandled(Exception):
@@ -81,12 +89,10 @@ def _outcome(text: str, now: datetime, zone: tzinfo) -> Outcome | None:
         return found[0], found[1], None
 
 
-def parse_time(text: str, *, now: datetime, tz: ZoneInfo) -> TimeWindow | None:
-    """Resolve a chat phrase to a window in the customer's zone *tz*, or None."""
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("now must be timezone-aware")
-    clean = normalize(text[: MAX_LENGTH + 1])
-    if not clean or len(text) > MAX_LENGTH:
+def _window(text: str, now: datetime, tz: ZoneInfo) -> TimeWindow | None:
+    """The English rule pipeline on one (translated) phrase."""
+    clean = normalize(text)
+    if not clean:
         return None
     explicit, clean = extract_zone(clean)
     frame = explicit or tz
@@ -97,3 +103,58 @@ def parse_time(text: str, *, now: datetime, tz: ZoneInfo) -> TimeWindow | None:
         return None
     (start, end), grain, part = result
     return TimeWindow(start.astimezone(tz), end.astimezone(tz), grain, part)
+
+
+def _read(text: str, lex: Lexicon, order: str | None, now: datetime, tz: ZoneInfo) -> Reading:
+    today = now.astimezone(tz).date()
+    versions = readings(lex.translate(text), lex.date_order or order, tz.key, today)
+    windows = [_window(version, now, tz) for version in versions]
+    found = tuple(w for w in windows if w is not None)
+    if len(found) > 1 and found[0] != found[1]:
+        return Reading(None, lex.code, found)
+    return Reading(found[0] if found else None, lex.code)
+
+
+def read_time(
+    text: str,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    lang: str | None = None,
+    locale: str | None = None,
+) -> Reading:
+    """Like :func:`parse_time`, but says which language was used and reports ambiguity.
+
+    *lang* ("es", "pt-BR"...) picks the lexicon; None detects it from the text (with
+    *locale*, e.g. "en-IN" or "pt-BR", as a hint).  *locale* also fixes the order of
+    numeric dates; without it (zone-only) an ambiguous "3/4" whose two readings are
+    both plausible gives ``Reading(window=None, ambiguous=(first, second))``.
+    """
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware")
+    chosen = lexicon_for(lang) or lexicon_for(detect_language(text[:MAX_LENGTH], hint=locale))
+    lex = chosen or ENGLISH()
+    if len(text) > MAX_LENGTH or not text.strip():
+        return Reading(None, lex.code)
+    order = locale_order(locale)
+    reading = _read(text, lex, order, now, tz)
+    if reading.window is None and not reading.ambiguous and not lex.is_identity:
+        english = _read(text, ENGLISH(), order, now, tz)  # a misdetected or mixed message
+        if english.window is not None or english.ambiguous:
+            return english
+    return reading
+
+
+def parse_time(
+    text: str,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    lang: str | None = None,
+    locale: str | None = None,
+) -> TimeWindow | None:
+    """Resolve a chat phrase to a window in the customer's zone *tz*, or None.
+
+    An ambiguous numeric date also gives None (use :func:`read_time` to ask back).
+    """
+    return read_time(text, now=now, tz=tz, lang=lang, locale=locale).window

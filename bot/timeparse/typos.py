@@ -37,7 +37,7 @@ _REAL_WORDS = frozenset({"sundry", "sundae", "mourning", "evenings", "tonights",
 _MAX_TOKEN = 14
 
 
-def _distance(a: str, b: str, limit: int) -> int:
+def distance(a: str, b: str, limit: int) -> int:
     """Optimal-string-alignment distance, stopping early once above *limit*."""
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
@@ -62,6 +62,6 @@ def correct(token: str) -> str:
     matches = set()
     for word in VOCABULARY:
         limit = 2 if len(word) >= 8 else 1
-        if abs(len(word) - len(token)) <= limit and _distance(token, word, limit) <= limit:
+        if abs(len(word) - len(token)) <= limit and distance(token, word, limit) <= limit:
             matches.add(word)
     return matches.pop() if len(matches) == 1 else token

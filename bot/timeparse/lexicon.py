@@ -1,0 +1,127 @@
+"""Per-language lexicons: data files that turn a customer's words into the English rule tokens.
+
+Each language is one TOML file in ``bot/timeparse/lexicons/`` (``es.toml``, ``de.toml`` ...);
+adding a language is adding a file, the code has no per-language branch.  A file holds:
+
+``date_order``  "dmy" / "mdy" for numeric dates, or absent when it depends on the country (en).
+``markers``     words typical of the language, for :mod:`bot.timeparse.lang`.
+``letters``     characters typical of the language ("ñ", "ã", "ß").
+``numbers``     number words -> digits, applied token by token first ("drei" -> "3").
+``vocabulary``  words near misses are corrected to ("miercoles", "viernes").
+``phrases``     ordered ``[regex, replacement]`` pairs on the folded text ("a las 10" -> "at 10").
+``words``       token -> English token(s) after the phrases ("lunes" -> "monday", "el" -> "").
+
+Text is folded first (lowercase, accents dropped, "ß" -> "ss"), so every pattern is written
+without accents and "manana"/"mañana", "apres-demain"/"après-demain" are the same input.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from bot.timeparse.typos import distance
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00b4": "'", "`": "'"})
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents: 'Mañana às 10h, Übermorgen' -> 'manana as 10h, ubermorgen'."""
+    lowered = text.lower().replace("ß", "ss").translate(_APOSTROPHES)
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """One language's data, compiled."""
+
+    code: str
+    date_order: str | None
+    markers: frozenset[str]
+    letters: str
+    numbers: dict[str, str]
+    vocabulary: tuple[str, ...]
+    phrases: tuple[tuple[re.Pattern[str], str], ...]
+    words: dict[str, str]
+    _fixes: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def is_identity(self) -> bool:
+        """English: the rules already speak it, nothing to translate."""
+        return not (self.phrases or self.words or self.numbers)
+
+    def correct(self, token: str) -> str:
+        """The vocabulary word *token* is a near miss of (edit distance 1; 2 for 8+ letters)."""
+        cached = self._fixes.get(token)
+        if cached is not None:
+            return cached
+        fixed = token
+        if 5 <= len(token) <= 14 and token.isalpha() and token not in self.words and token not in self.markers:
+            matches = {
+                word
+                for word in self.vocabulary
+                if abs(len(word) - len(token)) <= (limit := 2 if len(word) >= 8 else 1)
+                and distance(token, word, limit) <= limit
+            }
+            fixed = matches.pop() if len(matches) == 1 else token
+        if len(self._fixes) < 8192:
+            self._fixes[token] = fixed
+        return fixed
+
+    def translate(self, text: str) -> str:
+        """The folded text in the English tokens the rules understand."""
+        if self.is_identity:
+            return text
+        tokens = [self.correct(t) for t in re.findall(r"[^\s,;!?()\"]+", fold(text))]
+        s = " ".join(self.numbers.get(t, t) for t in tokens)
+        for pattern, repl in self.phrases:
+            s = pattern.sub(repl, s)
+        return " ".join(self.words.get(t, t) for t in s.split())
+
+
+def _compile(code: str, data: dict[str, object]) -> Lexicon:
+    phrases = data.get("phrases", [])
+    words = data.get("words", {})
+    numbers = data.get("numbers", {})
+    assert isinstance(phrases, list) and isinstance(words, dict) and isinstance(numbers, dict)
+    vocabulary = [str(v) for v in data.get("vocabulary", []) or []]  # type: ignore[attr-defined]
+    vocabulary += [w for w in words if len(w) >= 5 and w.isalpha()]
+    markers = [fold(str(m)) for m in data.get("markers", []) or []]  # type: ignore[attr-defined]
+    # The language's own time words are markers too; words it merely drops are not.
+    time_words = [w for w, english in words.items() if english] + list(numbers)
+    markers += [fold(w) for w in time_words if len(w) >= 3 and w.isalpha()]
+    order = data.get("date_order")
+    return Lexicon(
+        code=code,
+        date_order=str(order) if order else None,
+        markers=frozenset(markers),
+        letters=str(data.get("letters", "")),
+        numbers={fold(k): str(v) for k, v in numbers.items()},
+        vocabulary=tuple(dict.fromkeys(fold(v) for v in vocabulary)),
+        phrases=tuple((re.compile(str(p)), str(r)) for p, r in phrases),
+        words={fold(k): str(v) for k, v in words.items()},
+    )
+
+
+@lru_cache(maxsize=1)
+def lexicons() -> dict[str, Lexicon]:
+    """Every lexicon file shipped in bot/timeparse/lexicons, by language code."""
+    folder = resources.files("bot.timeparse") / "lexicons"
+    found: dict[str, Lexicon] = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            code = entry.name.removesuffix(".toml")
+            found[code] = _compile(code, tomllib.loads(entry.read_text(encoding="utf-8")))
+    return found
+
+
+def lexicon_for(code: str | None) -> Lexicon | None:
+    """The lexicon for a language code ("es", "pt-BR", "de_AT" -> its language), or None."""
+    if not code:
+        return None
+    return lexicons().get(re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0])
