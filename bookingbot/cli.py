@@ -86,7 +86,10 @@ def _parser() -> argparse.ArgumentParser:
     p = _command(sub, "parse-time", "parse time phrases from stdin, one JSON line each")
     p.add_argument("--tz", default="UTC", metavar="ZONE", help="the zone phrases are read in (UTC)")
     p.add_argument("--now", default=None, help="reference instant, ISO 8601 (default: now)")
-    p.add_argument("--jsonl", action="store_true", help='input lines are {"text","now","tz"}')
+    p.add_argument("--lang", default=None, help="en, es, de, fr, pt (default: detect)")
+    p.add_argument("--locale", default=None, help="customer locale or country: en-US, en-IN, BR")
+    p.add_argument("--jsonl", action="store_true",
+                   help='input lines are {"text","now","tz","lang","locale"}')
 
     p = _command(sub, "serve", "run the web app (webhooks, /healthz)")
     p.add_argument("--host", default="0.0.0.0",  # noqa: S104 - a server must listen publicly
@@ -144,6 +147,8 @@ def _run_parse_time(args: argparse.Namespace) -> int:
     from bot.timeparse.cli import run
 
     argv = ["--tz", args.tz] + (["--now", args.now] if args.now else [])
+    argv += ["--lang", args.lang] if args.lang else []
+    argv += ["--locale", args.locale] if args.locale else []
     argv += ["--jsonl"] if args.jsonl else []
     return run(argv, sys.stdin, sys.stdout)
 

@@ -183,6 +183,19 @@ def _month_name(m: re.Match[str], today: date) -> DayLike | None:
 
 
 _NOT_TIME = r"(?![\w:/])(?!\s*(?:am|pm|hours|minutes)\b)"
+# "1st time customer", "my 2nd visit": an ordinal counting something is not a date.
+_NOT_ORDINAL_DATE = (
+    r"(?!\s+(?:time|times|visit|visits|appointment|booking|session|haircut|cut|customer|client"
+    r"|floor|choice|option|one|person|kid|child|try|attempt|step|round)\b)"
+)
+# Words that may stand beside a bare month name when it really is the month: "june?",
+# "what about december", "sometime in may".  Anything else ("June is my usual stylist",
+# "I'll bring Jan along") makes the month name a person's name.
+_MONTH_COMPANIONS = frozenset(
+    "what about how maybe perhaps sometime some time in during for please pls thanks around ok"
+    " okay sure then or so like the month of next this works work good fine would could be is"
+    " it i we do any day days early late mid start end".split()
+)
 RULES: tuple[tuple[re.Pattern[str], Handler], ...] = (
     (re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"), _iso),
     (
@@ -201,7 +214,7 @@ RULES: tuple[tuple[re.Pattern[str], Handler], ...] = (
         ),
         _named,
     ),
-    (re.compile(r"\b(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)\b"), _ordinal),
+    (re.compile(rf"\b(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)\b{_NOT_ORDINAL_DATE}"), _ordinal),
     (
         re.compile(
             r"\bin\s+(?P<n>\d{1,3})\s+(?P<u>days|week|weeks)\b"
@@ -283,6 +296,10 @@ def find_day(text: str, today: date) -> DayParse:
         if spec is None and pattern is RULES[-1][0]:
             continue
         rest = (text[: m.start()] + f" {DAY_MARK} " + text[m.end() :]).strip()
+        if handler is _month_name and not (m.group("pre") or m.group("y")) and not (
+            set(re.findall(r"[a-z]+", rest)) <= _MONTH_COMPANIONS
+        ):
+            continue  # a name, not a month: the rest of the phrase may still hold a time
         if handler in _DATE_HANDLERS:
             spec, rest = _check_weekday(spec, rest)
         return DayParse(spec, rest, spec is None)

@@ -20,6 +20,9 @@ import re
 from functools import lru_cache
 
 from bot.timeparse.lexicon import Lexicon, fold, lexicon_for, lexicons
+from bot.timeparse.zones import ABBREVIATIONS
+
+ZONE_WORDS = frozenset(ABBREVIATIONS)
 
 HINT_BONUS = 0.5
 MIN_SCORE = 0.5
@@ -30,7 +33,8 @@ _TOKEN = re.compile(r"[a-z]+")
 def _weights() -> dict[str, tuple[tuple[str, float], ...]]:
     table: dict[str, list[str]] = {}
     for code, lex in lexicons().items():
-        for word in lex.markers:
+        # "est", "cet", "ist" are French/German words but also zone names: "3pm EST" is English.
+        for word in lex.markers - ZONE_WORDS:
             table.setdefault(word, []).append(code)
     return {word: tuple((c, 1 / len(codes)) for c in codes) for word, codes in table.items()}
 
