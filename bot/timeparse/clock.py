@@ -201,7 +201,7 @@ def _instant(text: str, hint: str | None) -> tuple[int | None, str, bool]:
     m = _QUARTER.search(text)
     if m:
         hour = int(m.group("h") or m.group("h2") or m.group("h3"))
-        base = clock_minutes(Clock(hour, 0, None, False), hint)
+        base = clock_minutes(Clock(hour, 0, None, hour > 12), hint)  # "quarter to 16"
         word = m.group("q") or m.group("q2") or m.group("q3")
         delta = _MINUTE_WORDS[word] if word in _MINUTE_WORDS else int(word)
         delta = -delta if m.group("q2") else delta

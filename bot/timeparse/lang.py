@@ -24,6 +24,7 @@ from bot.timeparse.zones import ABBREVIATIONS
 
 ZONE_WORDS = frozenset(ABBREVIATIONS)
 
+BASE = "en"  # the language the rules themselves are written in
 HINT_BONUS = 0.5
 MIN_SCORE = 0.5
 _TOKEN = re.compile(r"[a-z]+")
@@ -31,12 +32,16 @@ _TOKEN = re.compile(r"[a-z]+")
 
 @lru_cache(maxsize=1)
 def _weights() -> dict[str, tuple[tuple[str, float], ...]]:
-    table: dict[str, list[str]] = {}
+    """Token -> (language, weight): a time word of the lexicon weighs 2, a marker 1,
+    split among the languages that share it."""
+    table: dict[str, dict[str, float]] = {}
     for code, lex in lexicons().items():
         # "est", "cet", "ist" are French/German words but also zone names: "3pm EST" is English.
         for word in lex.markers - ZONE_WORDS:
-            table.setdefault(word, []).append(code)
-    return {word: tuple((c, 1 / len(codes)) for c in codes) for word, codes in table.items()}
+            table.setdefault(word, {})[code] = 2.0 if word in lex.time_words else 1.0
+    return {
+        word: tuple((c, w / len(codes)) for c, w in codes.items()) for word, codes in table.items()
+    }
 
 
 def language_scores(text: str, *, hint: str | None = None) -> dict[str, float]:
@@ -46,6 +51,8 @@ def language_scores(text: str, *, hint: str | None = None) -> dict[str, float]:
     for token in _TOKEN.findall(fold(text)):
         for code, weight in weights.get(token, ()):
             scores[code] = scores.get(code, 0.0) + weight
+        if token in ZONE_WORDS:  # "10am IST": zone names are read by the base (English) rules
+            scores[BASE] = scores.get(BASE, 0.0) + 1.0
     lowered = text.lower()
     all_lexicons: dict[str, Lexicon] = lexicons()
     for code, lex in all_lexicons.items():
@@ -58,22 +65,25 @@ def language_scores(text: str, *, hint: str | None = None) -> dict[str, float]:
     return scores
 
 
-def detect_language(text: str, *, hint: str | None = None) -> str | None:
-    """The most likely language code of *text*, or None when nothing in it tells.
+def rank_languages(text: str, *, hint: str | None = None) -> list[str]:
+    """Language codes tied for the best score, in the order to try them.
 
-    A tie goes to the *hint*'s language when it is among the best, else to a language
-    other than English (the parser retries English when that reading finds nothing),
-    else to the alphabetically first code.
+    A tie goes to the *hint*'s language first, then to languages other than English
+    (the parser retries English when they find nothing), then alphabetically.
     """
     scores = language_scores(text, hint=hint)
+    hinted = lexicon_for(hint)
     if not scores:
-        hinted = lexicon_for(hint)
-        return hinted.code if hinted is not None else None
+        return [hinted.code] if hinted is not None else []
     best = max(scores.values())
     if best < MIN_SCORE:
-        return None
-    leaders = sorted(code for code, score in scores.items() if score == best)
-    hinted = lexicon_for(hint)
-    if hinted is not None and hinted.code in leaders:
-        return hinted.code
-    return sorted(leaders, key=lambda code: (code == "en", code))[0]
+        return []
+    first = hinted.code if hinted is not None else None
+    leaders = [code for code, score in scores.items() if score == best]
+    return sorted(leaders, key=lambda code: (code != first, code == BASE, code))
+
+
+def detect_language(text: str, *, hint: str | None = None) -> str | None:
+    """The most likely language code of *text*, or None when nothing in it tells."""
+    ranked = rank_languages(text, hint=hint)
+    return ranked[0] if ranked else None

@@ -43,6 +43,7 @@ class Lexicon:
     code: str
     date_order: str | None
     markers: frozenset[str]
+    time_words: frozenset[str]
     letters: str
     numbers: dict[str, str]
     vocabulary: tuple[str, ...]
@@ -94,12 +95,13 @@ def _compile(code: str, data: dict[str, object]) -> Lexicon:
     markers = [fold(str(m)) for m in data.get("markers", []) or []]  # type: ignore[attr-defined]
     # The language's own time words are markers too; words it merely drops are not.
     time_words = [w for w, english in words.items() if english] + list(numbers)
-    markers += [fold(w) for w in time_words if len(w) >= 3 and w.isalpha()]
+    own = [fold(w) for w in time_words if len(w) >= 3 and w.isalpha()]
     order = data.get("date_order")
     return Lexicon(
         code=code,
         date_order=str(order) if order else None,
-        markers=frozenset(markers),
+        markers=frozenset(markers + own),
+        time_words=frozenset(own),
         letters=str(data.get("letters", "")),
         numbers={fold(k): str(v) for k, v in numbers.items()},
         vocabulary=tuple(dict.fromkeys(fold(v) for v in vocabulary)),

@@ -11,7 +11,7 @@ from bot.timeparse.days import DayParse, DaySpec, SpanSpec, find_day
 from bot.timeparse.fallback import fallback
 from bot.timeparse.localtime import is_before
 from bot.timeparse.dateorder import locale_order, readings
-from bot.timeparse.lang import detect_language
+from bot.timeparse.lang import rank_languages
 from bot.timeparse.lexicon import Lexicon, lexicon_for, lexicons
 from bot.timeparse.model import Reading, TimeWindow
 from bot.timeparse.normalize import normalize
@@ -132,17 +132,16 @@ def read_time(
     """
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
-    chosen = lexicon_for(lang) or lexicon_for(detect_language(text[:MAX_LENGTH], hint=locale))
-    lex = chosen or ENGLISH()
     if len(text) > MAX_LENGTH or not text.strip():
-        return Reading(None, lex.code)
+        return Reading(None, (lexicon_for(lang) or ENGLISH()).code)
     order = locale_order(locale)
-    reading = _read(text, lex, order, now, tz)
-    if reading.window is None and not reading.ambiguous and not lex.is_identity:
-        english = _read(text, ENGLISH(), order, now, tz)  # a misdetected or mixed message
-        if english.window is not None or english.ambiguous:
-            return english
-    return reading
+    chosen = lexicon_for(lang)
+    codes = [chosen.code] if chosen else rank_languages(text, hint=locale)
+    for code in dict.fromkeys([*codes, "en"]):  # English last: a misdetected or mixed message
+        reading = _read(text, lexicons()[code], order, now, tz)
+        if reading.window is not None or reading.ambiguous:
+            return reading
+    return Reading(None, codes[0] if codes else "en")
 
 
 def parse_time(
