@@ -183,11 +183,6 @@ def _month_name(m: re.Match[str], today: date) -> DayLike | None:
 
 
 _NOT_TIME = r"(?![\w:/])(?!\s*(?:am|pm|hours|minutes)\b)"
-# "1st time customer", "my 2nd visit": an ordinal counting something is not a date.
-_NOT_ORDINAL_DATE = (
-    r"(?!\s+(?:time|times|visit|visits|appointment|booking|session|haircut|cut|customer|client"
-    r"|floor|choice|option|one|person|kid|child|try|attempt|step|round)\b)"
-)
 # Words that may stand beside a bare month name when it really is the month: "june?",
 # "what about december", "sometime in may".  Anything else ("June is my usual stylist",
 # "I'll bring Jan along") makes the month name a person's name.
@@ -214,7 +209,7 @@ RULES: tuple[tuple[re.Pattern[str], Handler], ...] = (
         ),
         _named,
     ),
-    (re.compile(rf"\b(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)\b{_NOT_ORDINAL_DATE}"), _ordinal),
+    (re.compile(r"\b(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)\b"), _ordinal),
     (
         re.compile(
             r"\bin\s+(?P<n>\d{1,3})\s+(?P<u>days|week|weeks)\b"

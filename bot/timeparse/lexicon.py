@@ -69,7 +69,9 @@ class Lexicon:
                 if abs(len(word) - len(token)) <= (limit := 2 if len(word) >= 8 else 1)
                 and distance(token, word, limit) <= limit
             }
-            fixed = matches.pop() if len(matches) == 1 else token
+            # "freitga" is near "freitag" and "freitags": both mean friday, so it is no tie.
+            meanings = {self.words.get(word, word) for word in matches}
+            fixed = min(matches) if len(meanings) == 1 else token
         if len(self._fixes) < 8192:
             self._fixes[token] = fixed
         return fixed

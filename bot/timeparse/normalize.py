@@ -34,6 +34,13 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bnext wk\b", "next week"),
     (r"\b(?:a|one) fortnight\b|\bfortnight\b", "2 weeks"),
     (r"(?<=[a-z])'(?:m|re|ll|ve|s|d)\b", ""),
+    # "1st time customer", "my 2nd visit": an ordinal counting something is not a date.
+    (
+        r"\b\d{1,2}(?:st|nd|rd|th)\s+(?=(?:time|times|visit|visits|appointment|booking|session"
+        r"|haircut|cut|customer|client|floor|choice|option|one|person|kid|child|try|attempt|step"
+        r"|round)\b)",
+        "",
+    ),
 )
 
 _VARIANTS: tuple[tuple[str, str], ...] = (
