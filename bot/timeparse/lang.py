@@ -53,12 +53,13 @@ def language_scores(text: str, *, hint: str | None = None) -> dict[str, float]:
             scores[code] = scores.get(code, 0.0) + weight
         if token in ZONE_WORDS:  # "10am IST": zone names are read by the base (English) rules
             scores[BASE] = scores.get(BASE, 0.0) + 1.0
-    lowered = text.lower()
-    all_lexicons: dict[str, Lexicon] = lexicons()
-    for code, lex in all_lexicons.items():
-        hits = sum(lowered.count(ch) for ch in lex.letters)
-        if hits:
-            scores[code] = scores.get(code, 0.0) + hits
+    if not text.isascii():
+        lowered = text.lower()
+        all_lexicons: dict[str, Lexicon] = lexicons()
+        for code, lex in all_lexicons.items():
+            hits = sum(lowered.count(ch) for ch in lex.letters)
+            if hits:
+                scores[code] = scores.get(code, 0.0) + hits
     hinted = lexicon_for(hint)
     if hinted is not None and scores:
         scores[hinted.code] = scores.get(hinted.code, 0.0) + HINT_BONUS

@@ -31,7 +31,10 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00b4": "'", "`": 
 
 def fold(text: str) -> str:
     """Lowercase without accents: 'Mañana às 10h, Übermorgen' -> 'manana as 10h, ubermorgen'."""
-    lowered = text.lower().replace("ß", "ss").translate(_APOSTROPHES)
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    lowered = lowered.replace("ß", "ss").translate(_APOSTROPHES)
     decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

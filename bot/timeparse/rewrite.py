@@ -28,6 +28,7 @@ _FIXED_HOLIDAYS: tuple[tuple[str, str], ...] = (
     (r"\banzac\s+day\b", "april 25"),
     (r"\bwaitangi\s+day\b", "february 6"),
 )
+_FIXED_COMPILED = tuple((re.compile(p), words) for p, words in _FIXED_HOLIDAYS)
 _MOVABLE_HOLIDAYS = re.compile(
     r"\b(?:thanksgiving|easter|good\s+friday|black\s+friday|cyber\s+monday|mothering\s+sunday"
     r"|(?:mother|father)s?(?:\s+s)?\s+day|labou?r\s+day|memorial\s+day|presidents?(?:\s+s)?\s+day"
@@ -40,8 +41,8 @@ def holidays(text: str) -> str | None:
     """Fixed-date holidays become dates; None when a movable holiday is named."""
     if _MOVABLE_HOLIDAYS.search(text):
         return None
-    for pattern, date_words in _FIXED_HOLIDAYS:
-        text = re.sub(pattern, date_words, text)
+    for pattern, date_words in _FIXED_COMPILED:
+        text = pattern.sub(date_words, text)
     return text
 
 
@@ -78,32 +79,27 @@ def _hour(word: str) -> str:
     return str(_HOURS.index(word) + 1)
 
 
+_FROM_TO_WORDS = re.compile(rf"\bfrom\s+({_HOUR_WORD})\s+(to|until)\s+({_HOUR_WORD})\b")
+_HOUR_MINUTE_WORDS = re.compile(
+    rf"\b({_HOUR_WORD})\s+({_MINUTE_WORD})\b{_NOT_MINUTES_OF}(?!\s+(?:hours|minutes))"
+)
+_COUNT_WORDS = re.compile(rf"\b({_COUNT_WORD})(?=\s+(?:hours|minutes|days|week|weeks)\b)")
+_HOUR_BEFORE_MERIDIEM = re.compile(
+    rf"\b({_HOUR_WORD})(?=\s*-?\s*(?:am|pm|oclock|ish|{_PART_AFTER})\b)"
+)
+_KEYWORD_HOUR = re.compile(rf"\b({_CLOCK_KEYWORD})\s+({_HOUR_WORD})\b{_NOT_MINUTES_OF}")
+
+
 def _number_words(text: str) -> str:
-    text = re.sub(  # "from ten to four" is a range, not 15:50
-        rf"\bfrom\s+({_HOUR_WORD})\s+(to|until)\s+({_HOUR_WORD})\b",
-        lambda m: f"from {_hour(m.group(1))} {m.group(2)} {_hour(m.group(3))}",
-        text,
+    text = _FROM_TO_WORDS.sub(  # "from ten to four" is a range, not 15:50
+        lambda m: f"from {_hour(m.group(1))} {m.group(2)} {_hour(m.group(3))}", text
     )
-    text = re.sub(
-        rf"\b({_HOUR_WORD})\s+({_MINUTE_WORD})\b{_NOT_MINUTES_OF}(?!\s+(?:hours|minutes))",
-        lambda m: f"{_hour(m.group(1))}:{_MINUTES[m.group(2)]:02d}",
-        text,
+    text = _HOUR_MINUTE_WORDS.sub(
+        lambda m: f"{_hour(m.group(1))}:{_MINUTES[m.group(2)]:02d}", text
     )
-    text = re.sub(
-        rf"\b({_COUNT_WORD})(?=\s+(?:hours|minutes|days|week|weeks)\b)",
-        lambda m: str(_COUNTS[m.group(1)]),
-        text,
-    )
-    text = re.sub(
-        rf"\b({_HOUR_WORD})(?=\s*-?\s*(?:am|pm|oclock|ish|{_PART_AFTER})\b)",
-        lambda m: _hour(m.group(1)),
-        text,
-    )
-    return re.sub(
-        rf"\b({_CLOCK_KEYWORD})\s+({_HOUR_WORD})\b{_NOT_MINUTES_OF}",
-        lambda m: f"{m.group(1)} {_hour(m.group(2))}",
-        text,
-    )
+    text = _COUNT_WORDS.sub(lambda m: str(_COUNTS[m.group(1)]), text)
+    text = _HOUR_BEFORE_MERIDIEM.sub(lambda m: _hour(m.group(1)), text)
+    return _KEYWORD_HOUR.sub(lambda m: f"{m.group(1)} {_hour(m.group(2))}", text)
 
 
 _GLUED_H = re.compile(r"(?<![\w:/.])(?P<h>\d{1,2})h(?P<m>[0-5]\d)?\b")
@@ -191,6 +187,8 @@ _RELATIVE_TO_DAY = re.compile(r"\bdays?\s+(?:after|before)\b")  # "the day after
 _ALTERNATIVE = re.compile(
     r"\s+or\s+(?:(?:next|this|on|at|the|maybe|even|possibly|perhaps|else|around)\s+)*\S+"
 )
+_EITHER = re.compile(r"\beither\b")
+_NEXT_WEEK = re.compile(r"\bnext\s+week\b")
 _SAME_TIME = re.compile(r"\b(?:at\s+)?(?:this|the\s+same|same)\s+time\b")
 _LATER_TODAY = re.compile(r"\blater\s+(?:on\s+)?today\b")
 
@@ -201,11 +199,11 @@ def intent(text: str) -> str | None:
         text = pattern.sub(repl, text)
     if _NEGATION.search(text):
         return None
-    text = _ALTERNATIVE.sub(" ", re.sub(r"\beither\b", " ", text))
+    text = _ALTERNATIVE.sub(" ", _EITHER.sub(" ", text))
     if _RELATIVE_TO_DAY.search(text):
         return None
     text = _LATER_TODAY.sub(f"after {NOW_CLOCK} today", text)
     if _SAME_TIME.search(text):
         text = _SAME_TIME.sub(f"at {NOW_CLOCK}", text)
-        text = re.sub(r"\bnext\s+week\b", "in 7 days", text)
+        text = _NEXT_WEEK.sub("in 7 days", text)
     return " ".join(text.split())
