@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/availability_bench.py
 	$(BIN)/python bench/booking_bench.py
 	$(BIN)/python bench/timeparse_accuracy.py
+	$(BIN)/python bench/timeparse_throughput.py
 	$(BIN)/python bench/message_bench.py
 	$(BIN)/python bench/reminder_bench.py
 

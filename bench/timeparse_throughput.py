@@ -74,16 +74,20 @@ def throughput(rows: Prepared, passes: int = 3) -> float:
 
 
 def main() -> int:
-    print(f"{'lang':<6}{'corpus':>8}{'accuracy':>10}{'held-out':>10}{'accuracy':>10}"
-          f"{'phrases/s':>11}  goal {GOAL:,}/s")
+    print(
+        f"{'lang':<6}{'corpus':>8}{'accuracy':>10}{'held-out':>10}{'accuracy':>10}"
+        f"{'phrases/s':>11}  goal {GOAL:,}/s"
+    )
     for lang, names in CORPORA.items():
         rows = _load(names)
         heldout_path = TESTS / f"time_heldout_{lang}.jsonl"
         heldout = _load([heldout_path.name]) if heldout_path.exists() else []
         accuracy(rows)  # warm-up pass
         speed = throughput(rows)
-        print(f"{lang:<6}{len(rows):>8}{accuracy(rows):>10.1%}{len(heldout):>10}"
-              f"{accuracy(heldout):>10.1%}{speed:>11,.0f}")
+        print(
+            f"{lang:<6}{len(rows):>8}{accuracy(rows):>10.1%}{len(heldout):>10}"
+            f"{accuracy(heldout):>10.1%}{speed:>11,.0f}"
+        )
     return 0
 
 

@@ -11,9 +11,11 @@ line's zone).  An unknown language code falls back to detection.
 Ambiguity: when a numeric date such as "3/4" has two plausible readings and no
 locale decides (see :mod:`bot.timeparse.dateorder`), the line has null
 start/end/grain like any unparsed phrase, plus ``"ambiguous": [{"start", "end",
-"grain"}, {...}]`` with both candidates, the zone's usual reading first.  A malformed line, unknown zone or bad
-"now" gives {"text": ..., "start": null, "end": null, "grain": null} and the run
-continues.  An invalid --tz/--now flag is a usage error (exit status 2).
+"grain"}, {...}]`` with both candidates, the zone's usual reading first.
+
+A malformed line, unknown zone or bad "now" gives {"text": ..., "start": null,
+"end": null, "grain": null} and the run continues.  An invalid --tz/--now flag is a
+usage error (exit status 2).
 """
 
 from __future__ import annotations
@@ -97,8 +99,12 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bookingbot parse-time")
     parser.add_argument("--tz", default="UTC", help="customer IANA zone (default UTC)")
     parser.add_argument("--now", default=None, help="reference instant, ISO 8601")
-    parser.add_argument("--lang", default=None, help="language code (en, es, de, fr, pt); default: detect")
-    parser.add_argument("--locale", default=None, help="customer locale or country (en-US, en-IN, BR)")
+    parser.add_argument(
+        "--lang", default=None, help="language code (en, es, de, fr, pt); default: detect"
+    )
+    parser.add_argument(
+        "--locale", default=None, help="customer locale or country (en-US, en-IN, BR)"
+    )
     parser.add_argument(
         "--jsonl", action="store_true", help='input lines are {"text","now","tz","lang","locale"}'
     )

@@ -22,10 +22,15 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 
+from bot.timeparse.lexicon import lexicon_for
+
 MONTH_NAMES = (
-    "january february march april may june july august september october november december"
-).split()
-MONTH_FIRST_COUNTRIES = frozenset({"US", "PH", "FM", "MH", "PW", "AS", "GU", "MP", "PR", "VI", "UM"})
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)  # fmt: skip
+MONTH_FIRST_COUNTRIES = frozenset(
+    {"US", "PH", "FM", "MH", "PW", "AS", "GU", "MP", "PR", "VI", "UM"}
+)
 MONTH_FIRST_LOCALES = frozenset({"en-CA"})
 # Countries where both orders are common: the zone alone is not enough to prefer one,
 # but a tie-break is still needed when neither reading is plausible.
@@ -36,7 +41,10 @@ _NUMERIC = re.compile(r"(?<![\d:/.\-])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![
 
 
 def locale_order(locale: str | None) -> str | None:
-    """'en-US' / 'US' -> 'mdy'; 'en_IN' / 'IN' / 'pt-BR' / 'es' -> 'dmy'; 'en' or None -> None."""
+    """'en-US' / 'US' -> 'mdy'; 'en_IN' / 'IN' / 'pt-BR' / 'es' -> 'dmy'; 'en' or None -> None.
+
+    A language without a country takes its lexicon's ``date_order`` (None for English).
+    """
     parts = re.split(r"[-_]", (locale or "").strip())
     if not parts[0]:
         return None
@@ -44,8 +52,9 @@ def locale_order(locale: str | None) -> str | None:
         language, country = "", parts[0]  # a bare country code
     else:
         language, country = parts[0].lower(), parts[-1].upper() if len(parts) > 1 else ""
-    if language == "en" and not country:
-        return None  # English alone does not say which side of the Atlantic
+    lex = lexicon_for(language)
+    if not country and lex is not None:
+        return lex.date_order  # "es" -> dmy; "en" alone does not say which side of the Atlantic
     month_first = f"{language}-{country}" in MONTH_FIRST_LOCALES
     return "mdy" if month_first or country in MONTH_FIRST_COUNTRIES else "dmy"
 
@@ -118,6 +127,9 @@ def readings(text: str, order: str | None, zone_name: str, today: date) -> list[
     if not (_plausible(a, b, y, today) and _plausible(b, a, y, today)):
         return [first]
     other = "mdy" if usual == "dmy" else "dmy"
-    return [first, text[: m.start()] + _spell(m, other) + _NUMERIC.sub(
-        lambda x: _spell(x, usual), text[m.end():]
-    )]
+    return [
+        first,
+        text[: m.start()]
+        + _spell(m, other)
+        + _NUMERIC.sub(lambda x: _spell(x, usual), text[m.end() :]),
+    ]

@@ -187,9 +187,13 @@ _NOT_TIME = r"(?![\w:/])(?!\s*(?:am|pm|hours|minutes)\b)"
 # "what about december", "sometime in may".  Anything else ("June is my usual stylist",
 # "I'll bring Jan along") makes the month name a person's name.
 _MONTH_COMPANIONS = frozenset(
-    "what about how maybe perhaps sometime some time in during for please pls thanks around ok"
-    " okay sure then or so like the month of next this works work good fine would could be is"
-    " it i we do any day days early late mid start end".split()
+    [
+        "what", "about", "how", "maybe", "perhaps", "sometime", "some", "time", "in", "during",
+        "for", "please", "pls", "thanks", "around", "ok", "okay", "sure", "then", "or", "so",
+        "like", "the", "month", "of", "next", "this", "works", "work", "good", "fine", "would",
+        "could", "be", "is", "it", "i", "we", "do", "any", "day", "days", "early", "late", "mid",
+        "start", "end",
+    ]
 )
 RULES: tuple[tuple[re.Pattern[str], Handler], ...] = (
     (re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"), _iso),

@@ -65,7 +65,12 @@ class Lexicon:
         if cached is not None:
             return cached
         fixed = token
-        if 5 <= len(token) <= 14 and token.isalpha() and token not in self.words and token not in self.markers:
+        if (
+            5 <= len(token) <= 14
+            and token.isalpha()
+            and token not in self.words
+            and token not in self.markers
+        ):
             matches = {
                 word
                 for word in self.vocabulary
@@ -91,13 +96,20 @@ class Lexicon:
 
 
 def _compile(code: str, data: dict[str, object]) -> Lexicon:
-    phrases = data.get("phrases", [])
-    words = data.get("words", {})
+    phrases, words = data.get("phrases", []), data.get("words", {})
     numbers = data.get("numbers", {})
-    assert isinstance(phrases, list) and isinstance(words, dict) and isinstance(numbers, dict)
-    vocabulary = [str(v) for v in data.get("vocabulary", []) or []]  # type: ignore[attr-defined]
+    listed_vocabulary, listed_markers = data.get("vocabulary", []), data.get("markers", [])
+    if not (
+        isinstance(phrases, list)
+        and isinstance(words, dict)
+        and isinstance(numbers, dict)
+        and isinstance(listed_vocabulary, list)
+        and isinstance(listed_markers, list)
+    ):
+        raise ValueError(f"lexicon {code}: phrases/vocabulary/markers are lists, words a table")
+    vocabulary = [str(v) for v in listed_vocabulary]
     vocabulary += [w for w in words if len(w) >= 5 and w.isalpha()]
-    markers = [fold(str(m)) for m in data.get("markers", []) or []]  # type: ignore[attr-defined]
+    markers = [fold(str(m)) for m in listed_markers]
     # The language's own time words are markers too; words it merely drops are not.
     time_words = [w for w, english in words.items() if english] + list(numbers)
     own = [fold(w) for w in time_words if len(w) >= 3 and w.isalpha()]

@@ -7,12 +7,12 @@ from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from bot.timeparse.clock import PARTS, TimeParse, TimeSpec, bare_hour, find_time
+from bot.timeparse.dateorder import locale_order, readings
 from bot.timeparse.days import DayParse, DaySpec, SpanSpec, find_day
 from bot.timeparse.fallback import fallback
-from bot.timeparse.localtime import is_before
-from bot.timeparse.dateorder import locale_order, readings
 from bot.timeparse.lang import rank_languages
 from bot.timeparse.lexicon import Lexicon, lexicon_for, lexicons
+from bot.timeparse.localtime import is_before
 from bot.timeparse.model import Reading, TimeWindow
 from bot.timeparse.normalize import normalize
 from bot.timeparse.relative import parse_relative
@@ -26,7 +26,7 @@ MAX_LENGTH = 300  # longer messages are not a time phrase; the bot asks instead
 Outcome = tuple[Window, str, str | None]
 
 
-def ENGLISH() -> Lexicon:  # noqa: N802 - reads as the constant it is
+def ENGLISH() -> Lexicon:
     """The English lexicon (identity translation)."""
     return lexicons()["en"]
 

@@ -94,9 +94,7 @@ def _number_words(text: str) -> str:
     text = _FROM_TO_WORDS.sub(  # "from ten to four" is a range, not 15:50
         lambda m: f"from {_hour(m.group(1))} {m.group(2)} {_hour(m.group(3))}", text
     )
-    text = _HOUR_MINUTE_WORDS.sub(
-        lambda m: f"{_hour(m.group(1))}:{_MINUTES[m.group(2)]:02d}", text
-    )
+    text = _HOUR_MINUTE_WORDS.sub(lambda m: f"{_hour(m.group(1))}:{_MINUTES[m.group(2)]:02d}", text)
     text = _COUNT_WORDS.sub(lambda m: str(_COUNTS[m.group(1)]), text)
     text = _HOUR_BEFORE_MERIDIEM.sub(lambda m: _hour(m.group(1)), text)
     return _KEYWORD_HOUR.sub(lambda m: f"{m.group(1)} {_hour(m.group(2))}", text)

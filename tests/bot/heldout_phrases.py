@@ -15,11 +15,16 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from timecases import HERE, expected, write_corpus  # noqa: E402
+from timecases import HERE, expected, write_corpus
 
 MAD, BER, PAR, SAO, NYC, KOL, SYD = (
-    "Europe/Madrid", "Europe/Berlin", "Europe/Paris", "America/Sao_Paulo", "America/New_York",
-    "Asia/Kolkata", "Australia/Sydney",
+    "Europe/Madrid",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "America/Sao_Paulo",
+    "America/New_York",
+    "Asia/Kolkata",
+    "Australia/Sydney",
 )
 W = "2026-05-13T09:00"  # a Wednesday
 F = "2026-03-27T17:00"  # Friday before the EU spring change
@@ -282,7 +287,11 @@ EN2: list[Row] = [
 ]
 
 SETS = {
-    "es": ES + ES2, "de": DE + DE2, "fr": FR + FR2, "pt": PT + PT2, "en": EN + EN2,
+    "es": ES + ES2,
+    "de": DE + DE2,
+    "fr": FR + FR2,
+    "pt": PT + PT2,
+    "en": EN + EN2,
 }
 
 
@@ -292,8 +301,14 @@ def main() -> int:
         for text, day, time, zone_name, local in rows:
             zone = ZoneInfo(zone_name)
             now = datetime.fromisoformat(local).replace(tzinfo=zone)
-            cases.append({"text": text, "now": now.isoformat(), "tz": zone_name,
-                          **expected(day, time, now, zone)})
+            cases.append(
+                {
+                    "text": text,
+                    "now": now.isoformat(),
+                    "tz": zone_name,
+                    **expected(day, time, now, zone),
+                }
+            )
         write_corpus(HERE / f"time_heldout_{lang}.jsonl", cases)
         print(f"{lang}: {len(cases)} held-out cases")
     return 0

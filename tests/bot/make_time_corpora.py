@@ -2,6 +2,8 @@
 
     .venv/bin/python tests/bot/make_time_corpora.py
 
+The tables are data: one row per form, kept compact on purpose.
+
 Every day form is combined with every time form inside a sentence template the way
 customers write (lowercase, accents dropped on every other case, extra words), over
 several zones and reference instants around DST changes.  Expected values come from
@@ -20,16 +22,20 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from timecases import HERE, expected, write_corpus  # noqa: E402
+from timecases import HERE, expected, write_corpus
 
 # Local reference instants: a plain Wednesday, the Friday/Saturday before the EU spring
 # change (29 Mar) and fall-back (25 Oct), the weekend of the US changes (8 Mar, 1 Nov),
 # the Australian changes (5 Apr, 4 Oct), a Monday morning, the turn of the year.
 NOWS = {
-    "Europe/Madrid": ["2026-05-13T10:00", "2026-03-27T18:30", "2026-10-24T11:00", "2026-12-30T16:40"],
-    "Europe/Berlin": ["2026-05-13T10:00", "2026-03-28T09:15", "2026-10-24T11:00", "2026-11-02T08:05"],
-    "Europe/Paris": ["2026-05-13T10:00", "2026-03-28T09:15", "2026-10-23T17:45", "2026-12-30T16:40"],
-    "America/Sao_Paulo": ["2026-05-13T10:00", "2026-02-14T09:30", "2026-11-02T08:05", "2026-12-30T16:40"],
+    "Europe/Madrid": ["2026-05-13T10:00", "2026-03-27T18:30", "2026-10-24T11:00",
+                      "2026-12-30T16:40"],
+    "Europe/Berlin": ["2026-05-13T10:00", "2026-03-28T09:15", "2026-10-24T11:00",
+                      "2026-11-02T08:05"],
+    "Europe/Paris": ["2026-05-13T10:00", "2026-03-28T09:15", "2026-10-23T17:45",
+                     "2026-12-30T16:40"],
+    "America/Sao_Paulo": ["2026-05-13T10:00", "2026-02-14T09:30", "2026-11-02T08:05",
+                          "2026-12-30T16:40"],
     "America/New_York": ["2026-03-07T10:00", "2026-10-31T10:00", "2026-05-13T10:00"],
     "Asia/Kolkata": ["2026-05-13T10:00", "2026-08-11T09:00"],
     "Australia/Sydney": ["2026-04-04T10:00", "2026-10-03T10:00", "2026-12-07T10:00"],
@@ -85,7 +91,8 @@ FR_DAYS = [
 ]
 FR_TIMES = [
     ("à 10h", "10:00"), ("a 10h", "10:00"), ("à 10h30", "10:30"), ("à 10 heures et demie", "10:30"),
-    ("à 16h", "16:00"), ("à 4h de l'après-midi", "16:00"), ("à 17h30", "17:30"), ("à midi", "12:00"),
+    ("à 16h", "16:00"), ("à 4h de l'après-midi", "16:00"), ("à 17h30", "17:30"),
+    ("à midi", "12:00"),
     ("vers 18h", "18:00"), ("le matin", "p:08:00-12:00"), ("l'après-midi", "p:12:00-17:00"),
     ("dans la soirée", "p:17:00-21:00"), ("entre 15h et 17h", "15:00-17:00"),
     ("de 10h à 12h", "10:00-12:00"), ("après 16h", "16:00-21:00"),
@@ -106,7 +113,8 @@ PT_DAYS = [
 ]
 PT_TIMES = [
     ("às 10", "10:00"), ("as 10h", "10:00"), ("às 10h30", "10:30"), ("às 10 e meia", "10:30"),
-    ("às 16h", "16:00"), ("às 4 da tarde", "16:00"), ("às 17:30", "17:30"), ("ao meio-dia", "12:00"),
+    ("às 16h", "16:00"), ("às 4 da tarde", "16:00"), ("às 17:30", "17:30"),
+    ("ao meio-dia", "12:00"),
     ("por volta das 18h", "18:00"), ("de manhã", "p:08:00-12:00"), ("à tarde", "p:12:00-17:00"),
     ("à noite", "p:17:00-21:00"), ("entre as 15h e as 17h", "15:00-17:00"),
     ("das 10h às 12h", "10:00-12:00"), ("depois das 16h", "16:00-21:00"),

@@ -82,7 +82,9 @@ def expected(day: str | None, time: str, now: datetime, zone: ZoneInfo) -> dict[
     days, pinned, _ = _candidates(day, now.date())
     if time == "day":
         first = days[0]
-        return _result(localize(first, 0, zone), localize(first + timedelta(days=1), 0, zone), "day")
+        return _result(
+            localize(first, 0, zone), localize(first + timedelta(days=1), 0, zone), "day"
+        )
     if "-" not in time:
         minute = _minutes(time)
         moment = localize(days[0], minute, zone)
