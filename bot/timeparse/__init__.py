@@ -1,9 +1,15 @@
 """Chat-style time phrases -> concrete windows in the customer's time zone.
 
-``parse_time(text, now=..., tz=...)`` resolves what a customer typed ("tmrw 3p",
+``parse_time(text, now=..., tz=..., lang=None, locale=None)`` resolves what a customer typed ("tmrw 3p",
 "fri afternoon", "3pm EST", "between 2 and 4pm thursday") relative to an aware
 ``now`` and returns a :class:`TimeWindow` in the customer's IANA zone ``tz``,
 or ``None`` when the text holds no usable time ("asdf", "yes", "42").
+
+Languages: English, Spanish, German, French and Portuguese.  ``lang`` picks one, else
+it is detected (:mod:`bot.timeparse.lang`); the language's lexicon file
+(``lexicons/<code>.toml``, :mod:`bot.timeparse.lexicon`) rewrites the message into
+the English tokens below ("mañana a las 10" -> "tomorrow at 10"), and the English
+rules resolve it.  A reading that finds nothing is retried in English.
 
 Pipeline: normalise (lowercase, strip emoji/punctuation, expand abbreviations
 such as "tmrw"/"2morrow", "thurs", "nxt", "@", "a.m.", "o'clock"; correct near-miss
@@ -46,8 +52,14 @@ Clock times
 Approximate times
     "3ish", "4pm-ish", "around 3", "about 4pm", "noon-ish" -> the instant.
 Dates
-    Numeric dates are month-first ("12/3" = December 3) for every zone;
-    ISO "2026-12-03" and "dec 3", "3 dec", "3rd of december" also work.
+    Numeric dates follow the customer's locale, language or zone (see
+    :mod:`bot.timeparse.dateorder`): "12/3" is 12 March in Berlin, Sydney or Mumbai and
+    December 3 in New York; "14/8" / "8/14" have one reading; with a zone only and
+    both readings plausible the result is ambiguous (:func:`read_time`).  ISO
+    "2026-12-03" and "dec 3", "3 dec", "3rd of december" also work.  A bare month
+    name is a month only when the rest of the message is filler ("what about june");
+    "June is my usual stylist" and "I'll bring Jan along" name people.  An ordinal
+    that counts something ("1st time customer", "my 2nd visit") is not a date.
 Parts of day (grain "part_of_day")
     morning 08-12, afternoon 12-17, evening/night/eve 17-21, lunchtime 12-14;
     early morning 08-10, mid/late morning 10-12, early afternoon 12-15, mid
