@@ -1,9 +1,9 @@
 """Chat-style time phrases -> concrete windows in the customer's time zone.
 
-``parse_time(text, now=..., tz=..., lang=None, locale=None)`` resolves what a customer typed ("tmrw 3p",
-"fri afternoon", "3pm EST", "between 2 and 4pm thursday") relative to an aware
-``now`` and returns a :class:`TimeWindow` in the customer's IANA zone ``tz``,
-or ``None`` when the text holds no usable time ("asdf", "yes", "42").
+``parse_time(text, now=..., tz=..., lang=None, locale=None)`` resolves what a
+customer typed ("tmrw 3p", "fri afternoon", "3pm EST", "between 2 and 4pm
+thursday") relative to an aware ``now`` and returns a :class:`TimeWindow` in the
+customer's IANA zone ``tz``, or ``None`` when the text holds no usable time ("asdf", "yes", "42").
 
 Languages: English, Spanish, German, French and Portuguese.  ``lang`` picks one, else
 it is detected (:mod:`bot.timeparse.lang`); the language's lexicon file
