@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from bot.timeparse.gate import required_words
 from bot.timeparse.typos import distance
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00b4": "'", "`": "'"})
@@ -50,7 +51,7 @@ class Lexicon:
     letters: str
     numbers: dict[str, str]
     vocabulary: tuple[str, ...]
-    phrases: tuple[tuple[re.Pattern[str], str], ...]
+    phrases: tuple[tuple[re.Pattern[str], str, frozenset[str]], ...]  # (rule, repl, gate)
     words: dict[str, str]
     _fixes: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -90,9 +91,15 @@ class Lexicon:
             return text
         tokens = [self.correct(t) for t in re.findall(r"[^\s,;!?()\"]+", fold(text))]
         s = " ".join(self.numbers.get(t, t) for t in tokens)
-        for pattern, repl in self.phrases:
-            s = pattern.sub(repl, s)
+        for pattern, repl, gate in self.phrases:
+            if not gate or any(word in s for word in gate):  # see bot.timeparse.gate
+                s = pattern.sub(repl, s)
         return " ".join(self.words.get(t, t) for t in s.split())
+
+
+def _rule(pattern: str, repl: str) -> tuple[re.Pattern[str], str, frozenset[str]]:
+    compiled = re.compile(pattern)
+    return compiled, repl, required_words(compiled)
 
 
 def _compile(code: str, data: dict[str, object]) -> Lexicon:
@@ -122,7 +129,7 @@ def _compile(code: str, data: dict[str, object]) -> Lexicon:
         letters=str(data.get("letters", "")),
         numbers={fold(k): str(v) for k, v in numbers.items()},
         vocabulary=tuple(dict.fromkeys(fold(v) for v in vocabulary)),
-        phrases=tuple((re.compile(str(p)), str(r)) for p, r in phrases),
+        phrases=tuple(_rule(str(p), str(r)) for p, r in phrases),
         words={fold(k): str(v) for k, v in words.items()},
     )
 

@@ -3,6 +3,7 @@ dates by locale and the ambiguous reading; the lexicon files as the only per-lan
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
@@ -16,6 +17,7 @@ import pytest
 from bot.timeparse import Reading, detect_language, parse_time, read_time
 from bot.timeparse.cli import run
 from bot.timeparse.dateorder import PLAUSIBLE_DAYS, locale_order, zone_order
+from bot.timeparse.gate import required_words
 from bot.timeparse.lexicon import _compile, fold, lexicons
 
 HERE = Path(__file__).resolve().parent
@@ -286,3 +288,28 @@ def test_cli_reports_ambiguity_in_jsonl() -> None:
              "grain": "day"},
         ],
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("pattern", "words"),
+    [
+        (r"\bentre\s+(\S+)\s+y\s+", {"entre"}),
+        (r"\bhoy\s+noche\b|\besta\s+noche\b", {"noche"}),
+        (r"\b(?:sobre|hacia)\s+(?=\d)", {"sobre", "hacia"}),
+        (r"\b(?:a|para)\s+(?:las?\s+)?(?=\d)", set()),  # "a 10" matches without any long word
+        (r"\b(?:por\s+la\s+)?tarde\b", {"tarde"}),
+        (r"(\d{1,2})\s*h", set()),
+    ],
+)
+def test_gate_words_are_required_by_every_match(pattern: str, words: set[str]) -> None:
+    assert required_words(re.compile(pattern)) == words
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_gate_never_changes_a_translation(lang: str) -> None:
+    lex = lexicons()[lang]
+    ungated = dataclasses.replace(
+        lex, phrases=tuple((p, r, frozenset()) for p, r, _ in lex.phrases), _fixes={}
+    )
+    texts = [c["text"] for c in CORPORA[lang] + HELDOUT[lang]]
+    assert [lex.translate(t) for t in texts] == [ungated.translate(t) for t in texts]

@@ -1,0 +1,69 @@
+"""Cheap pre-checks for the lexicon rewrites: which literal text a regex cannot match without.
+
+A lexicon holds ~50 ordered rewrites and a message triggers few of them; running every
+``re.sub`` costs as much as the English rules themselves.  :func:`required_words` reads
+the compiled pattern's syntax tree and returns words of which at least one must occur
+in any match (``\\bentre\\s+...`` needs "entre"; ``\\bhoy\\s+noche|\\besta\\s+noche``
+needs "noche"), or an empty set when no such guarantee exists, in which case the
+rewrite always runs.  ``word in text`` over a couple of words is far cheaper than a
+regex scan, and a wrong answer here is impossible by construction, not just unlikely:
+only literals that every match must contain are used.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+try:  # Python 3.11+: the parser moved under re
+    from re import _constants as sre_constants  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    import sre_constants  # type: ignore[no-redef]
+    import sre_parse  # type: ignore[no-redef]
+
+_LITERAL = sre_constants.LITERAL
+_SUBPATTERN = sre_constants.SUBPATTERN
+_BRANCH = sre_constants.BRANCH
+_REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT)
+_MIN_WORD = 3
+
+
+def _runs(items: Any) -> list[str]:
+    """Maximal literal runs in one sequence of parsed items."""
+    runs, current = [], []
+    for op, arg in items:
+        if op is _LITERAL:
+            current.append(chr(arg))
+            continue
+        if current:
+            runs.append("".join(current))
+            current = []
+    if current:
+        runs.append("".join(current))
+    return runs
+
+
+def _sequence(items: Any) -> frozenset[str]:
+    """Best any-of set for a sequence: one required item, the one with the longest words."""
+    options: list[frozenset[str]] = [frozenset({r}) for r in _runs(items) if len(r) >= _MIN_WORD]
+    for op, arg in items:
+        if op is _SUBPATTERN:
+            options.append(_sequence(arg[-1]))
+        elif op is _BRANCH:
+            branches = [_sequence(branch) for branch in arg[1]]
+            if all(branches):
+                options.append(frozenset().union(*branches))
+        elif op in _REPEATS and arg[0] >= 1:
+            options.append(_sequence(arg[2]))
+    options = [o for o in options if o]
+    if not options:
+        return frozenset()
+    return max(options, key=lambda o: (min(len(w) for w in o), -len(o)))
+
+
+def required_words(pattern: re.Pattern[str]) -> frozenset[str]:
+    """Words one of which every match of *pattern* contains; empty when none is certain."""
+    if pattern.flags & re.IGNORECASE:
+        return frozenset()
+    return _sequence(sre_parse.parse(pattern.pattern, pattern.flags))
