@@ -15,12 +15,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-try:  # Python 3.11+: the parser moved under re
-    from re import _constants as sre_constants  # type: ignore[attr-defined]
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
-    import sre_constants  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
+# The regex parser is private but stable; Python 3.11 (our floor) moved it under re.
+from re import _constants as sre_constants
+from re import _parser as sre_parse
 
 _LITERAL = sre_constants.LITERAL
 _SUBPATTERN = sre_constants.SUBPATTERN
