@@ -13,11 +13,11 @@ only literals that every match must contain are used.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 # The regex parser is private but stable; Python 3.11 (our floor) moved it under re.
-from re import _constants as sre_constants
-from re import _parser as sre_parse
+from re import _constants as sre_constants  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any
 
 _LITERAL = sre_constants.LITERAL
 _SUBPATTERN = sre_constants.SUBPATTERN
