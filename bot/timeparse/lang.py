@@ -27,6 +27,7 @@ ZONE_WORDS = frozenset(ABBREVIATIONS)
 BASE = "en"  # the language the rules themselves are written in
 HINT_BONUS = 0.5
 MIN_SCORE = 0.5
+COMPOUND = 10  # an unknown word this long may be a compound of a known one
 _TOKEN = re.compile(r"[a-z]+")
 
 
@@ -44,12 +45,28 @@ def _weights() -> dict[str, tuple[tuple[str, float], ...]]:
     }
 
 
+@lru_cache(maxsize=1)
+def _heads() -> dict[str, tuple[tuple[str, float], ...]]:
+    """Long time words that start compounds ("dienstag" in "dienstagnachmittag")."""
+    return {w: found for w, found in _weights().items() if len(w) >= 6 and w.isalpha()}
+
+
+def _compound(token: str) -> tuple[tuple[str, float], ...]:
+    heads = _heads()
+    for end in range(len(token) - 3, 5, -1):
+        found = heads.get(token[:end])
+        if found:
+            return found
+    return ()
+
+
 def language_scores(text: str, *, hint: str | None = None) -> dict[str, float]:
     """Score per language code (higher = more likely); empty when nothing matched."""
     weights = _weights()
     scores: dict[str, float] = {}
     for token in _TOKEN.findall(fold(text)):
-        for code, weight in weights.get(token, ()):
+        found = weights.get(token) or (_compound(token) if len(token) >= COMPOUND else ())
+        for code, weight in found:
             scores[code] = scores.get(code, 0.0) + weight
         if token in ZONE_WORDS:  # "10am IST": zone names are read by the base (English) rules
             scores[BASE] = scores.get(BASE, 0.0) + 1.0

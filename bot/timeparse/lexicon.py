@@ -40,6 +40,11 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def _undotted(token: str) -> str:
+    """'fr.' -> 'fr', 'sept.' -> 'sept': abbreviations are written with and without a dot."""
+    return token[:-1] if token.endswith(".") and token[:-1].isalpha() else token
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """One language's data, compiled."""
@@ -94,7 +99,7 @@ class Lexicon:
         for pattern, repl, gate in self.phrases:
             if not gate or any(word in s for word in gate):  # see bot.timeparse.gate
                 s = pattern.sub(repl, s)
-        return " ".join(self.words.get(t, t) for t in s.split())
+        return " ".join(self.words.get(_undotted(t), t) for t in s.split())
 
 
 def _rule(pattern: str, repl: str) -> tuple[re.Pattern[str], str, frozenset[str]]:
