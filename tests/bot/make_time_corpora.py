@@ -12,6 +12,7 @@ tests/bot/timecases.py, which does not use the parser.
 
 from __future__ import annotations
 
+# ruff: noqa: E501 - the phrase tables read best one form per cell
 import sys
 import unicodedata
 from datetime import datetime
@@ -125,6 +126,62 @@ PT_TEMPLATES = [
     "pode ser {d} {t}", "oi, consigo ir {d} {t}", "{D} {t}", "beleza, {d} {t} então",
 ]
 
+# Hand-written sentences (day, time in tests/bot/timecases.py notation), each checked at a
+# Wednesday 10:00 in the language's first zone: forms the combinations above do not make.
+HAND: dict[str, list[tuple[str, str | None, str]]] = {
+    "es": [
+        ("el jueves 21 de mayo a las 10", "05-21", "10:00"), ("mañana a las 3 de la tarde", "+1", "15:00"),
+        ("pasado mañana en la mañana", "+2", "p:08:00-12:00"), ("dentro de 15 minutos", "-", "10:15"),
+        ("en media hora", "-", "10:30"), ("ahora mismo", "-", "10:00"), ("a las 10.30", "-", "10:30"),
+        ("mañan a las 5", "+1", "17:00"), ("el sabdo a las 11", "wd5", "11:00"),
+        ("el miercoles que viene a las 18:00", "nwd2", "18:00"), ("hoy a las 8 de la noche", "+0", "20:00"),
+        ("el 1 de junio a las 9:15", "06-01", "09:15"), ("quedamos el jueves a las cinco", "wd3", "17:00"),
+        ("a las once y media", "-", "11:30"), ("mañana de 5 a 7", "+1", "17:00-19:00"),
+        ("el martes tipo 5", "wd1", "17:00"), ("sábado a las 10 hs", "wd5", "10:00"),
+        ("nochebuena a las 10", "12-24", "10:00"), ("semana santa", None, ""),
+        ("sáb. a las 10", "wd5", "10:00"), ("ni el lunes ni el martes", None, ""),
+        ("el próximo fin de semana", "weekend", "day"), ("mañana a la mañana", "+1", "p:08:00-12:00"),
+    ],
+    "de": [
+        ("Termin am Donnerstag, 21. Mai um 10", "05-21", "10:00"), ("morgen Nachmittag um 3", "+1", "15:00"),
+        ("jetzt gleich", "-", "10:00"), ("um 10.30 Uhr", "-", "10:30"),
+        ("Donnerstag 14-16 Uhr", "wd3", "14:00-16:00"), ("in einer halben Stunde", "-", "10:30"),
+        ("nächstes Wochenende", "weekend", "day"), ("Dienstag Abend um 7", "wd1", "19:00"),
+        ("am Freitag bis 12 Uhr", "wd4", "08:00-12:00"), ("Samstag gegen Mittag", "wd5", "12:00"),
+        ("1.6. um 9:15", "06-01", "09:15"), ("wie wäre es mit Freitag um fünf", "wd4", "17:00"),
+        ("Fr 14 Uhr", "wd4", "14:00"), ("übermorgen um halb 5", "+2", "16:30"),
+        ("Montag den 18.5. um 10", "2026-05-18", "10:00"), ("um 10 Uhr morgens", "-", "10:00"),
+        ("gegen halb 4", "-", "15:30"), ("Heiligabend um 10", "12-24", "10:00"), ("Ostern", None, ""),
+        ("am Montagvormittag", "wd0", "p:08:00-12:00"), ("Dienstagnachmittag", "wd1", "p:12:00-17:00"),
+        ("Samstagmorgen um 9", "wd5", "09:00"), ("Fr. 14 Uhr", "wd4", "14:00"),
+    ],
+    "fr": [
+        ("rdv le jeudi 21 mai à 10h", "05-21", "10:00"), ("demain à 3h de l'après-midi", "+1", "15:00"),
+        ("tout de suite", "-", "10:00"), ("jeudi 14h-16h", "wd3", "14:00-16:00"),
+        ("dans une demi-heure", "-", "10:30"), ("lundi tôt le matin", "wd0", "p:08:00-10:00"),
+        ("mardi soir à 19h", "wd1", "19:00"), ("vendredi jusqu'à midi", "wd4", "08:00-12:00"),
+        ("jeudii à 9h", "wd3", "09:00"), ("le 1/6 à 9h15", "06-01", "09:15"),
+        ("ça vous va vendredi à 17h ?", "wd4", "17:00"), ("ven 14h", "wd4", "14:00"),
+        ("après-demain à 16h30", "+2", "16:30"), ("à 14 heures 30", "-", "14:30"),
+        ("vers les 15h", "-", "15:00"), ("aux alentours de 15h", "-", "15:00"), ("d'ici 2 heures", "-", "12:00"),
+        ("jeudi à 9h du matin", "wd3", "09:00"), ("à 8h du soir", "-", "20:00"),
+        ("je ne peux pas lundi", None, ""), ("sam. 10h", "wd5", "10:00"),
+        ("vendredi en début de soirée", "wd4", "p:17:00-19:00"), ("le week-end prochain", "weekend", "day"),
+    ],
+    "pt": [
+        ("agendar quinta-feira, 21 de maio às 10h", "05-21", "10:00"), ("amanhã às 3 da tarde", "+1", "15:00"),
+        ("agora mesmo", "-", "10:00"), ("daqui meia hora", "-", "10:30"), ("em 15 minutos", "-", "10:15"),
+        ("próximo fim de semana", "weekend", "day"), ("terça à noite às 19h", "wd1", "19:00"),
+        ("sexta até meio-dia", "wd4", "08:00-12:00"), ("quinat às 9", "wd3", "09:00"),
+        ("amanhã entre 9 e 11h", "+1", "09:00-11:00"), ("1/6 às 9h15", "06-01", "09:15"),
+        ("pode ser às 17h?", "-", "17:00"), ("sex 14h", "wd4", "14:00"), ("hj às 18h", "+0", "18:00"),
+        ("segunda 18/5 às 10h", "2026-05-18", "10:00"), ("amanha as 9 hrs", "+1", "09:00"),
+        ("às 14 horas e 30", "-", "14:30"), ("umas 15h", "-", "15:00"), ("depois das 3 da tarde", "-", "15:00-21:00"),
+        ("dia 25/12 às 10", "12-25", "10:00"), ("no final da tarde", "-", "p:15:00-17:00"),
+        ("não consigo segunda", None, ""), ("às 8 da noite", "-", "20:00"),
+    ],
+}
+
 LANGUAGES: dict[str, tuple[Any, Any, Any, list[str]]] = {
     "es": (ES_DAYS, ES_TIMES, ES_TEMPLATES, ["Europe/Madrid", "America/New_York"]),
     "de": (DE_DAYS, DE_TIMES, DE_TEMPLATES, ["Europe/Berlin", "Europe/Paris"]),
@@ -161,6 +218,12 @@ def cases_for(lang: str) -> list[dict[str, Any]]:
         now = datetime.fromisoformat(local).replace(tzinfo=zone)
         cases.append({"text": day_text, "now": now.isoformat(), "tz": zone_name,
                       **expected(day, "day", now, zone)})
+    zone_name = zones[0]
+    zone = ZoneInfo(zone_name)
+    now = datetime.fromisoformat("2026-05-13T10:00").replace(tzinfo=zone)
+    for text, day, time in HAND[lang]:
+        cases.append({"text": text, "now": now.isoformat(), "tz": zone_name,
+                      **expected(day, time, now, zone)})
     return cases
 
 
