@@ -27,6 +27,9 @@ from importlib import resources
 from bot.timeparse.gate import required_words
 from bot.timeparse.typos import distance
 
+# In words under 7 letters a changed letter usually makes another real word ("teria" is
+# not "terca"): there only missing, extra or swapped letters are corrected.
+SHORT_SUBSTITUTION = 2
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00b4": "'", "`": "'"})
 
 
@@ -72,7 +75,7 @@ class Lexicon:
             return cached
         fixed = token
         if (
-            5 <= len(token) <= 14
+            4 <= len(token) <= 14
             and token.isalpha()
             and token not in self.words
             and token not in self.markers
@@ -81,7 +84,8 @@ class Lexicon:
                 word
                 for word in self.vocabulary
                 if abs(len(word) - len(token)) <= (limit := 2 if len(word) >= 8 else 1)
-                and distance(token, word, limit) <= limit
+                and distance(token, word, limit, SHORT_SUBSTITUTION if len(word) < 7 else 1)
+                <= limit
             }
             # "freitga" is near "freitag" and "freitags": both mean friday, so it is no tie.
             meanings = {self.words.get(word, word) for word in matches}

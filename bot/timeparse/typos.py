@@ -37,14 +37,18 @@ _REAL_WORDS = frozenset({"sundry", "sundae", "mourning", "evenings", "tonights",
 _MAX_TOKEN = 14
 
 
-def distance(a: str, b: str, limit: int) -> int:
-    """Optimal-string-alignment distance, stopping early once above *limit*."""
+def distance(a: str, b: str, limit: int, substitution: int = 1) -> int:
+    """Optimal-string-alignment distance, stopping early once above *limit*.
+
+    *substitution* is the cost of replacing a letter; 2 allows only insertions, deletions
+    and swaps, so that a real word ("teria") is not read as a near one ("terca").
+    """
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i] + [0] * len(b)
         for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
+            cost = 0 if ca == cb else substitution
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
             if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
                 current[j] = min(current[j], previous2[j - 2] + 1)

@@ -286,11 +286,71 @@ EN2: list[Row] = [
     ("3/12", None, "", "Europe/London", T),
 ]
 
+# Round three, written after round two passed, again before running it.
+M = "2026-06-01T08:30"  # a Monday morning
+
+ES3: list[Row] = [
+    ("buenas, tendrías hueco hoy por la tarde?", "+0", "p:12:00-17:00", MAD, M),
+    ("mejor mañana a las 9 y cuarto", "+1", "09:15", MAD, M),
+    ("el miércoles 3 a las 12:30", "2026-06-03", "12:30", MAD, M),
+    ("vale, el viernes después de comer", "wd4", "p:14:00-17:00", MAD, M),
+    ("el finde que viene", "weekend", "day", MAD, M),
+    ("a las 7 de la tarde del jueves", "wd3", "19:00", MAD, M),
+    ("me gustaría el 10 de junio por la mañana", "06-10", "p:08:00-12:00", MAD, M),
+    ("entre las 4 y las 6 de la tarde del martes", "wd1", "16:00-18:00", MAD, M),
+    ("hoy no puedo", None, "", MAD, M),
+    ("el jeuves a las 11", "wd3", "11:00", MAD, M),
+    ("pasado mañana al mediodía", "+2", "12:00", MAD, M),
+    ("dentro de 3 días", "+3", "day", MAD, M),
+]
+DE3: list[Row] = [
+    ("hallo, hätten Sie heute Nachmittag Zeit?", "+0", "p:12:00-17:00", BER, M),
+    ("lieber morgen um Viertel nach 9", "+1", "09:15", BER, M),
+    ("Mittwoch, den 3. um 12:30", "2026-06-03", "12:30", BER, M),
+    ("ok, Freitag nach dem Mittagessen", "wd4", "p:14:00-17:00", BER, M),
+    ("kommendes Wochenende", "weekend", "day", BER, M),
+    ("Donnerstag um 19 Uhr", "wd3", "19:00", BER, M),
+    ("ich würde gern am 10. Juni vormittags kommen", "06-10", "p:08:00-12:00", BER, M),
+    ("Dienstag zwischen 16 und 18 Uhr", "wd1", "16:00-18:00", BER, M),
+    ("heute kann ich nicht", None, "", BER, M),
+    ("Donnerstg um 11", "wd3", "11:00", BER, M),
+    ("übermorgen mittags um 12", "+2", "12:00", BER, M),
+    ("in drei Tagen", "+3", "day", BER, M),
+]
+FR3: list[Row] = [
+    ("bonjour, vous auriez de la place cet aprem ?", "+0", "p:12:00-17:00", PAR, M),
+    ("plutôt demain à 9h15", "+1", "09:15", PAR, M),
+    ("mercredi 3 à 12h30", "2026-06-03", "12:30", PAR, M),
+    ("ok, vendredi après le déjeuner", "wd4", "p:14:00-17:00", PAR, M),
+    ("ce week-end", "weekend", "day", PAR, M),
+    ("jeudi à 19h", "wd3", "19:00", PAR, M),
+    ("j'aimerais venir le 10 juin dans la matinée", "06-10", "p:08:00-12:00", PAR, M),
+    ("mardi entre 16h et 18h", "wd1", "16:00-18:00", PAR, M),
+    ("aujourd'hui je ne peux pas", None, "", PAR, M),
+    ("jedi à 11h", "wd3", "11:00", PAR, M),
+    ("après-demain à midi", "+2", "12:00", PAR, M),
+    ("dans 3 jours", "+3", "day", PAR, M),
+]
+PT3: list[Row] = [
+    ("oi, teria horário hoje à tarde?", "+0", "p:12:00-17:00", SAO, M),
+    ("melhor amanhã às 9h15", "+1", "09:15", SAO, M),
+    ("quarta dia 3 às 12:30", "2026-06-03", "12:30", SAO, M),
+    ("ok, sexta depois do almoço", "wd4", "p:14:00-17:00", SAO, M),
+    ("fim de semana que vem", "weekend", "day", SAO, M),
+    ("quinta às 19h", "wd3", "19:00", SAO, M),
+    ("gostaria de ir dia 10 de junho de manhã", "06-10", "p:08:00-12:00", SAO, M),
+    ("terça entre as 16h e as 18h", "wd1", "16:00-18:00", SAO, M),
+    ("hoje não posso", None, "", SAO, M),
+    ("qunta às 11", "wd3", "11:00", SAO, M),
+    ("depois de amanhã ao meio dia", "+2", "12:00", SAO, M),
+    ("daqui a 3 dias", "+3", "day", SAO, M),
+]
+
 SETS = {
-    "es": ES + ES2,
-    "de": DE + DE2,
-    "fr": FR + FR2,
-    "pt": PT + PT2,
+    "es": ES + ES2 + ES3,
+    "de": DE + DE2 + DE3,
+    "fr": FR + FR2 + FR3,
+    "pt": PT + PT2 + PT3,
     "en": EN + EN2,
 }
 
