@@ -28,7 +28,8 @@ BASE = "en"  # the language the rules themselves are written in
 HINT_BONUS = 0.5
 MIN_SCORE = 0.5
 COMPOUND = 10  # an unknown word this long may be a compound of a known one
-_TOKEN = re.compile(r"[a-z]+")
+# Letters glued to a number ("9am", "15h", "7th") are units, not words of a language.
+_TOKEN = re.compile(r"(?<![0-9])[a-z]+")
 
 
 @lru_cache(maxsize=1)
@@ -86,8 +87,9 @@ def language_scores(text: str, *, hint: str | None = None) -> dict[str, float]:
 def rank_languages(text: str, *, hint: str | None = None) -> list[str]:
     """Language codes tied for the best score, in the order to try them.
 
-    A tie goes to the *hint*'s language first, then to languages other than English
-    (the parser retries English when they find nothing), then alphabetically.
+    A tie goes to the *hint*'s language first, then to English (the rules' own
+    language), then alphabetically; the parser tries them in this order until one
+    reading finds something.
     """
     scores = language_scores(text, hint=hint)
     hinted = lexicon_for(hint)
@@ -98,7 +100,7 @@ def rank_languages(text: str, *, hint: str | None = None) -> list[str]:
         return []
     first = hinted.code if hinted is not None else None
     leaders = [code for code, score in scores.items() if score == best]
-    return sorted(leaders, key=lambda code: (code != first, code == BASE, code))
+    return sorted(leaders, key=lambda code: (code != first, code != BASE, code))
 
 
 def detect_language(text: str, *, hint: str | None = None) -> str | None:

@@ -5,6 +5,8 @@ adding a language is adding a file, the code has no per-language branch.  A file
 
 ``date_order``  "dmy" / "mdy" for numeric dates, or absent when it depends on the country (en).
 ``markers``     words typical of the language, for :mod:`bot.timeparse.lang`.
+``time_markers`` time words of a language without a ``words`` table (English): they
+                weigh like the ``words`` keys do in detection.
 ``letters``     characters typical of the language ("ñ", "ã", "ß").
 ``numbers``     number words -> digits, applied token by token first ("drei" -> "3").
 ``vocabulary``  words near misses are corrected to ("miercoles", "viernes").
@@ -129,6 +131,10 @@ def _compile(code: str, data: dict[str, object]) -> Lexicon:
     # The language's own time words are markers too; words it merely drops are not.
     time_words = [w for w, english in words.items() if english] + list(numbers)
     own = [fold(w) for w in time_words if len(w) >= 3 and w.isalpha()]
+    listed_time = data.get("time_markers", [])
+    if not isinstance(listed_time, list):
+        raise ValueError(f"lexicon {code}: time_markers is a list")
+    own += [fold(str(w)) for w in listed_time]
     order = data.get("date_order")
     return Lexicon(
         code=code,

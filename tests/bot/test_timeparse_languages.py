@@ -313,3 +313,11 @@ def test_gate_never_changes_a_translation(lang: str) -> None:
     )
     texts = [c["text"] for c in CORPORA[lang] + HELDOUT[lang]]
     assert [lex.translate(t) for t in texts] == [ungated.translate(t) for t in texts]
+
+
+@pytest.mark.parametrize("lang", [*LANGS, "en"])
+def test_detection_recognises_almost_every_corpus_phrase(lang: str) -> None:
+    cases = HELDOUT[lang] + (CORPORA[lang] if lang in CORPORA else _load("time_corpus.jsonl"))
+    texts = [c["text"] for c in cases if c["start"] is not None]
+    hits = sum(detect_language(t) in (lang, None if lang == "en" else lang) for t in texts)
+    assert hits / len(texts) >= 0.97, (lang, hits, len(texts))
