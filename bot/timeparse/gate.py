@@ -4,10 +4,11 @@ A lexicon holds ~50 ordered rewrites and a message triggers few of them; running
 ``re.sub`` costs as much as the English rules themselves.  :func:`required_words` reads
 the compiled pattern's syntax tree and returns words of which at least one must occur
 in any match (``\\bentre\\s+...`` needs "entre"; ``\\bhoy\\s+noche|\\besta\\s+noche``
-needs "noche"), or an empty set when no such guarantee exists, in which case the
-rewrite always runs.  ``word in text`` over a couple of words is far cheaper than a
-regex scan, and a wrong answer here is impossible by construction, not just unlikely:
-only literals that every match must contain are used.
+needs "noche"; ``\\d{1,2}\\s*h`` needs a digit, written :data:`DIGIT`), or an empty set
+when no such guarantee exists, in which case the rewrite always runs.  ``word in text``
+over a couple of words is far cheaper than a regex scan, and a wrong answer here is
+impossible by construction, not just unlikely: only literals that every match must
+contain are used.
 """
 
 from __future__ import annotations
@@ -23,7 +24,12 @@ _LITERAL = sre_constants.LITERAL
 _SUBPATTERN = sre_constants.SUBPATTERN
 _BRANCH = sre_constants.BRANCH
 _REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT)
+_IN = sre_constants.IN
+_CATEGORY = sre_constants.CATEGORY
+_CATEGORY_DIGIT = sre_constants.CATEGORY_DIGIT
 _MIN_WORD = 3
+DIGIT = "\x00digit"  # stands for "some digit" in a gate; never occurs in a message
+DIGIT_GATE = frozenset({DIGIT})
 
 
 def _runs(items: Any) -> list[str]:
@@ -41,11 +47,17 @@ def _runs(items: Any) -> list[str]:
     return runs
 
 
+def _is_digit_class(op: Any, arg: Any) -> bool:
+    return op is _IN and len(arg) == 1 and arg[0] == (_CATEGORY, _CATEGORY_DIGIT)
+
+
 def _sequence(items: Any) -> frozenset[str]:
     """Best any-of set for a sequence: one required item, the one with the longest words."""
     options: list[frozenset[str]] = [frozenset({r}) for r in _runs(items) if len(r) >= _MIN_WORD]
     for op, arg in items:
-        if op is _SUBPATTERN:
+        if _is_digit_class(op, arg):
+            options.append(DIGIT_GATE)
+        elif op is _SUBPATTERN:
             options.append(_sequence(arg[-1]))
         elif op is _BRANCH:
             branches = [_sequence(branch) for branch in arg[1]]
@@ -56,7 +68,8 @@ def _sequence(items: Any) -> frozenset[str]:
     options = [o for o in options if o]
     if not options:
         return frozenset()
-    return max(options, key=lambda o: (min(len(w) for w in o), -len(o)))
+    # Prefer a literal word (rarer) over "some digit"; among words, the longest.
+    return max(options, key=lambda o: (DIGIT not in o, min(len(w) for w in o), -len(o)))
 
 
 def required_words(pattern: re.Pattern[str]) -> frozenset[str]:

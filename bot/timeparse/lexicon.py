@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from bot.timeparse.gate import required_words
+from bot.timeparse.gate import DIGIT, required_words
 from bot.timeparse.typos import distance
 
 # In words under 7 letters a changed letter usually makes another real word ("teria" is
@@ -43,6 +43,16 @@ def fold(text: str) -> str:
     lowered = lowered.replace("ß", "ss").translate(_APOSTROPHES)
     decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _opens(gate: frozenset[str], text: str) -> bool:
+    """True when *text* holds one of the gate's words (DIGIT: any digit)."""
+    return any(
+        word in text or (word == DIGIT and _DIGIT.search(text) is not None) for word in gate
+    )
 
 
 def _undotted(token: str) -> str:
@@ -103,8 +113,9 @@ class Lexicon:
         tokens = [self.correct(t) for t in re.findall(r"[^\s,;!?()\"]+", fold(text))]
         s = " ".join(self.numbers.get(t, t) for t in tokens)
         for pattern, repl, gate in self.phrases:
-            if not gate or any(word in s for word in gate):  # see bot.timeparse.gate
-                s = pattern.sub(repl, s)
+            if gate and not _opens(gate, s):  # see bot.timeparse.gate
+                continue
+            s = pattern.sub(repl, s)
         return " ".join(self.words.get(_undotted(t), t) for t in s.split())
 
 
