@@ -17,7 +17,7 @@ import pytest
 from bot.timeparse import Reading, detect_language, parse_time, read_time
 from bot.timeparse.cli import run
 from bot.timeparse.dateorder import PLAUSIBLE_DAYS, locale_order, zone_order
-from bot.timeparse.gate import required_words
+from bot.timeparse.gate import DIGIT, required_words
 from bot.timeparse.lexicon import _compile, fold, lexicons
 
 HERE = Path(__file__).resolve().parent
@@ -298,7 +298,9 @@ def test_cli_reports_ambiguity_in_jsonl() -> None:
         (r"\b(?:sobre|hacia)\s+(?=\d)", {"sobre", "hacia"}),
         (r"\b(?:a|para)\s+(?:las?\s+)?(?=\d)", set()),  # "a 10" matches without any long word
         (r"\b(?:por\s+la\s+)?tarde\b", {"tarde"}),
-        (r"(\d{1,2})\s*h", set()),
+        (r"(\d{1,2})\s*h", {DIGIT}),
+        (r"\b(\d{1,2})\s*h|\bmidi\b", {DIGIT, "midi"}),
+        (r"(?:\d|x)h", set()),
     ],
 )
 def test_gate_words_are_required_by_every_match(pattern: str, words: set[str]) -> None:
