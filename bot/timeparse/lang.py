@@ -19,12 +19,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.timeparse.lexicon import Lexicon, fold, lexicon_for, lexicons
+from bot.timeparse.lexicon import BASE, Lexicon, fold, lexicon_for, lexicons
 from bot.timeparse.zones import ABBREVIATIONS
 
 ZONE_WORDS = frozenset(ABBREVIATIONS)
 
-BASE = "en"  # the language the rules themselves are written in
 HINT_BONUS = 0.5
 MIN_SCORE = 0.5
 COMPOUND = 10  # an unknown word this long may be a compound of a known one

@@ -29,6 +29,7 @@ from importlib import resources
 from bot.timeparse.gate import DIGIT, required_words
 from bot.timeparse.typos import distance
 
+BASE = "en"  # the language the rules are written in: its lexicon translates nothing
 # In words under 7 letters a changed letter usually makes another real word ("teria" is
 # not "terca"): there only missing, extra or swapped letters are corrected.
 SHORT_SUBSTITUTION = 2

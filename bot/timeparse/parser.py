@@ -11,7 +11,7 @@ from bot.timeparse.dateorder import locale_order, readings
 from bot.timeparse.days import DayParse, DaySpec, SpanSpec, find_day
 from bot.timeparse.fallback import fallback
 from bot.timeparse.lang import rank_languages
-from bot.timeparse.lexicon import Lexicon, lexicon_for, lexicons
+from bot.timeparse.lexicon import BASE, Lexicon, lexicon_for, lexicons
 from bot.timeparse.localtime import is_before
 from bot.timeparse.model import Reading, TimeWindow
 from bot.timeparse.normalize import normalize
@@ -27,8 +27,8 @@ Outcome = tuple[Window, str, str | None]
 
 
 def ENGLISH() -> Lexicon:
-    """The English lexicon (identity translation)."""
-    return lexicons()["en"]
+    """The base lexicon (English, identity translation)."""
+    return lexicons()[BASE]
 
 
 class _Unhandled(Exception):
@@ -132,16 +132,19 @@ def read_time(
     """
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
-    if len(text) > MAX_LENGTH or not text.strip():
-        return Reading(None, (lexicon_for(lang) or ENGLISH()).code)
-    order = locale_order(locale)
     chosen = lexicon_for(lang)
-    codes = [chosen.code] if chosen else rank_languages(text, hint=locale)
-    for code in dict.fromkeys([*codes, "en"]):  # English last: a misdetected or mixed message
+    if len(text) > MAX_LENGTH or not text.strip():
+        return Reading(None, (chosen or ENGLISH()).code)
+    order = locale_order(locale)
+    detected = rank_languages(text, hint=locale)
+    # The named language first, then the detected ones (a customer may switch language),
+    # English last: a misdetected or mixed message still gets the base rules.
+    codes = [chosen.code] if chosen else []
+    for code in dict.fromkeys([*codes, *detected, BASE]):
         reading = _read(text, lexicons()[code], order, now, tz)
         if reading.window is not None or reading.ambiguous:
             return reading
-    return Reading(None, codes[0] if codes else "en")
+    return Reading(None, (codes or detected or [BASE])[0])
 
 
 def parse_time(

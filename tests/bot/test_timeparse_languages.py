@@ -110,6 +110,7 @@ NOW = datetime(2026, 5, 13, 10, 0, tzinfo=ZoneInfo("Europe/Madrid"))
         ("amanhã às 10", None, "2026-05-14T10:00:00+02:00"),
         ("manana a las 10", "es", "2026-05-14T10:00:00+02:00"),
         ("tomorrow at 10", "de", "2026-05-14T10:00:00+02:00"),  # English still understood
+        ("mañana a las 10", "en", "2026-05-14T10:00:00+02:00"),  # the customer switched language
     ],
 )
 def test_whole_sentences_from_the_issue(text: str, lang: str | None, expected: str) -> None:
