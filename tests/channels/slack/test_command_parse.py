@@ -28,7 +28,8 @@ def parse(text: str) -> object:
 
 @pytest.mark.parametrize(("text", "day"), [
     ("", date(2030, 1, 8)), ("today", date(2030, 1, 8)), ("tomorrow", date(2030, 1, 9)),
-    ("fri", date(2030, 1, 11)), ("12/3", date(2030, 12, 3)),
+    ("fri", date(2030, 1, 11)), ("12/3", date(2030, 3, 12)),  # India writes day-first
+    ("12/31", date(2030, 12, 31)),
 ])
 def test_agenda_days_are_local_to_the_provider(text: str, day: date) -> None:
     assert parse(text) == ShowAgenda(day)
