@@ -47,13 +47,7 @@ def fold(text: str) -> str:
 
 
 _DIGIT = re.compile(r"\d")
-
-
-def _opens(gate: frozenset[str], text: str) -> bool:
-    """True when *text* holds one of the gate's words (DIGIT: any digit)."""
-    return any(
-        word in text or (word == DIGIT and _DIGIT.search(text) is not None) for word in gate
-    )
+Gate = tuple[tuple[str, ...], bool]  # (words one of which must occur, or else a digit must)
 
 
 def _undotted(token: str) -> str:
@@ -72,7 +66,7 @@ class Lexicon:
     letters: str
     numbers: dict[str, str]
     vocabulary: tuple[str, ...]
-    phrases: tuple[tuple[re.Pattern[str], str, frozenset[str]], ...]  # (rule, repl, gate)
+    phrases: tuple[tuple[re.Pattern[str], str, Gate | None], ...]  # (rule, repl, gate)
     words: dict[str, str]
     _fixes: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -114,15 +108,23 @@ class Lexicon:
         tokens = [self.correct(t) for t in re.findall(r"[^\s,;!?()\"]+", fold(text))]
         s = " ".join(self.numbers.get(t, t) for t in tokens)
         for pattern, repl, gate in self.phrases:
-            if gate and not _opens(gate, s):  # see bot.timeparse.gate
-                continue
+            if gate is not None:  # skip a rewrite that cannot match: see bot.timeparse.gate
+                words, digit = gate
+                for word in words:
+                    if word in s:
+                        break
+                else:
+                    if not (digit and _DIGIT.search(s)):
+                        continue
             s = pattern.sub(repl, s)
         return " ".join(self.words.get(_undotted(t), t) for t in s.split())
 
 
-def _rule(pattern: str, repl: str) -> tuple[re.Pattern[str], str, frozenset[str]]:
+def _rule(pattern: str, repl: str) -> tuple[re.Pattern[str], str, Gate | None]:
     compiled = re.compile(pattern)
-    return compiled, repl, required_words(compiled)
+    needed = required_words(compiled)
+    gate = (tuple(sorted(needed - {DIGIT})), DIGIT in needed) if needed else None
+    return compiled, repl, gate
 
 
 def _compile(code: str, data: dict[str, object]) -> Lexicon:
