@@ -14,6 +14,7 @@ contain are used.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # The regex parser is private but stable; Python 3.11 (our floor) moved it under re.
 from re import _constants as sre_constants  # type: ignore[attr-defined]
@@ -77,3 +78,32 @@ def required_words(pattern: re.Pattern[str]) -> frozenset[str]:
     if pattern.flags & re.IGNORECASE:
         return frozenset()
     return _sequence(sre_parse.parse(pattern.pattern, pattern.flags))
+
+
+_HAS_DIGIT = re.compile(r"\d")
+Replacement = str | Callable[[re.Match[str]], str]
+
+
+class Rewrite:
+    """``pattern.sub(repl, text)``, skipped when the text lacks what every match needs."""
+
+    __slots__ = ("digit", "pattern", "repl", "words")
+
+    def __init__(self, pattern: re.Pattern[str] | str, repl: Replacement) -> None:
+        self.pattern = re.compile(pattern) if isinstance(pattern, str) else pattern
+        self.repl = repl
+        needed = required_words(self.pattern)
+        self.words: tuple[str, ...] | None = tuple(sorted(needed - {DIGIT})) if needed else None
+        self.digit = DIGIT in needed
+
+    def could_match(self, text: str) -> bool:
+        """False only when no match is possible (True may still find none)."""
+        if self.words is None:
+            return True
+        for word in self.words:
+            if word in text:
+                return True
+        return self.digit and _HAS_DIGIT.search(text) is not None
+
+    def sub(self, text: str) -> str:
+        return self.pattern.sub(self.repl, text) if self.could_match(text) else text

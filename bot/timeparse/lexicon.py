@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from bot.timeparse.gate import DIGIT, required_words
+from bot.timeparse.gate import Rewrite
 from bot.timeparse.typos import distance
 
 BASE = "en"  # the language the rules are written in: its lexicon translates nothing
@@ -46,8 +46,6 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-_DIGIT = re.compile(r"\d")
-Gate = tuple[tuple[str, ...], bool]  # (words one of which must occur, or else a digit must)
 
 
 def _undotted(token: str) -> str:
@@ -66,7 +64,7 @@ class Lexicon:
     letters: str
     numbers: dict[str, str]
     vocabulary: tuple[str, ...]
-    phrases: tuple[tuple[re.Pattern[str], str, Gate | None], ...]  # (rule, repl, gate)
+    phrases: tuple[Rewrite, ...]
     words: dict[str, str]
     _fixes: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -107,24 +105,9 @@ class Lexicon:
             return text
         tokens = [self.correct(t) for t in re.findall(r"[^\s,;!?()\"]+", fold(text))]
         s = " ".join(self.numbers.get(t, t) for t in tokens)
-        for pattern, repl, gate in self.phrases:
-            if gate is not None:  # skip a rewrite that cannot match: see bot.timeparse.gate
-                words, digit = gate
-                for word in words:
-                    if word in s:
-                        break
-                else:
-                    if not (digit and _DIGIT.search(s)):
-                        continue
-            s = pattern.sub(repl, s)
+        for rewrite in self.phrases:  # each skipped when it cannot match: bot.timeparse.gate
+            s = rewrite.sub(s)
         return " ".join(self.words.get(_undotted(t), t) for t in s.split())
-
-
-def _rule(pattern: str, repl: str) -> tuple[re.Pattern[str], str, Gate | None]:
-    compiled = re.compile(pattern)
-    needed = required_words(compiled)
-    gate = (tuple(sorted(needed - {DIGIT})), DIGIT in needed) if needed else None
-    return compiled, repl, gate
 
 
 def _compile(code: str, data: dict[str, object]) -> Lexicon:
@@ -158,7 +141,7 @@ def _compile(code: str, data: dict[str, object]) -> Lexicon:
         letters=str(data.get("letters", "")),
         numbers={fold(k): str(v) for k, v in numbers.items()},
         vocabulary=tuple(dict.fromkeys(fold(v) for v in vocabulary)),
-        phrases=tuple(_rule(str(p), str(r)) for p, r in phrases),
+        phrases=tuple(Rewrite(str(p), str(r)) for p, r in phrases),
         words={fold(k): str(v) for k, v in words.items()},
     )
 

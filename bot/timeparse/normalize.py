@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.timeparse.gate import Rewrite
 from bot.timeparse.rewrite import clock_words, h_clock, holidays, intent
 from bot.timeparse.typos import correct
 
@@ -45,7 +46,8 @@ _PHRASES: tuple[tuple[str, str], ...] = (
 
 # Compiled once: module-level re.sub looks its pattern up in re's cache on every call,
 # which was about a third of the parser's time.
-_COMPILED_PHRASES = tuple((re.compile(p), r) for p, r in _PHRASES)
+# Each skipped when the text lacks a word every match needs (bot.timeparse.gate).
+_COMPILED_PHRASES = tuple(Rewrite(p, r) for p, r in _PHRASES)
 _TENS_DASH = re.compile(r"\b(twenty|thirty)-(?=[a-z])")
 _WORD_DASH = re.compile(r"(?<=[a-z])-(?=[a-z])")
 
@@ -165,8 +167,8 @@ _WEEKDAY_NAMES = frozenset(
 def _clean(text: str) -> str:
     s = unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'")
     s = _WORD_SLASH.sub(_slash, s)
-    for pattern, repl in _COMPILED_PHRASES:
-        s = pattern.sub(repl, s)
+    for rule in _COMPILED_PHRASES:
+        s = rule.sub(s)
     s = _DOT_TIME.sub(r"\1:\2", s)
     s = _NOISE.sub(" ", s)
     s = _STRAY_DOT.sub(" ", s)

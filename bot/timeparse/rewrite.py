@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from bot.timeparse.gate import Rewrite
+
 NOW_CLOCK = "nowclock"  # replaced by the current local HH:MM before the rules run
 WEEKDAY_WORDS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _DAY_WORDS = rf"today|tomorrow|overmorrow|tonight|{WEEKDAY_WORDS}"
@@ -28,7 +30,7 @@ _FIXED_HOLIDAYS: tuple[tuple[str, str], ...] = (
     (r"\banzac\s+day\b", "april 25"),
     (r"\bwaitangi\s+day\b", "february 6"),
 )
-_FIXED_COMPILED = tuple((re.compile(p), words) for p, words in _FIXED_HOLIDAYS)
+_FIXED_COMPILED = tuple(Rewrite(p, words) for p, words in _FIXED_HOLIDAYS)
 _MOVABLE_HOLIDAYS = re.compile(
     r"\b(?:thanksgiving|easter|good\s+friday|black\s+friday|cyber\s+monday|mothering\s+sunday"
     r"|(?:mother|father)s?(?:\s+s)?\s+day|labou?r\s+day|memorial\s+day|presidents?(?:\s+s)?\s+day"
@@ -41,8 +43,8 @@ def holidays(text: str) -> str | None:
     """Fixed-date holidays become dates; None when a movable holiday is named."""
     if _MOVABLE_HOLIDAYS.search(text):
         return None
-    for pattern, date_words in _FIXED_COMPILED:
-        text = pattern.sub(date_words, text)
+    for rule in _FIXED_COMPILED:
+        text = rule.sub(text)
     return text
 
 
@@ -90,7 +92,12 @@ _HOUR_BEFORE_MERIDIEM = re.compile(
 _KEYWORD_HOUR = re.compile(rf"\b({_CLOCK_KEYWORD})\s+({_HOUR_WORD})\b{_NOT_MINUTES_OF}")
 
 
+_ANY_NUMBER_WORD = re.compile(rf"\b(?:{_HOUR_WORD}|{_COUNT_WORD})\b")  # what all five need
+
+
 def _number_words(text: str) -> str:
+    if _ANY_NUMBER_WORD.search(text) is None:
+        return text
     text = _FROM_TO_WORDS.sub(  # "from ten to four" is a range, not 15:50
         lambda m: f"from {_hour(m.group(1))} {m.group(2)} {_hour(m.group(3))}", text
     )
@@ -164,12 +171,16 @@ _PART_PHRASES = (
 )
 
 
+_CLOCK_RULES = tuple(
+    Rewrite(p, r) for table in (_SHORT_CLOCK, _ISH, _LONE_MERIDIEM, _PART_PHRASES) for p, r in table
+)
+
+
 def clock_words(text: str) -> str:
     """Canonical clock tokens for the rules (runs after word-level normalisation)."""
     text = _military(_number_words(text))
-    for table in (_SHORT_CLOCK, _ISH, _LONE_MERIDIEM, _PART_PHRASES):
-        for pattern, repl in table:
-            text = pattern.sub(repl, text)
+    for rule in _CLOCK_RULES:
+        text = rule.sub(text)
     return text
 
 
@@ -177,6 +188,7 @@ _BOUNDS = (
     (re.compile(r"\b(?:not|no)\s+(?:before|earlier\s+than)\b"), "after"),
     (re.compile(r"\b(?:not|no)\s+(?:after|later\s+than)\b"), "before"),
 )
+_BOUND_RULES = tuple(Rewrite(p, r) for p, r in _BOUNDS)
 _NEGATION = re.compile(
     r"\b(?:not|except|excluding|cant|can\s+t|cannot|dont|don\s+t|wont|won\s+t|unable"
     r"|unavailable|busy|other\s+than|apart\s+from|never)\b"
@@ -193,8 +205,8 @@ _LATER_TODAY = re.compile(r"\blater\s+(?:on\s+)?today\b")
 
 def intent(text: str) -> str | None:
     """Resolve alternatives and bounds; None when the customer excludes something."""
-    for pattern, repl in _BOUNDS:
-        text = pattern.sub(repl, text)
+    for rule in _BOUND_RULES:
+        text = rule.sub(text)
     if _NEGATION.search(text):
         return None
     text = _ALTERNATIVE.sub(" ", _EITHER.sub(" ", text))
