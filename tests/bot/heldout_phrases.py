@@ -346,11 +346,55 @@ PT3: list[Row] = [
     ("daqui a 3 dias", "+3", "day", SAO, M),
 ]
 
+# Round four, written after round three passed, again before running it.
+R = "2026-09-10T11:20"  # a Thursday late morning
+
+ES4: list[Row] = [
+    ("HOLA QUIERO TURNO PARA EL LUNES A LAS 4", "wd0", "16:00", MAD, R),
+    ("porfa mañana a las 12 y media", "+1", "12:30", MAD, R),
+    ("me vendria bien el martes 15 por la tarde", "2026-09-15", "p:12:00-17:00", MAD, R),
+    ("el sabado que viene a las 10:30", "nwd5", "10:30", MAD, R),
+    ("podria ser hoy a las 6?", "+0", "18:00", MAD, R),
+    ("mañana entre las 9 y las 10", "+1", "09:00-10:00", MAD, R),
+    ("el 1 de octubre a las 5 de la tarde", "10-01", "17:00", MAD, R),
+    ("el viernes no, mejor el lunes", None, "", MAD, R),
+]
+DE4: list[Row] = [
+    ("HALLO ICH MÖCHTE EINEN TERMIN AM MONTAG UM 16 UHR", "wd0", "16:00", BER, R),
+    ("bitte morgen um halb eins", "+1", "12:30", BER, R),
+    ("am Dienstag den 15. nachmittags", "2026-09-15", "p:12:00-17:00", BER, R),
+    ("nächsten Samstag um 10:30", "nwd5", "10:30", BER, R),
+    ("ginge heute um 18 Uhr?", "+0", "18:00", BER, R),
+    ("morgen zwischen 9 und 10", "+1", "09:00-10:00", BER, R),
+    ("am 1. Oktober um 17 Uhr", "10-01", "17:00", BER, R),
+    ("Freitag geht nicht, lieber Montag", None, "", BER, R),
+]
+FR4: list[Row] = [
+    ("BONJOUR JE VOUDRAIS UN RDV LUNDI A 16H", "wd0", "16:00", PAR, R),
+    ("svp demain à 12h30", "+1", "12:30", PAR, R),
+    ("mardi 15 dans l'après-midi", "2026-09-15", "p:12:00-17:00", PAR, R),
+    ("samedi prochain à 10h30", "nwd5", "10:30", PAR, R),
+    ("ce serait possible aujourd'hui à 18h ?", "+0", "18:00", PAR, R),
+    ("demain entre 9h et 10h", "+1", "09:00-10:00", PAR, R),
+    ("le 1er octobre à 17h", "10-01", "17:00", PAR, R),
+    ("pas vendredi, plutôt lundi", None, "", PAR, R),
+]
+PT4: list[Row] = [
+    ("OI QUERIA MARCAR NA SEGUNDA AS 16H", "wd0", "16:00", SAO, R),
+    ("pfv amanhã ao meio-dia e meia", "+1", "12:30", SAO, R),
+    ("terça dia 15 à tarde", "2026-09-15", "p:12:00-17:00", SAO, R),
+    ("sábado que vem às 10:30", "nwd5", "10:30", SAO, R),
+    ("daria hoje às 18h?", "+0", "18:00", SAO, R),
+    ("amanhã entre 9h e 10h", "+1", "09:00-10:00", SAO, R),
+    ("1º de outubro às 17h", "10-01", "17:00", SAO, R),
+    ("sexta não, melhor segunda", None, "", SAO, R),
+]
+
 SETS = {
-    "es": ES + ES2 + ES3,
-    "de": DE + DE2 + DE3,
-    "fr": FR + FR2 + FR3,
-    "pt": PT + PT2 + PT3,
+    "es": ES + ES2 + ES3 + ES4,
+    "de": DE + DE2 + DE3 + DE4,
+    "fr": FR + FR2 + FR3 + FR4,
+    "pt": PT + PT2 + PT3 + PT4,
     "en": EN + EN2,
 }
 
