@@ -136,15 +136,20 @@ def read_time(
     if len(text) > MAX_LENGTH or not text.strip():
         return Reading(None, (chosen or ENGLISH()).code)
     order = locale_order(locale)
-    detected = rank_languages(text, hint=locale)
-    # The named language first, then the detected ones (a customer may switch language),
-    # English last: a misdetected or mixed message still gets the base rules.
-    codes = [chosen.code] if chosen else []
-    for code in dict.fromkeys([*codes, *detected, BASE]):
-        reading = _read(text, lexicons()[code], order, now, tz)
+    if chosen is not None:
+        reading = _read(text, chosen, order, now, tz)
         if reading.window is not None or reading.ambiguous:
             return reading
-    return Reading(None, (codes or detected or [BASE])[0])
+    # Then the detected languages (a customer may switch language), English last: a
+    # misdetected or mixed message still gets the base rules.
+    detected = rank_languages(text, hint=locale)
+    tried = {chosen.code} if chosen else set()
+    for code in dict.fromkeys([*detected, BASE]):
+        if code not in tried:
+            reading = _read(text, lexicons()[code], order, now, tz)
+            if reading.window is not None or reading.ambiguous:
+                return reading
+    return Reading(None, chosen.code if chosen else (detected or [BASE])[0])
 
 
 def parse_time(
