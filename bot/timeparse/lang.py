@@ -23,6 +23,11 @@ from bot.timeparse.lexicon import BASE, Lexicon, fold, lexicon_for, lexicons
 from bot.timeparse.zones import ABBREVIATIONS
 
 ZONE_WORDS = frozenset(ABBREVIATIONS)
+_ZONE_AFTER_TIME = re.compile(
+    r"(?:\d|\d\s*[ap]m|\bnoon|\bmidnight)\s*\b(?:"
+    + "|".join(sorted(ZONE_WORDS, key=len, reverse=True))
+    + r")\b"
+)
 
 HINT_BONUS = 0.5
 MIN_SCORE = 0.5
@@ -60,16 +65,27 @@ def _compound(token: str) -> tuple[tuple[str, float], ...]:
     return ()
 
 
+def _near_misses(folded: str) -> dict[str, float]:
+    """Little recognised: score misspelt time words ("deamin", "segunad", "mittwoh")."""
+    scores: dict[str, float] = {}
+    for token in _TOKEN.findall(folded):
+        for code, lex in lexicons().items():
+            fixed = lex.correct(token)
+            if fixed != token:
+                scores[code] = scores.get(code, 0.0) + 1.0
+    return scores
+
+
 def language_scores(text: str, *, hint: str | None = None) -> dict[str, float]:
     """Score per language code (higher = more likely); empty when nothing matched."""
     weights = _weights()
     scores: dict[str, float] = {}
-    for token in _TOKEN.findall(fold(text)):
+    folded = fold(text)
+    for token in _TOKEN.findall(folded):
         found = weights.get(token) or (_compound(token) if len(token) >= COMPOUND else ())
         for code, weight in found:
             scores[code] = scores.get(code, 0.0) + weight
-        if token in ZONE_WORDS:  # "10am IST": zone names are read by the base (English) rules
-            scores[BASE] = scores.get(BASE, 0.0) + 1.0
+
     if not text.isascii():
         lowered = text.lower()
         all_lexicons: dict[str, Lexicon] = lexicons()
@@ -77,6 +93,13 @@ def language_scores(text: str, *, hint: str | None = None) -> dict[str, float]:
             hits = sum(lowered.count(ch) for ch in lex.letters)
             if hits:
                 scores[code] = scores.get(code, 0.0) + hits
+    # "10am IST", "noon EDT": a zone after a time is read by the base (English) rules.
+    zones = len(_ZONE_AFTER_TIME.findall(folded))
+    if zones:
+        scores[BASE] = scores.get(BASE, 0.0) + zones
+    if max(scores.values(), default=0.0) < 1.0:  # little evidence: look for misspellings
+        for code, score in _near_misses(folded).items():
+            scores[code] = scores.get(code, 0.0) + score
     hinted = lexicon_for(hint)
     if hinted is not None and scores:
         scores[hinted.code] = scores.get(hinted.code, 0.0) + HINT_BONUS

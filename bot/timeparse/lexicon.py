@@ -99,11 +99,17 @@ class Lexicon:
             self._fixes[token] = fixed
         return fixed
 
+    def _corrected(self, token: str) -> str:
+        """Near misses fixed, also inside hyphenated words ("apres-deman")."""
+        if "-" in token:
+            return "-".join(self.correct(part) for part in token.split("-"))
+        return self.correct(token)
+
     def translate(self, text: str) -> str:
         """The folded text in the English tokens the rules understand."""
         if self.is_identity:
             return text
-        tokens = [self.correct(t) for t in re.findall(r"[^\s,;!?()\"]+", fold(text))]
+        tokens = [self._corrected(t) for t in re.findall(r"[^\s,;!?()\"]+", fold(text))]
         s = " ".join(self.numbers.get(t, t) for t in tokens)
         for rewrite in self.phrases:  # each skipped when it cannot match: bot.timeparse.gate
             s = rewrite.sub(s)
