@@ -6,35 +6,42 @@ Claiming is a lease, in one short transaction: PostgreSQL selects due rows with
 ``FOR UPDATE SKIP LOCKED`` (two workers never pick the same row and never wait for each
 other); SQLite's BEGIN IMMEDIATE serialises the whole claim. A claimed row gets a token
 and ``next_attempt_at = now + lease``, so no one else sees it as due while the worker
-sends outside any transaction; the outcome is written only if the token still matches.
-A worker that dies mid-batch leaves its rows to be claimed again when the lease ends.
+sends outside any transaction; the outcomes are written in groups (``finish_many``), each
+only if the token still matches. A worker that dies mid-batch leaves its rows to be
+claimed again when the lease ends.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import ColumnElement, and_, exists, or_, select, text, tuple_, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.booking import Booking, BookingStatus
+from core.delivery import Outcome
 from core.errors import DomainError, ErrorCode
 from core.model import Business
 from core.notifications import BookingFacts, Draft, Kind, Recipient
 from db.bookings import B, booking_from_row
 from db.conversations import DELIVERIES, SESSIONS
 from db.jobs_facts import C, booking_facts, facts_of, provider_recipient, recorded_offsets
+from db.jobs_tables import DUE_STATUSES
 from db.jobs_tables import NOTIFICATIONS as N
+from db.notification_writes import claim, insert_drafts, record_outcomes
 from db.outbox import OUTBOX, OutboxStatus
 from db.session_state import merge_state
 from db.uow import BusinessCache
 
-DUE = ("pending", "failed", "sending")  # "sending" is due again only once its lease ran out
+DUE = DUE_STATUSES  # "sending" is due again only once its lease ran out
+# Literal, as in the partial index ix_bookings_confirmed_start, so every plan may use it.
+CONFIRMED_NOW = text(f"bookings.status = '{BookingStatus.CONFIRMED.value}'")
+# Turns a page of reminder candidates (facts, offsets already recorded) into drafts.
+PlanPage = Callable[[Sequence[tuple[BookingFacts, frozenset[timedelta]]]], Sequence[Draft]]
 
 
 @dataclass(frozen=True)
@@ -64,21 +71,6 @@ class SqlClaimed:
     booking_start: datetime | None
 
 
-def _draft_row(d: Draft, now: datetime) -> dict[str, Any]:
-    n, who = d.notice, d.notice.recipient
-    return {
-        "idempotency_key": n.key, "kind": n.kind.value, "audience": who.audience.value,
-        "booking_id": n.booking_id, "start_at": n.start,
-        "offset_s": int(n.offset.total_seconds()) if n.offset is not None else None,
-        "channel": who.channel, "address": who.address, "customer_id": who.customer_id,
-        "quiet_tz": who.tz.key if who.quiet_hours else None, "text": d.message.text,
-        "choices": [list(c) for c in d.message.choices],
-        "status": "skipped" if d.skip_reason else "pending", "attempts": 0,
-        "next_attempt_at": d.not_before, "claim_token": None, "last_error": d.skip_reason,
-        "sent_at": None, "provider_message_id": None, "created_at": now,
-    }
-
-
 class SqlJobsStore:
     def __init__(self, sessions: sessionmaker[Session], *,
                  provider_channel: str | None = None) -> None:
@@ -96,24 +88,12 @@ class SqlJobsStore:
         with self._sessions() as s:
             return self._business(s)
 
-    def _insert_drafts(self, session: Session, drafts: Sequence[Draft], now: datetime) -> int:
-        rows = list({r["idempotency_key"]: r for r in (_draft_row(d, now) for d in drafts)}
-                    .values())
-        if not rows:
-            return 0
-        pg = session.get_bind().dialect.name == "postgresql"
-        stmt = ((postgresql.insert(N) if pg else sqlite.insert(N))
-                .on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(N.c.id))
-        # executemany: SQLAlchemy batches it ("insertmanyvalues") with one cached statement;
-        # RETURNING counts only the rows that were new.
-        return len(session.execute(stmt, rows).all())
-
     def add_drafts(self, drafts: Sequence[Draft], *, now: datetime) -> int:
         """Store notifications; a key already stored is left alone (the sweep ran before)."""
         if not drafts:
             return 0
         with self._sessions.begin() as s:
-            return self._insert_drafts(s, drafts, now)
+            return insert_drafts(s, drafts, now)
 
     # --- outbox ----------------------------------------------------------------------
 
@@ -154,7 +134,7 @@ class SqlJobsStore:
                 status=OutboxStatus.SENT.value, sent_at=now, last_error=note))
             if getattr(done, "rowcount", 0) != 1:
                 return False  # our lease ran out and someone else owns the row now
-            self._insert_drafts(s, drafts, now)
+            insert_drafts(s, drafts, now)
             return True
 
     def fail_outbox(self, item_id: int, attempts: int, *, error: str, now: datetime,
@@ -169,23 +149,8 @@ class SqlJobsStore:
     def claim_notifications(self, *, now: datetime, limit: int,
                             lease: timedelta) -> list[SqlClaimed]:
         token = str(uuid.uuid4())
-        due = (select(N.c.id).where(N.c.status.in_(DUE), N.c.next_attempt_at <= now)
-               .order_by(N.c.next_attempt_at, N.c.id).limit(limit)
-               .with_for_update(skip_locked=True))
         with self._sessions.begin() as s:
-            ids = list(s.execute(due).scalars())
-            if not ids:
-                return []
-            s.execute(update(N).where(N.c.id.in_(ids)).values(
-                status="sending", next_attempt_at=now + lease, attempts=N.c.attempts + 1,
-                claim_token=token))
-            stmt = (select(N, C.c.opted_out.label("c_opted_out"),
-                           B.c.status.label("b_status"), B.c.start_at.label("b_start"),
-                           B.c.hold_expires_at.label("b_hold"))
-                    .outerjoin(C, C.c.id == N.c.customer_id)
-                    .outerjoin(B, B.c.id == N.c.booking_id)
-                    .where(N.c.id.in_(ids)).order_by(N.c.next_attempt_at, N.c.id))
-            rows = s.execute(stmt).mappings().all()
+            rows = claim(s, now=now, limit=limit, lease=lease, token=token)
         return [SqlClaimed(
             id=r["id"], token=token, kind=r["kind"], channel=r["channel"],
             address=r["address"], text=r["text"],
@@ -196,23 +161,13 @@ class SqlJobsStore:
             opted_out=bool(r["c_opted_out"]), booking_status=r["b_status"],
             booking_start=r["b_start"]) for r in rows]
 
-    def finish(self, notification_id: int, token: str, *, status: str, now: datetime,
-               error: str | None = None, message_id: str | None = None,
-               retry_at: datetime | None = None,
-               session: tuple[str, str, dict[str, Any]] | None = None) -> bool:
-        """Record one delivery's outcome; False if the claim was lost (lease ran out).
-        ``session`` = (channel, address, values) is merged into that conversation's state in
-        the same commit (one commit per message is most of a delivery's cost)."""
-        values: dict[str, Any] = {"status": status, "claim_token": None, "last_error": error,
-                                  "next_attempt_at": retry_at or now}
-        if status == "sent":
-            values.update(sent_at=now, provider_message_id=message_id)
+    def finish_many(self, outcomes: Sequence[Outcome]) -> int:
+        """Record a group of delivery outcomes (and the reply contexts the sent ones leave)
+        in one commit; returns how many were still ours (a lease that ran out is not)."""
+        if not outcomes:
+            return 0
         with self._sessions.begin() as s:
-            result = s.execute(update(N).where(N.c.id == notification_id,
-                                               N.c.claim_token == token).values(**values))
-            if session is not None:
-                self._merge(s, *session, now=now)
-            return getattr(result, "rowcount", 0) == 1
+            return record_outcomes(s, outcomes)
 
     def release(self, notification_ids: Sequence[int], token: str, *, now: datetime) -> None:
         """Hand back claimed rows this worker will not get to (its lease is ending)."""
@@ -237,36 +192,47 @@ class SqlJobsStore:
 
     # --- reminders -----------------------------------------------------------------------
 
-    def reminder_candidates(self, *, now: datetime, offsets: Sequence[timedelta],
-                            slack: timedelta, after: tuple[datetime, str] | None,
-                            limit: int) -> list[tuple[BookingFacts, frozenset[timedelta]]]:
-        """Confirmed, upcoming bookings with some offset due by ``now + slack`` (the quiet-
-        hours shift) and not yet recorded for this start; keyset-paged by (start, id)."""
+    def plan_reminder_page(self, *, now: datetime, offsets: Sequence[timedelta],
+                           slack: timedelta, after: tuple[datetime, str] | None, limit: int,
+                           plan: PlanPage) -> tuple[int, int, tuple[datetime, str] | None]:
+        """One page of confirmed, upcoming bookings with some offset due by ``now + slack``
+        (the quiet-hours shift) and not yet recorded for this start, keyset-paged by
+        (start, id); ``plan`` turns it into drafts, stored in the same transaction.
+        Returns (candidates, new rows, the page's last key, None when none).
+
+        On PostgreSQL the page's bookings are locked FOR NO KEY UPDATE SKIP LOCKED until the
+        drafts are in: two workers planning at once take different pages instead of both
+        computing every draft (the unique key would absorb the duplicates, at twice the
+        cost). NO KEY, so rows referencing a booking can still be inserted meanwhile."""
         if not offsets:
-            return []
+            return 0, 0, None
         pending = [and_(B.c.start_at <= now + o + slack, ~exists().where(
             N.c.booking_id == B.c.id, N.c.kind == Kind.REMINDER.value,
             N.c.offset_s == int(o.total_seconds()), N.c.start_at == B.c.start_at))
             for o in offsets]
         stmt = (select(B, *[c.label(f"c_{c.name}") for c in C.c])
                 .join(C, C.c.id == B.c.customer_id)
-                .where(B.c.status == BookingStatus.CONFIRMED.value, B.c.start_at > now,
+                .where(CONFIRMED_NOW, B.c.start_at > now,
                        C.c.opted_out.is_(False), or_(*pending))
-                .order_by(B.c.start_at, B.c.id).limit(limit))
+                .order_by(B.c.start_at, B.c.id).limit(limit)
+                .with_for_update(of=B, skip_locked=True, key_share=True))
         if after is not None:
             stmt = stmt.where(tuple_(B.c.start_at, B.c.id) > tuple_(*after))
-        with self._sessions() as s:
+        with self._sessions.begin() as s:
             business = self._business(s)
             rows = s.execute(stmt).mappings().all()
+            if not rows:
+                return 0, 0, None
             bookings: list[Booking] = [booking_from_row(r) for r in rows]
             done = recorded_offsets(s, bookings)
-        out = []
-        for row, b in zip(rows, bookings, strict=True):
-            customer = {k[2:]: v for k, v in row.items() if k.startswith("c_")}
-            facts = facts_of(business, b, customer,
-                             provider_channel=self._provider_channel)
-            out.append((facts, frozenset(done[b.id])))
-        return out
+            page = [(facts_of(business, b, {k[2:]: v for k, v in row.items()
+                                            if k.startswith("c_")},
+                              provider_channel=self._provider_channel), frozenset(done[b.id]))
+                    for row, b in zip(rows, bookings, strict=True)]
+            stored = insert_drafts(s, plan(page), now)
+        # The largest key, not the last row: a row changed under the lock may come back out
+        # of order (PostgreSQL re-checks it after the sort).
+        return len(rows), stored, max((b.start, b.id) for b in bookings)
 
     # --- conversation context --------------------------------------------------------------
 
@@ -276,12 +242,7 @@ class SqlJobsStore:
         created if the customer never wrote). The version is bumped, so a bot save racing
         with it fails its version check (BUSY) rather than silently losing either write."""
         with self._sessions.begin() as s:
-            self._merge(s, channel, address, values, now=now)
-
-    @staticmethod
-    def _merge(s: Session, channel: str, address: str, values: dict[str, Any], *,
-               now: datetime) -> None:
-        merge_state(s, channel, address, values, now=now)
+            merge_state(s, channel, address, values, now=now)
 
     def session_state(self, channel: str, address: str) -> dict[str, Any]:
         with self._sessions() as s:

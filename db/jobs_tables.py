@@ -16,16 +16,19 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from db.tables import Base, BigId
 from db.types import UTCDateTime
 
 NOTIFICATION_STATUSES = ("pending", "sending", "sent", "failed", "dead", "skipped", "obsolete")
+DUE_STATUSES = ("pending", "failed", "sending")  # "sending": due again once its lease ran out
 OFFER_STATUSES = ("open", "accepted", "declined", "expired")
 
 
-def _in(values: tuple[str, ...]) -> str:
+def in_list(values: tuple[str, ...]) -> str:
+    """``('a', 'b')`` as SQL, for constraints and index predicates (our own constants)."""
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
@@ -52,9 +55,12 @@ NOTIFICATIONS = Table(
     Column("sent_at", UTCDateTime(), nullable=True),
     Column("provider_message_id", String(255), nullable=True),
     Column("created_at", UTCDateTime(), nullable=False),
-    CheckConstraint(f"status IN {_in(NOTIFICATION_STATUSES)}", name="status"),
+    CheckConstraint(f"status IN {in_list(NOTIFICATION_STATUSES)}", name="status"),
     UniqueConstraint("idempotency_key", name="uq_notifications_idempotency_key"),
-    Index("ix_notifications_status_next", "status", "next_attempt_at"),
+    # Claims read due rows in this order and stop after one batch (migration 0011).
+    Index("ix_notifications_due", "next_attempt_at", "id",
+          postgresql_where=text(f"status IN {in_list(DUE_STATUSES)}"),
+          sqlite_where=text(f"status IN {in_list(DUE_STATUSES)}")),
     Index("ix_notifications_booking_kind", "booking_id", "kind"),
 )
 
@@ -73,7 +79,7 @@ WAITLIST_OFFERS = Table(
     Column("offered_at", UTCDateTime(), nullable=False),
     Column("expires_at", UTCDateTime(), nullable=False),
     Column("decided_at", UTCDateTime(), nullable=True),
-    CheckConstraint(f"status IN {_in(OFFER_STATUSES)}", name="status"),
+    CheckConstraint(f"status IN {in_list(OFFER_STATUSES)}", name="status"),
     UniqueConstraint("booking_id", name="uq_waitlist_offers_booking_id"),
     Index("ix_waitlist_offers_slot", "provider_key", "start_at"),
     Index("ix_waitlist_offers_status_expires", "status", "expires_at"),

@@ -129,6 +129,10 @@ class BookingRow(Base):
         Index("ix_bookings_service_end", "service_key", "end_at"),
         Index("ix_bookings_held_expiry", "hold_expires_at",
               postgresql_where=text("status = 'held'"), sqlite_where=text("status = 'held'")),
+        # The reminder planner's keyset pages (migration 0011).
+        Index("ix_bookings_confirmed_start", "start_at", "id",
+              postgresql_where=text("status = 'confirmed'"),
+              sqlite_where=text("status = 'confirmed'")),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

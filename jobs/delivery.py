@@ -1,11 +1,13 @@
 """Delivering stored notifications: claim a batch (a lease), send each, record each outcome.
 
 Exactly once, where the platform allows: a notification is created once (unique key),
-claimed by one worker (SKIP LOCKED / serialised claim) and marked right after its send. The
-one unavoidable gap is a crash between the platform accepting a message and our mark; that
-single message is sent again when the lease ends (none of our channels accepts a client
-idempotency key). A worker never sends past its lease: it hands back what it has not
-reached before the lease could run out, so no other worker can hold the same row meanwhile.
+claimed by one worker (SKIP LOCKED / serialised claim) and marked soon after its send, in
+groups (``record_every`` sends or ``record_after`` seconds, one commit each). The one
+unavoidable gap is a crash between the platform accepting messages and our mark; those
+messages (at most one group) are sent again when the lease ends (none of our channels
+accepts a client idempotency key). A worker never sends past its lease: it hands back what
+it has not reached before the lease could run out, so no other worker can hold the same
+row meanwhile.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from core.delivery import SENT, Outcome
 from core.errors import PermanentSendError
 from core.notifications import Kind, in_quiet_hours, quiet_ends
 from core.ports import Sender
@@ -69,57 +72,77 @@ class Deliverer:
     margin: timedelta = timedelta(minutes=1)  # longer than any one send may take
     batch: int = 200
     timer: Callable[[], float] = time.monotonic
+    # Outcomes are recorded in groups: after this many sends, or once the oldest unrecorded
+    # one is this old (seconds), whichever comes first. This bounds what a crash can make
+    # us send again; against a slow platform the group shrinks to about one message.
+    record_every: int = 50
+    record_after: float = 0.1
 
     def sweep(self) -> Counter[str]:
         """Deliver one claimed batch; counts outcomes ("sent", "failed", ...)."""
         claimed = self.store.claim_notifications(now=self.clock(), limit=self.batch,
                                                  lease=self.lease)
-        outcomes: Counter[str] = Counter()
+        counts: Counter[str] = Counter()
         deadline = self.timer() + (self.lease - self.margin).total_seconds()
-        for i, c in enumerate(claimed):
-            if self.timer() > deadline:
-                self.store.release([x.id for x in claimed[i:]], c.token, now=self.clock())
-                outcomes["released"] += len(claimed) - i
-                break
-            outcomes[self._one(c)] += 1
-        return outcomes
+        unrecorded: list[Outcome] = []
+        oldest = 0.0
+        try:
+            for i, c in enumerate(claimed):
+                if self.timer() > deadline:
+                    self._record(unrecorded)
+                    unrecorded = []
+                    self.store.release([x.id for x in claimed[i:]], c.token, now=self.clock())
+                    counts["released"] += len(claimed) - i
+                    break
+                outcome = self._one(c)
+                counts[outcome.status] += 1
+                if not unrecorded:
+                    oldest = self.timer()
+                unrecorded.append(outcome)
+                if len(unrecorded) >= self.record_every or \
+                        self.timer() - oldest >= self.record_after:
+                    self._record(unrecorded)
+                    unrecorded = []
+        finally:  # also on the way out of an interrupt: what was sent stays sent
+            self._record(unrecorded)
+        return counts
 
-    def _one(self, c: Claimed) -> str:
+    def _record(self, outcomes: list[Outcome]) -> None:
+        if not outcomes:
+            return
+        try:
+            self.store.finish_many(outcomes)
+        except Exception as exc:  # e.g. a session row is busy: never lose the "sent" marks
+            if not any(o.session for o in outcomes):
+                raise
+            log.warning("reply contexts of %s notifications not stored: %s", len(outcomes), exc)
+            self.store.finish_many([replace(o, session=None) for o in outcomes])
+
+    def _one(self, c: Claimed) -> Outcome:
         now = self.clock()
         verdict = check(c, now)
         if verdict.status:
-            self.store.finish(c.id, c.token, status=verdict.status, now=now,
-                              error=verdict.reason, retry_at=verdict.retry_at)
-            return verdict.status
+            return Outcome(c.id, c.token, verdict.status, now, error=verdict.reason,
+                           retry_at=verdict.retry_at)
         sender = self.senders.get(c.channel)
         if sender is None:  # not configured (yet): keep trying, so configuring it delivers
-            retry_at = self.backoff.retry_at(c.attempts, now)
-            status = "failed" if retry_at is not None else "dead"
-            self.store.finish(c.id, c.token, status=status, now=now, retry_at=retry_at,
-                              error=f"no sender for channel {c.channel!r}")
-            return status
+            return self._failed(c, now, f"no sender for channel {c.channel!r}")
         return self._send(sender, c, now)
 
-    def _send(self, sender: Sender, c: Claimed, now: datetime) -> str:
+    def _failed(self, c: Claimed, now: datetime, error: str) -> Outcome:
+        retry_at = self.backoff.retry_at(c.attempts, now)
+        status = "failed" if retry_at is not None else "dead"
+        return Outcome(c.id, c.token, status, self.clock(), error=error, retry_at=retry_at)
+
+    def _send(self, sender: Sender, c: Claimed, now: datetime) -> Outcome:
         try:
             message_id = sender.send(c.address, c.text, c.choices)
         except PermanentSendError as exc:  # opted out at the carrier, blocked bot, bad number
-            self.store.finish(c.id, c.token, status="dead", now=self.clock(), error=str(exc))
-            return "dead"
+            return Outcome(c.id, c.token, "dead", self.clock(), error=str(exc))
         except Exception as exc:  # TransientSendError and anything unexpected: retry
-            retry_at = self.backoff.retry_at(c.attempts, now)
-            status = "failed" if retry_at is not None else "dead"
             log.warning("notification %s attempt %s failed: %s", c.id, c.attempts, exc)
-            self.store.finish(c.id, c.token, status=status, now=self.clock(),
-                              error=f"{type(exc).__name__}: {exc}", retry_at=retry_at)
-            return status
+            return self._failed(c, now, f"{type(exc).__name__}: {exc}")
         context = context_after(c.kind, c.booking_id, c.valid_until, c.choices)
         session = (c.channel, c.address, {SESSION_KEY: context.to_json()}) if context else None
-        try:
-            self.store.finish(c.id, c.token, status="sent", now=self.clock(),
-                              message_id=message_id, session=session)
-        except Exception as exc:  # e.g. the session row is busy: never lose the "sent" mark
-            log.warning("reply context for notification %s not stored: %s", c.id, exc)
-            self.store.finish(c.id, c.token, status="sent", now=self.clock(),
-                              message_id=message_id)
-        return "sent"
+        return Outcome(c.id, c.token, SENT, self.clock(), message_id=message_id,
+                       session=session)

@@ -7,10 +7,13 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
+from core.delivery import Outcome
 from core.model import Business
 from core.notifications import BookingFacts, Draft, Message, Notice, Recipient
 
 Clock = Callable[[], datetime]
+# A page of reminder candidates (facts, offsets already recorded) -> the drafts to store.
+PlanPage = Callable[[Sequence[tuple[BookingFacts, frozenset[timedelta]]]], Sequence[Draft]]
 
 
 class OutboxItem(Protocol):
@@ -86,19 +89,18 @@ class JobsStore(Protocol):
     def claim_notifications(self, *, now: datetime, limit: int,
                             lease: timedelta) -> Sequence[Claimed]: ...
 
-    def finish(self, notification_id: int, token: str, *, status: str, now: datetime,
-               error: str | None = None, message_id: str | None = None,
-               retry_at: datetime | None = None,
-               session: tuple[str, str, dict[str, Any]] | None = None) -> bool:
-        """Record an outcome (if the claim is still ours); ``session`` = (channel, address,
-        values) is merged into that conversation's state in the same commit."""
+    def finish_many(self, outcomes: Sequence[Outcome]) -> int:
+        """Record a group of outcomes in one commit (each only if its claim is still ours,
+        with the conversation state a sent one leaves); returns how many were recorded."""
 
     def release(self, notification_ids: Sequence[int], token: str, *,
                 now: datetime) -> None: ...
 
-    def reminder_candidates(self, *, now: datetime, offsets: Sequence[timedelta],
-                            slack: timedelta, after: tuple[datetime, str] | None,
-                            limit: int) -> list[tuple[BookingFacts, frozenset[timedelta]]]: ...
+    def plan_reminder_page(self, *, now: datetime, offsets: Sequence[timedelta],
+                           slack: timedelta, after: tuple[datetime, str] | None, limit: int,
+                           plan: PlanPage) -> tuple[int, int, tuple[datetime, str] | None]:
+        """Plan one keyset page of reminder candidates after ``after`` and store the drafts
+        ``plan`` makes of it, in one transaction; (candidates, stored, last key)."""
 
     def cleanup(self, *, sessions_before: datetime, deliveries_before: datetime) -> int: ...
 

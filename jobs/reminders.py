@@ -10,6 +10,7 @@ back from downtime sends what is still useful, once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -37,19 +38,19 @@ class ReminderPlanner:
     def sweep(self, now: datetime) -> int:
         """Plan every due reminder; returns how many notifications were stored."""
         offsets = self.store.business().rules.reminders
+
+        def plan(page: Sequence[tuple[BookingFacts, frozenset[timedelta]]]) -> list[Draft]:
+            return [d for facts, done in page for d in self._drafts(facts, done, offsets, now)]
+
         after: tuple[datetime, str] | None = None
         stored = 0
         while True:
-            batch = self.store.reminder_candidates(now=now, offsets=offsets,
-                                                   slack=MAX_QUIET_SHIFT, after=after,
-                                                   limit=self.page)
-            drafts = [d for facts, done in batch
-                      for d in self._drafts(facts, done, offsets, now)]
-            stored += self.store.add_drafts(drafts, now=now)
-            if len(batch) < self.page:
+            seen, new, after = self.store.plan_reminder_page(
+                now=now, offsets=offsets, slack=MAX_QUIET_SHIFT, after=after,
+                limit=self.page, plan=plan)
+            stored += new
+            if seen < self.page:
                 return stored
-            last = batch[-1][0].booking
-            after = (last.start, last.id)
 
     def _drafts(self, facts: BookingFacts, done: frozenset[timedelta],
                 offsets: tuple[timedelta, ...], now: datetime) -> list[Draft]:
