@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from core.errors import DomainError, ErrorCode
@@ -21,6 +21,10 @@ class BookingStatus(StrEnum):
 
 # Statuses whose range is taken in the database (the exclusion constraint's WHERE clause).
 OCCUPYING = frozenset({BookingStatus.HELD, BookingStatus.CONFIRMED})
+# The longest block (appointment plus buffers) an occupying booking may have; the database
+# enforces it (migration 0011). It is what lets "bookings overlapping a window" be a range
+# on the block's start that an index answers, whatever the provider's history holds.
+MAX_BLOCK = timedelta(days=7)
 
 ALLOWED: dict[BookingStatus, frozenset[BookingStatus]] = {
     BookingStatus.HELD: frozenset({BookingStatus.CONFIRMED, BookingStatus.EXPIRED,

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, RowMapping, Select, and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from core.booking import Booking, BookingStatus
+from core.availability import Taken
+from core.booking import MAX_BLOCK, Booking, BookingStatus
 from core.errors import DomainError, ErrorCode
 from core.interval import Interval
 from db.clock import Clock
@@ -47,8 +48,17 @@ def booking_from_row(row: RowMapping) -> Booking:
 
 
 def _overlapping(provider_key: str, window: Interval) -> ColumnElement[bool]:
-    return and_(B.c.provider_key == provider_key, B.c.block_start < window.end,
+    """Occupying bookings whose block meets ``window``. No block is longer than MAX_BLOCK,
+    so ``block_end > window.start`` implies the lower bound on ``block_start``: saying so
+    turns the query into a range on (provider_key, block_start) that the index answers,
+    instead of every booking the provider ever had before the window's end."""
+    return and_(B.c.provider_key == provider_key,
+                B.c.block_start > window.start - MAX_BLOCK, B.c.block_start < window.end,
                 B.c.block_end > window.start)
+
+
+def _live(now: datetime) -> ColumnElement[bool]:
+    return or_(B.c.status == _CONFIRMED, and_(B.c.status == _HELD, B.c.hold_expires_at > now))
 
 
 def _stale_hold(now: datetime) -> ColumnElement[bool]:
@@ -89,10 +99,19 @@ class SqlBookingRepository:
             raise DomainError(ErrorCode.UNKNOWN_BOOKING, "no such booking", id=booking.id)
 
     def occupying(self, provider_key: str, window: Interval, now: datetime) -> list[Booking]:
-        live = or_(B.c.status == _CONFIRMED,
-                   and_(B.c.status == _HELD, B.c.hold_expires_at > now))
-        return self._all(select(B).where(_overlapping(provider_key, window), live)
+        return self._all(select(B).where(_overlapping(provider_key, window), _live(now))
                          .order_by(B.c.block_start))
+
+    def taken(self, provider_key: str, window: Interval, now: datetime, *,
+              ignore: str | None = None) -> list[Taken]:
+        stmt = (select(B.c.start_at, B.c.block_start, B.c.block_end)
+                .where(_overlapping(provider_key, window), _live(now))
+                .order_by(B.c.block_start))
+        if ignore is not None:
+            stmt = stmt.where(B.c.id != ignore)
+        with translate():
+            rows = self._session.execute(stmt).all()
+        return [Taken(provider_key, start, Interval(bs, be)) for start, bs, be in rows]
 
     def stale_holds(self, provider_key: str, window: Interval, now: datetime) -> list[Booking]:
         return self._all(select(B).where(_overlapping(provider_key, window), _stale_hold(now))

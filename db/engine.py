@@ -25,7 +25,11 @@ def normalise_url(url: str) -> str:
 
 def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20,
                 pre_ping: bool = True, echo: bool = False) -> Engine:
-    """An engine for ``url``. Dispose it when done (``engine.dispose()``)."""
+    """An engine for ``url``. Dispose it when done (``engine.dispose()``).
+
+    PostgreSQL sessions run with ``timezone=UTC``: psycopg then hands back instants already
+    in ``datetime.UTC`` (not the server's zone), so reading them costs no conversion; we
+    store and compare instants only, never local times, in SQL."""
     parsed = make_url(normalise_url(url))
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed.render_as_string(hide_password=False), pool_size=pool_size,
@@ -34,7 +38,8 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20,
         raise ValueError(f"unsupported database {parsed.get_backend_name()!r}")
     return create_engine(parsed, pool_size=pool_size, max_overflow=max_overflow,
                          pool_pre_ping=pre_ping, pool_recycle=1800, echo=echo,
-                         connect_args={"options": f"-c lock_timeout={PG_LOCK_TIMEOUT}"})
+                         connect_args={"options": f"-c lock_timeout={PG_LOCK_TIMEOUT} "
+                                                  "-c timezone=UTC"})
 
 
 def _sqlite_engine(url: str, *, pool_size: int, max_overflow: int, echo: bool) -> Engine:

@@ -40,6 +40,8 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if not isinstance(value, datetime):
             raise TypeError(f"expected a datetime from the database, got {value!r}")
+        if value.tzinfo is UTC:  # PostgreSQL sessions run in UTC (db.engine): no conversion
+            return value
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)

@@ -240,6 +240,9 @@ ERROR_CASES = [
                  id="duration-without-unit"),
     pytest.param("duration: 20m", "duration: 0m",
                  [("services[1].duration", 13, "must be longer than 0")], id="zero-duration"),
+    pytest.param("duration: 20m", "duration: 169h",  # MAX_BLOCK is 7 days (168 h)
+                 [("services[1].duration", 13, "a service may last at most 7 days, buffers "
+                   "included")], id="longer-than-a-booking-may-be"),
     pytest.param("price: 35.00", "price: 35.001",
                  [("services[0].price", 9, "35.001 has more decimals than USD allows")],
                  id="money-decimals"),

@@ -8,6 +8,7 @@ from decimal import Decimal
 from bookingbot.business import values
 from bookingbot.business.problems import KeyPath, Problems, show
 from bookingbot.business.schema import ServiceIn
+from core.booking import MAX_BLOCK
 from core.model import PaymentMode, Service
 from core.money import Money
 
@@ -28,6 +29,7 @@ def build_services(services: Numbered, currency: str | None, problems: Problems)
     for i, svc in services:
         path: KeyPath = ("services", i)
         _check_deposit(svc, path, problems)
+        _check_length(svc, path, problems)
         if currency is None:
             continue  # the business section is broken: report, but do not build
         price = _money(svc.price, currency, (*path, "price"), problems)
@@ -40,6 +42,12 @@ def build_services(services: Numbered, currency: str | None, problems: Problems)
             buffer_after=svc.buffer_after, aliases=tuple(svc.aliases),
         ))
     return built
+
+
+def _check_length(svc: ServiceIn, path: KeyPath, problems: Problems) -> None:
+    if svc.duration + svc.buffer_before + svc.buffer_after > MAX_BLOCK:
+        problems.add((*path, "duration"), "a service may last at most "
+                     f"{MAX_BLOCK.days} days, buffers included")
 
 
 def _check_keys(services: Numbered, keys: dict[int, str], problems: Problems) -> None:

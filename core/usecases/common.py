@@ -34,8 +34,7 @@ def candidates(business: Business, service_key: str, provider_key: str | None) -
 def context(uow: UnitOfWork, provider_key: str, around: Interval, now: datetime, *,
             ignore: str | None = None) -> tuple[list[Taken], list[Interval]]:
     window = around.widen(CONTEXT, CONTEXT)
-    taken = [Taken(b.provider_key, b.start, b.block)
-             for b in uow.bookings.occupying(provider_key, window, now) if b.id != ignore]
+    taken = uow.bookings.taken(provider_key, window, now, ignore=ignore)
     return taken, uow.busy.busy(provider_key, window)
 
 
