@@ -1,13 +1,16 @@
 """Booking write throughput through the real Python path, against pgbench as a yardstick.
 
-Python path: one ``SqlUnitOfWork`` per attempt -> ``bookings.add`` -> ``commit``.
-Modes:
-  contended   - every thread books one provider, 200 ten-minute-apart starts, 30-60 min long,
-                so ranges partially overlap; the attempt takes ``lock_provider`` first, as the
-                service does. SLOT_TAKEN is an expected outcome; overlaps must be 0.
-  uncontended - a random provider of 1,000 and a random start over ~7,600 years, so the
-                database rarely refuses: the same single INSERT that pgbench runs.
-pgbench runs that uncontended INSERT (one statement, autocommit) at the same client counts.
+Modes, each at 1, 4 and 16 threads:
+  raw contended   - ``SqlUnitOfWork`` -> ``lock_provider`` -> ``bookings.add`` -> commit; every
+                    thread books one provider, 200 ten-minute-apart starts, 30-60 min long, so
+                    ranges partially overlap. SLOT_TAKEN is an expected outcome.
+  raw uncontended - the same without the lock, a random provider of 1,000 and a random start
+                    over ~7,600 years: the same single INSERT that pgbench runs.
+  hold_slot       - the booking path the bot takes (the use case: lock, lapsed holds, what is
+                    taken, busy time, insert, audit, outbox), distinct slots.
+  hold + confirm  - the same and then ``confirm`` (a second transaction), distinct slots.
+Anchor, same run: pgbench running that single INSERT (autocommit) with the same number of
+clients, against the same table with its exclusion constraint. Overlaps must be 0 always.
 Run: ``.venv/bin/python bench/booking_bench.py [--seconds 3] [--pg-url URL]``
 """
 
@@ -22,31 +25,36 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import psycopg
 from sqlalchemy import Engine, make_url, text
+from sqlalchemy.orm import Session, sessionmaker
 
-from core.booking import Booking, BookingStatus
+from core.booking import Actor, Booking, BookingStatus
 from core.errors import DomainError
 from core.interval import Interval
-from core.model import Business, DayHours, Provider, Rules, Service
+from core.model import Business, DayHours, LocalSpan, Provider, Rules, Service
 from core.money import Money
 from core.policy import DEFAULT_POLICY
+from core.usecases import confirm, hold_slot
 from db.catalog import sync_business
 from db.engine import make_engine, normalise_url
 from db.migrate import upgrade
-from db.uow import SqlUnitOfWork, session_factory
+from db.uow import BusinessCache, SqlUnitOfWork, session_factory
 
 PROVIDERS = 1000
-PRE_PING = os.environ.get("BENCH_PRE_PING", "1") == "1"  # production default: on
+PRE_PING = os.environ.get("BENCH_PRE_PING", "1") == "1"  # as in production: after 10 s idle
 THREAD_COUNTS = (1, 4, 16)
 BASE = datetime(2031, 1, 1, tzinfo=UTC)
 SPREAD_MIN = 4_000_000_000  # uncontended starts: ~7,600 years of minutes
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
+USECASE_NOW = datetime(2032, 1, 1, tzinfo=UTC)  # use-case slots: the 700 days after this
 OVERLAPS = text("""
     SELECT count(*) FROM bookings a JOIN bookings b
       ON a.provider_key = b.provider_key AND a.id < b.id
@@ -85,10 +93,11 @@ class Result:
 
 def build_business() -> Business:
     svc = Service("svc", "Service", timedelta(minutes=30), Money(2500, "EUR"), Money(0, "EUR"))
-    week = (DayHours(),) * 7
+    week = (DayHours(spans=(LocalSpan(dtime(0), dtime(0)),)),) * 7  # open round the clock
     providers = tuple(Provider(f"p{i:04d}", f"P{i}", ZoneInfo("UTC"), frozenset({"svc"}), week)
                       for i in range(PROVIDERS))
-    return Business("Bench", ZoneInfo("UTC"), "EUR", (svc,), providers, Rules(), DEFAULT_POLICY)
+    rules = Rules(min_notice=timedelta(0), max_days_ahead=730)
+    return Business("Bench", ZoneInfo("UTC"), "EUR", (svc,), providers, rules, DEFAULT_POLICY)
 
 
 def prepare(url: str) -> tuple[Engine, str]:
@@ -116,9 +125,43 @@ def attempt_booking(rng: random.Random, customer_id: str, *, contended: bool) ->
                    created_at=NOW, currency="EUR", price_minor=2500)
 
 
-def python_run(engine: Engine, customer_id: str, *, threads: int, seconds: float,
-               contended: bool) -> Result:
-    sessions = session_factory(engine)
+Attempt = Callable[[random.Random], str]
+
+
+def raw_attempt(sessions: sessionmaker[Session], customer_id: str, *,
+                contended: bool) -> Attempt:
+    """One ``SqlUnitOfWork`` -> (lock) -> ``bookings.add`` -> commit."""
+    def attempt(rng: random.Random) -> str:
+        booking = attempt_booking(rng, customer_id, contended=contended)
+        with SqlUnitOfWork(sessions) as u:
+            if contended:
+                u.lock_provider(booking.provider_key)
+            u.bookings.add(booking)
+            u.commit()
+        return "ok"
+    return attempt
+
+
+def usecase_attempt(sessions: sessionmaker[Session], customer_id: str, *,
+                    confirm_too: bool) -> Attempt:
+    """What the bot does: ``hold_slot`` (lock, lapsed holds, what is taken, busy time,
+    insert, audit, outbox) and, with ``confirm_too``, ``confirm`` in a second transaction.
+    Distinct slots: a random provider of 1,000 and a random half hour within 700 days."""
+    cache = BusinessCache()
+    actor = Actor("customer", customer_id, "bench")
+
+    def attempt(rng: random.Random) -> str:
+        start = USECASE_NOW + timedelta(days=1, minutes=30 * rng.randrange(700 * 48))
+        held = hold_slot(SqlUnitOfWork(sessions, cache), service_key="svc",
+                         provider_key=f"p{rng.randrange(PROVIDERS):04d}", start=start,
+                         customer_id=customer_id, actor=actor, now=USECASE_NOW)
+        if confirm_too:
+            confirm(SqlUnitOfWork(sessions, cache), held.id, actor=actor, now=USECASE_NOW)
+        return "ok"
+    return attempt
+
+
+def python_run(engine: Engine, attempt: Attempt, *, threads: int, seconds: float) -> Result:
     result, lock = Result(), threading.Lock()
     barrier = threading.Barrier(threads + 1)
 
@@ -127,14 +170,8 @@ def python_run(engine: Engine, customer_id: str, *, threads: int, seconds: float
         barrier.wait()
         deadline = time.perf_counter() + seconds
         while (t0 := time.perf_counter()) < deadline:
-            booking = attempt_booking(rng, customer_id, contended=contended)
             try:
-                with SqlUnitOfWork(sessions) as u:
-                    if contended:
-                        u.lock_provider(booking.provider_key)
-                    u.bookings.add(booking)
-                    u.commit()
-                outcome = "ok"
+                outcome = attempt(rng)
             except DomainError as exc:
                 outcome = exc.code.value
             latencies.append(time.perf_counter() - t0)
@@ -154,6 +191,8 @@ def python_run(engine: Engine, customer_id: str, *, threads: int, seconds: float
     result.elapsed = time.perf_counter() - started
     with engine.begin() as conn:
         result.overlaps = int(conn.execute(OVERLAPS).scalar_one())
+        conn.execute(text("DELETE FROM booking_audit"))
+        conn.execute(text("DELETE FROM outbox"))
         conn.execute(text("DELETE FROM bookings"))
     return result
 
@@ -194,24 +233,30 @@ def row(label: str, r: Result) -> str:
 
 def bench_backend(name: str, url: str, *, seconds: float, pgbench: str | None) -> None:
     engine, customer_id = prepare(url)
+    sessions = session_factory(engine)
+    modes: list[tuple[str, Callable[[], Attempt]]] = [
+        ("raw contended", lambda: raw_attempt(sessions, customer_id, contended=True)),
+        ("raw uncontended", lambda: raw_attempt(sessions, customer_id, contended=False)),
+        ("hold_slot", lambda: usecase_attempt(sessions, customer_id, confirm_too=False)),
+        ("hold + confirm", lambda: usecase_attempt(sessions, customer_id, confirm_too=True)),
+    ]
     try:
         print(f"\n{name}")
-        for contended in (True, False):
-            mode = "contended" if contended else "uncontended"
-            for threads in THREAD_COUNTS:
-                r = python_run(engine, customer_id, threads=threads, seconds=seconds,
-                               contended=contended)
-                print(row(f"python {mode} x{threads}", r))
+        for threads in THREAD_COUNTS:
+            anchor = None
+            if pgbench is not None:
+                anchor = pgbench_run(pgbench, url, customer_id, clients=threads,
+                                     seconds=seconds)
+                with engine.begin() as conn:
+                    anchor.overlaps = int(conn.execute(OVERLAPS).scalar_one())
+                    conn.execute(text("DELETE FROM bookings"))
+                print(row(f"pgbench INSERT x{threads}", anchor))
+            for mode, make in modes:
+                r = python_run(engine, make(), threads=threads, seconds=seconds)
+                ratio = f"  ratio {r.rate / anchor.rate:.2f}" if anchor and anchor.rate else ""
+                print(row(f"{mode} x{threads}", r) + ratio)
                 if r.overlaps:
                     raise SystemExit(f"OVERLAPS FOUND: {r.overlaps}")
-                if contended or pgbench is None:
-                    continue
-                p = pgbench_run(pgbench, url, customer_id, clients=threads, seconds=seconds)
-                with engine.begin() as conn:
-                    p.overlaps = int(conn.execute(OVERLAPS).scalar_one())
-                    conn.execute(text("DELETE FROM bookings"))
-                print(row(f"pgbench {mode} x{threads}", p))
-                print(f"  {'ratio python/pgbench':<28} {r.rate / p.rate:9.2f}  (target >= 0.33)")
     finally:
         engine.dispose()
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 # Execution option: ``engine.execution_options(sqlite_begin="DEFERRED")`` for a read-only
@@ -13,6 +15,8 @@ from sqlalchemy.pool import ConnectionPoolEntry
 SQLITE_BEGIN_OPTION = "sqlite_begin"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 PG_LOCK_TIMEOUT = "5s"
+PING_AFTER_IDLE_S = 10.0
+_IDLE_SINCE = "bookingbot_idle_since"
 
 
 def normalise_url(url: str) -> str:
@@ -36,10 +40,37 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20,
                               max_overflow=max_overflow, echo=echo)
     if parsed.get_backend_name() != "postgresql":
         raise ValueError(f"unsupported database {parsed.get_backend_name()!r}")
-    return create_engine(parsed, pool_size=pool_size, max_overflow=max_overflow,
-                         pool_pre_ping=pre_ping, pool_recycle=1800, echo=echo,
-                         connect_args={"options": f"-c lock_timeout={PG_LOCK_TIMEOUT} "
-                                                  "-c timezone=UTC"})
+    engine = create_engine(parsed, pool_size=pool_size, max_overflow=max_overflow,
+                           pool_recycle=1800, echo=echo,
+                           connect_args={"options": f"-c lock_timeout={PG_LOCK_TIMEOUT} "
+                                                    "-c timezone=UTC"})
+    if pre_ping:
+        _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """SQLAlchemy's ``pool_pre_ping`` costs a round trip on every checkout, i.e. on every
+    transaction (a quarter of a short one). A connection that was in use a moment ago is
+    as good as the ping would say, so only one idle for ``PING_AFTER_IDLE_S`` is pinged;
+    a dead one is replaced before use (``DisconnectionError`` makes the pool retry).
+    A server restart within that interval costs the transactions under way at that moment
+    an error, as it would anyway, and SQLAlchemy then discards the whole pool."""
+
+    def checkin(_dbapi: Any, record: ConnectionPoolEntry) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    def checkout(dbapi: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+        idle_since = record.info.get(_IDLE_SINCE)
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+            return  # just connected, or just used
+        try:
+            engine.dialect.do_ping(dbapi)
+        except Exception as exc:
+            raise DisconnectionError("pooled connection is gone") from exc
+
+    event.listen(engine, "checkin", checkin)
+    event.listen(engine, "checkout", checkout)
 
 
 def _sqlite_engine(url: str, *, pool_size: int, max_overflow: int, echo: bool) -> Engine:
