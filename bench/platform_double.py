@@ -1,9 +1,10 @@
 """A chat platform's send API, in a process of its own, for the benchmarks.
 
-It answers ``POST /<anything>`` (a JSON body with a ``text``) like a chat API and counts
-every message by its text; ``GET /stats`` returns the counts, ``POST /reset`` clears them.
-Running it in its own process matters: a real platform is not in our process, and a
-double that shares our GIL would be measured as our cost.
+It answers ``POST /<anything>`` (a JSON body with a ``text``) like a chat API, and
+``POST /bot<token>/<method>`` like the Telegram Bot API, and counts every message by its
+text; ``GET /stats`` returns the counts, ``POST /reset`` clears them. Running it in its own
+process matters: a real platform is not in our process, and a double that shares our GIL
+would be measured as our cost.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import threading
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any, ClassVar
+from urllib.parse import parse_qs
 
 
 class _Connection(asyncio.Protocol):
@@ -52,6 +54,8 @@ class _Connection(asyncio.Protocol):
         if path == "/reset":
             self.received.clear()
             return {"ok": True}
+        if path.startswith("/bot"):  # the Telegram Bot API: /bot<token>/<method>
+            return _telegram(path.rsplit("/", 1)[-1], _params(body), self.received)
         self.received[json.loads(body)["text"]] += 1
         return {"ok": True, "id": sum(self.received.values())}
 
@@ -61,6 +65,29 @@ class _Connection(asyncio.Protocol):
         self._transport.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                               b"Content-Length: " + str(len(reply)).encode() + b"\r\n\r\n"
                               + reply)
+
+
+BOT_USER = {"id": 999, "is_bot": True, "first_name": "Bench", "username": "bench_bot"}
+
+
+def _params(body: bytes) -> dict[str, Any]:
+    """python-telegram-bot posts form fields (structured values JSON-encoded) or JSON."""
+    if body[:1] == b"{":
+        found: dict[str, Any] = json.loads(body)
+        return found
+    return {k: v[-1] for k, v in parse_qs(body.decode()).items()}
+
+
+def _telegram(method: str, params: dict[str, Any], received: Counter[str]) -> Any:
+    if method == "getMe":
+        return {"ok": True, "result": BOT_USER}
+    if method in {"sendMessage", "editMessageText"}:
+        received[str(params.get("text", ""))] += 1
+        chat = int(params.get("chat_id", 0))
+        return {"ok": True, "result": {
+            "message_id": sum(received.values()), "date": 1_893_916_800, "from": BOT_USER,
+            "chat": {"id": chat, "type": "private"}, "text": params.get("text", "")}}
+    return {"ok": True, "result": True}
 
 
 def _serve(port: Any) -> None:
