@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/timeparse_throughput.py
 	$(BIN)/python bench/message_bench.py
 	$(BIN)/python bench/reminder_bench.py
+	$(BIN)/python bench/memory_bench.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
