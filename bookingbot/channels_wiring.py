@@ -35,13 +35,18 @@ from channels.slack import SlackHumanNotifier, slack_mount, web_client
 from channels.sms import OptOutRegistry, SmsSender, sms_mount
 from channels.telegram import PATH as TELEGRAM_PATH
 from channels.telegram import TelegramApi, TelegramSender, telegram_mount
+from channels.whatsapp import PATH as WHATSAPP_PATH
+from channels.whatsapp import Templates, WhatsAppSender, whatsapp_mount
+from channels.whatsapp import to_whatsapp as whatsapp_address
 from db.conversations import SqlCustomerDirectory, SqlSessionStore
 from db.customers import SqlCustomerRepository
 from db.jobs_store import SqlJobsStore
 from db.offers import JobsUnitOfWork
 from db.provider_queries import SqlProviderQueries
+from db.service_windows import SqlServiceWindows
 
 SMS_CHANNEL = "sms"
+WHATSAPP_CHANNEL = "whatsapp"
 TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook accepts
 
 
@@ -70,14 +75,38 @@ def telegram_state(settings: Settings, *, polling: bool = False) -> ChannelState
                         "long polling" if polling else f"webhook POST {TELEGRAM_PATH}")
 
 
+def _twilio_missing(settings: Settings, **sender: object) -> list[str]:
+    """What a Twilio channel (SMS, WhatsApp) still needs: the account, ``sender``, the URL."""
+    return _missing(twilio_account_sid=settings.twilio_account_sid,
+                    twilio_auth_token=settings.twilio_auth_token, **sender,
+                    public_base_url=settings.public_base_url)
+
+
 def sms_state(settings: Settings) -> ChannelState:
-    missing = _missing(twilio_account_sid=settings.twilio_account_sid,
-                       twilio_auth_token=settings.twilio_auth_token,
-                       twilio_from_number=settings.twilio_from_number,
-                       public_base_url=settings.public_base_url)
+    missing = _twilio_missing(settings, twilio_from_number=settings.twilio_from_number)
     if missing:
         return ChannelState("sms", False, f"set {', '.join(missing)}")
     return ChannelState("sms", True, "webhook POST /twilio/sms (Twilio)")
+
+
+def whatsapp_state(settings: Settings) -> ChannelState:
+    missing = _twilio_missing(settings, twilio_whatsapp_from=settings.twilio_whatsapp_from)
+    if missing:
+        return ChannelState("whatsapp", False, f"set {', '.join(missing)}")
+    if settings.twilio_whatsapp_from and whatsapp_address(settings.twilio_whatsapp_from) is None:
+        return ChannelState("whatsapp", False, "TWILIO_WHATSAPP_FROM is not a phone number")
+    kinds = len(settings.twilio_whatsapp_templates)
+    return ChannelState("whatsapp", True, f"webhook POST {WHATSAPP_PATH} (Twilio; templates "
+                        f"for {kinds} kind(s) outside the 24-hour window)")
+
+
+def whatsapp_link(settings: Settings) -> str | None:
+    """``https://wa.me/<number>`` for the business's WhatsApp sender, None when it is off
+    (the web admin's entry links)."""
+    if not whatsapp_state(settings).on or settings.twilio_whatsapp_from is None:
+        return None
+    address = whatsapp_address(settings.twilio_whatsapp_from) or ""
+    return "https://wa.me/" + address.removeprefix("whatsapp:+")
 
 
 def slack_state(settings: Settings) -> ChannelState:
@@ -105,6 +134,7 @@ def channel_states(settings: Settings, *, telegram_polling: bool = False) -> lis
     return [
         telegram_state(settings, polling=telegram_polling),
         sms_state(settings),
+        whatsapp_state(settings),
         slack_state(settings),
         stripe_state(settings),
     ]
@@ -115,14 +145,16 @@ def describe(states: list[ChannelState]) -> str:
 
 
 class SqlOptOuts:
-    """``channels.sms.OptOutRegistry`` over ``customers.opted_out`` (the SMS sender id)."""
+    """``channels.twilio.optout.OptOutRegistry`` over ``customers.opted_out`` for one channel
+    (SMS: E.164 sender ids; WhatsApp: ``whatsapp:+...``)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, channel: str = SMS_CHANNEL) -> None:
         self._db = db
+        self._channel = channel
 
-    def is_opted_out(self, phone_e164: str) -> bool:
+    def is_opted_out(self, address: str) -> bool:
         with self._db.sessions() as session:
-            found = SqlCustomerRepository(session).find(SMS_CHANNEL, phone_e164)
+            found = SqlCustomerRepository(session).find(self._channel, address)
         return found is not None and found.opted_out
 
 
@@ -180,6 +212,14 @@ def build_mounts(settings: Settings, *, handler: MessageHandler, opt_outs: OptOu
         mounts.append(sms_mount(auth_token=settings.twilio_auth_token.get_secret_value(),
                                 public_base_url=settings.public_base_url, handler=handler,
                                 limiter=limiter, opt_outs=opt_outs, clock=clock))
+    if whatsapp_state(settings).on and db is not None:
+        assert settings.twilio_auth_token is not None
+        assert settings.public_base_url is not None
+        mounts.append(whatsapp_mount(
+            auth_token=settings.twilio_auth_token.get_secret_value(),
+            public_base_url=settings.public_base_url, handler=handler, limiter=limiter,
+            opt_outs=SqlOptOuts(db, WHATSAPP_CHANNEL),
+            windows=SqlServiceWindows(db.sessions, WHATSAPP_CHANNEL), clock=clock))
     client = slack_client(settings)
     if slack_state(settings).on and client is not None and db is not None:
         assert settings.slack_signing_secret is not None
@@ -212,6 +252,21 @@ def sms_sender(settings: Settings, db: Database) -> SmsSender | None:
     return SmsSender(settings.twilio_account_sid, settings.twilio_auth_token.get_secret_value(),
                      settings.twilio_from_number, opt_outs=SqlOptOuts(db),
                      api_base_url=settings.twilio_api_base_url)
+
+
+def whatsapp_sender(settings: Settings, db: Database,
+                    clock: Callable[[], datetime] = utcnow) -> WhatsAppSender | None:
+    """For jobs: None when WhatsApp is off. Close it when done."""
+    if not (settings.twilio_account_sid and settings.twilio_auth_token
+            and settings.twilio_whatsapp_from
+            and whatsapp_address(settings.twilio_whatsapp_from)):
+        return None
+    return WhatsAppSender(
+        settings.twilio_account_sid, settings.twilio_auth_token.get_secret_value(),
+        settings.twilio_whatsapp_from, opt_outs=SqlOptOuts(db, WHATSAPP_CHANNEL),
+        windows=SqlServiceWindows(db.sessions, WHATSAPP_CHANNEL),
+        templates=Templates(settings.twilio_whatsapp_templates), clock=clock,
+        api_base_url=settings.twilio_api_base_url)
 
 
 class SetupError(CommandError):

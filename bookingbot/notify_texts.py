@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -126,13 +127,43 @@ def _provider_text(n: Notice, f: BookingFacts, when: str) -> Message:
     return Message(f"Update: {what}.")
 
 
+def _values(n: Notice, f: BookingFacts, when: str) -> dict[str, str]:
+    old = n.value("old_start")
+    return {"service": f.service_name, "provider": f.provider_name, "when": when,
+            "was": replies.short_when(datetime.fromisoformat(old), n.recipient.tz) if old else "",
+            "amount": _money(f, n.value("amount_minor")), "minutes": str(_minutes_left(n, f)),
+            "business": f.business_name or f.provider_name, "text": n.value("text") or ""}
+
+
+# What {{1}}, {{2}}, ... stand for in each kind's WhatsApp template (README lists the texts).
+# The order is a contract: a registered template cannot change without Meta's review.
+TEMPLATE_FIELDS: dict[Kind, tuple[str, ...]] = {
+    Kind.RESCHEDULED: ("service", "provider", "when", "was"),
+    Kind.HOLD_EXPIRED: ("service", "when"),
+    Kind.OFFER_LAPSED: ("service", "when"),
+    Kind.PAYMENT_RECEIVED: ("amount", "service", "when"),
+    Kind.REFUND_ISSUED: ("amount", "service", "when"),
+    Kind.WAITLIST_OFFER: ("service", "provider", "when", "minutes"),
+    Kind.LATE_PAYMENT_REFUNDED: ("amount", "service", "provider", "when"),
+    Kind.PROVIDER_MESSAGE: ("business", "text"),
+}
+DEFAULT_FIELDS = ("service", "provider", "when")  # reminder, confirmed, cancelled, ...
+
+
+def template_values(n: Notice, f: BookingFacts, when: str) -> tuple[str, ...]:
+    """The numbered values {{1}}, {{2}}, ... of the kind's WhatsApp template, in order."""
+    values = _values(n, f, when)
+    return tuple(values[name] for name in TEMPLATE_FIELDS.get(n.kind, DEFAULT_FIELDS))
+
+
 def render(notice: Notice, facts: BookingFacts) -> Message:
     """``jobs.ports.Renderer``: the text of one notice, in its recipient's zone."""
     start = notice.start or facts.booking.start
     when = replies.when(start, notice.recipient.tz)
     if notice.recipient.audience is Audience.PROVIDER:
         return _provider_text(notice, facts, when)
-    return _customer_text(notice, facts, when)
+    message = _customer_text(notice, facts, when)
+    return replace(message, variables=template_values(notice, facts, when))
 
 
 Render = Callable[[Notice, BookingFacts], Message]
@@ -150,7 +181,7 @@ def _with_calendar_link(message: Message, link: str, *, sms: bool) -> Message:
         shorter = text.replace(f" {MY_BOOKINGS}", "", 1)
         if _sms_segments(shorter) < _sms_segments(text):
             text = shorter
-    return Message(text, message.choices)
+    return replace(message, text=text)
 
 
 def renderer(*, add_to_calendar: AddToCalendar | None = None) -> Renderer:

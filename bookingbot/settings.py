@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     twilio_auth_token: SecretStr | None = None
     twilio_from_number: str | None = None
     twilio_api_base_url: str | None = None
+    # WhatsApp through Twilio: the business's WhatsApp sender ("+14155238886" or
+    # "whatsapp:+14155238886") and the approved Content templates used outside the 24-hour
+    # window, as JSON {kind: {lang: "HX..."}} (README, "WhatsApp").
+    twilio_whatsapp_from: str | None = None
+    twilio_whatsapp_templates: dict[str, dict[str, str]] = Field(default_factory=dict)
     stripe_secret_key: SecretStr | None = None
     stripe_webhook_secret: SecretStr | None = None
     stripe_api_base: str | None = None

@@ -16,7 +16,12 @@ from slack_sdk import WebClient
 from bookingbot.bootstrap import Database, database, utcnow
 from bookingbot.calendar_feed import booking_link
 from bookingbot.calendar_wiring import calendar_sweeps
-from bookingbot.channels_wiring import slack_client, sms_sender, telegram_sender
+from bookingbot.channels_wiring import (
+    slack_client,
+    sms_sender,
+    telegram_sender,
+    whatsapp_sender,
+)
 from bookingbot.console_senders import ConsoleSender, recipients_in
 from bookingbot.notify_texts import AddToCalendar, notice_text, render, renderer
 from bookingbot.payments_wiring import build_payment_gateway, refund_sweep
@@ -51,7 +56,8 @@ def production_senders(settings: Settings, db: Database,
                        client: WebClient | None = None) -> dict[str, Sender]:
     """Every channel that is configured; rows for the others wait and retry."""
     senders: dict[str, Sender] = {}
-    for sender in (telegram_sender(settings), sms_sender(settings, db)):
+    for sender in (telegram_sender(settings), sms_sender(settings, db),
+                   whatsapp_sender(settings, db)):
         if sender is not None:
             senders[sender.channel] = sender
     client = client or slack_client(settings)
@@ -80,7 +86,8 @@ def _card(facts: BookingFacts) -> CustomerCard | None:
     if c is None:
         return None
     return CustomerCard(c.customer_id or "", c.channel, c.address, facts.customer_name or None,
-                        phone=c.address if c.channel == "sms" else None)
+                        phone=(c.address.removeprefix("whatsapp:")
+                               if c.channel in ("sms", "whatsapp") else None))
 
 
 def slack_renderer(business: Callable[[], Business], base: Renderer = render) -> Renderer:

@@ -34,6 +34,7 @@ def every(seconds: float) -> str:
 # What each outbound sender needs (bookingbot.worker.production_senders builds them).
 NEEDS = {"telegram": ("telegram_bot_token",),
          "sms": ("twilio_account_sid", "twilio_auth_token", "twilio_from_number"),
+         "whatsapp": ("twilio_account_sid", "twilio_auth_token", "twilio_whatsapp_from"),
          "slack": ("slack_bot_token",)}
 
 

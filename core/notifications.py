@@ -123,6 +123,25 @@ class Notice:
 class Message:
     text: str
     choices: tuple[tuple[str, str], ...] = ()  # (label, payload), rendered by the channel
+    # For channels that must use a pre-approved template outside a conversation (WhatsApp
+    # outside its 24-hour window): the template's numbered values {{1}}, {{2}}, ... in order
+    # (see the README's WhatsApp template texts), and the language the text is written in.
+    variables: tuple[str, ...] = ()
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One stored notification as a template-capable sender (``core.ports.TemplateSender``)
+    receives it: its kind picks the template, ``variables`` fill it, ``text`` is the
+    free-form version."""
+
+    kind: str
+    address: str
+    text: str
+    choices: tuple[tuple[str, str], ...] = ()
+    variables: tuple[str, ...] = ()
+    lang: str | None = None
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from core.availability import Taken
 from core.booking import AuditEntry, Booking
 from core.events import Event
 from core.interval import Interval
 from core.model import Business
+from core.notifications import Outgoing
 from core.waitlist import WaitlistEntry
 
 if TYPE_CHECKING:  # core.payments builds on these ports; a runtime import would be circular
@@ -105,6 +106,18 @@ class Sender(Protocol):
     def send(self, recipient_id: str, text: str,
              choices: Sequence[tuple[str, str]] = ()) -> str:
         """Send; returns the platform's message id."""
+
+
+@runtime_checkable
+class TemplateSender(Protocol):
+    """A ``Sender`` that may have to send a notification as an approved template (WhatsApp
+    outside the customer-service window), so it needs the notification's kind and values.
+    The deliverer calls ``send_notification`` instead of ``send`` when a sender has it."""
+
+    channel: str
+
+    def send_notification(self, message: Outgoing) -> str:
+        """Send; returns the platform's message id. Same errors as ``Sender.send``."""
 
 
 class CalendarSource(Protocol):

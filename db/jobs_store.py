@@ -69,6 +69,13 @@ class SqlClaimed:
     opted_out: bool  # the customer's opt-out as it is now, not when the row was planned
     booking_status: str | None
     booking_start: datetime | None
+    variables: tuple[str, ...] = ()
+    lang: str | None = None
+
+
+def _template(row: Any) -> tuple[tuple[str, ...], str | None]:
+    t = row["template"] or {}
+    return tuple(str(v) for v in t.get("variables") or ()), t.get("lang")
 
 
 class SqlJobsStore:
@@ -159,7 +166,8 @@ class SqlJobsStore:
             valid_until=(r["b_hold"] if r["kind"] == Kind.WAITLIST_OFFER.value
                          else r["b_start"]),
             opted_out=bool(r["c_opted_out"]), booking_status=r["b_status"],
-            booking_start=r["b_start"]) for r in rows]
+            booking_start=r["b_start"], variables=_template(r)[0], lang=_template(r)[1])
+            for r in rows]
 
     def finish_many(self, outcomes: Sequence[Outcome]) -> int:
         """Record a group of delivery outcomes (and the reply contexts the sent ones leave)

@@ -47,6 +47,8 @@ NOTIFICATIONS = Table(
     Column("quiet_tz", String(64), nullable=True),  # SMS quiet hours apply in this zone
     Column("text", Text, nullable=False),
     Column("choices", JSON, nullable=False),
+    # {"lang": ..., "variables": [...]}: what a WhatsApp template needs (migration 0009)
+    Column("template", JSON, nullable=True),
     Column("status", String(16), nullable=False),
     Column("attempts", Integer, nullable=False),
     Column("next_attempt_at", UTCDateTime(), nullable=False),

@@ -39,13 +39,21 @@ _COLUMNS = [c.name for c in N.c if c.name != "id"]
 _PG_ARRAY: dict[str, TypeEngine[Any]] = {
     "start_at": UTCDateTime(), "next_attempt_at": UTCDateTime(), "sent_at": UTCDateTime(),
     "created_at": UTCDateTime(), "offset_s": Integer(), "attempts": Integer()}
-_ARRAYS = ", ".join(f"CAST(:{c} AS json[])" if c == "choices" else f":{c}" for c in _COLUMNS)
+_JSON = ("choices", "template")
+_ARRAYS = ", ".join(f"CAST(:{c} AS json[])" if c in _JSON else f":{c}" for c in _COLUMNS)
 # Only our own column names are formatted into the text.
 _PG_INSERT = text(
     f"INSERT INTO notifications ({', '.join(_COLUMNS)}) SELECT * FROM unnest({_ARRAYS}) "  # noqa: S608
     "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id"
 ).bindparams(*[bindparam(c, type_=postgresql.ARRAY(_PG_ARRAY.get(c, String())))
                for c in _COLUMNS])
+
+
+def _template(d: Draft) -> dict[str, Any] | None:
+    m = d.message
+    if not m.variables and m.lang is None:
+        return None
+    return {"lang": m.lang, "variables": list(m.variables)}
 
 
 def draft_row(d: Draft, now: datetime) -> dict[str, Any]:
@@ -56,7 +64,7 @@ def draft_row(d: Draft, now: datetime) -> dict[str, Any]:
         "offset_s": int(n.offset.total_seconds()) if n.offset is not None else None,
         "channel": who.channel, "address": who.address, "customer_id": who.customer_id,
         "quiet_tz": who.tz.key if who.quiet_hours else None, "text": d.message.text,
-        "choices": [list(c) for c in d.message.choices],
+        "choices": [list(c) for c in d.message.choices], "template": _template(d),
         "status": "skipped" if d.skip_reason else "pending", "attempts": 0,
         "next_attempt_at": d.not_before, "claim_token": None, "last_error": d.skip_reason,
         "sent_at": None, "provider_message_id": None, "created_at": now,
@@ -72,6 +80,7 @@ def insert_drafts(session: Session, drafts: Sequence[Draft], now: datetime) -> i
     if session.get_bind().dialect.name == "postgresql":
         columns: dict[str, list[Any]] = {c: [r[c] for r in rows] for c in _COLUMNS}
         columns["choices"] = [json.dumps(c) for c in columns["choices"]]
+        columns["template"] = [None if t is None else json.dumps(t) for t in columns["template"]]
         return len(session.execute(_PG_INSERT, columns).all())
     stmt = (sqlite.insert(N).on_conflict_do_nothing(index_elements=["idempotency_key"])
             .returning(N.c.id))

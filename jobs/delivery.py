@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 
 from core.delivery import SENT, Outcome
 from core.errors import PermanentSendError
-from core.notifications import Kind, in_quiet_hours, quiet_ends
-from core.ports import Sender
+from core.notifications import Kind, Outgoing, in_quiet_hours, quiet_ends
+from core.ports import Sender, TemplateSender
 from jobs.ports import Claimed, Clock, JobsStore
 from jobs.reply_context import SESSION_KEY, context_after
 from jobs.retry import Backoff
@@ -136,7 +136,11 @@ class Deliverer:
 
     def _send(self, sender: Sender, c: Claimed, now: datetime) -> Outcome:
         try:
-            message_id = sender.send(c.address, c.text, c.choices)
+            if isinstance(sender, TemplateSender):  # may need a template: give it the kind
+                message_id = sender.send_notification(Outgoing(
+                    c.kind, c.address, c.text, c.choices, c.variables, c.lang))
+            else:
+                message_id = sender.send(c.address, c.text, c.choices)
         except PermanentSendError as exc:  # opted out at the carrier, blocked bot, bad number
             return Outcome(c.id, c.token, "dead", self.clock(), error=str(exc))
         except Exception as exc:  # TransientSendError and anything unexpected: retry

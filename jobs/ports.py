@@ -62,6 +62,11 @@ class Claimed(Protocol):
     def booking_status(self) -> str | None: ...
     @property
     def booking_start(self) -> datetime | None: ...
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """The template values of ``core.notifications.Message`` (WhatsApp templates)."""
+    @property
+    def lang(self) -> str | None: ...
 
 
 class JobsStore(Protocol):

@@ -11,15 +11,16 @@ from datetime import datetime
 
 from channels.http_guard import RateLimiter
 from channels.mount import ChannelMount, MessageHandler
-from channels.sms.optout import NoOptOuts, OptOutRegistry
 from channels.sms.sender import SmsSender
-from channels.sms.webhook import PATH, SmsChannel, sms_route
+from channels.sms.webhook import PATH, sms_channel, sms_route
+from channels.twilio.optout import NoOptOuts, OptOutRegistry
 
-__all__ = ["PATH", "NoOptOuts", "OptOutRegistry", "SmsChannel", "SmsSender", "sms_mount"]
+__all__ = ["PATH", "NoOptOuts", "OptOutRegistry", "SmsSender", "sms_mount"]
 
 
 def sms_mount(*, auth_token: str, public_base_url: str, handler: MessageHandler,
               limiter: RateLimiter, opt_outs: OptOutRegistry,
               clock: Callable[[], datetime]) -> ChannelMount:
-    channel = SmsChannel(auth_token, public_base_url, handler, limiter, opt_outs, clock)
+    channel = sms_channel(auth_token, public_base_url, handler, limiter=limiter,
+                          opt_outs=opt_outs, clock=clock)
     return ChannelMount("sms", (sms_route(channel),))

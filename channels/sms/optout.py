@@ -1,22 +1,5 @@
-"""Who has opted out of SMS. Persisted by the conversation (``customers.opted_out``).
+"""Who has opted out: shared with WhatsApp, see ``channels.twilio.optout``."""
 
-The STOP keyword reaches the conversation as its word "stop", whose ``SetOptOut`` command
-the runner records in the same transaction as the delivery. This port only reads it, so
-the webhook and ``SmsSender`` can refuse to message an opted-out number.
-"""
+from channels.twilio.optout import NoOptOuts, OptOutRegistry
 
-from __future__ import annotations
-
-from typing import Protocol
-
-
-class OptOutRegistry(Protocol):
-    def is_opted_out(self, phone_e164: str) -> bool: ...
-
-
-class NoOptOuts:
-    """For tests that do not care: nobody is opted out."""
-
-    def is_opted_out(self, phone_e164: str) -> bool:
-        del phone_e164
-        return False
+__all__ = ["NoOptOuts", "OptOutRegistry"]

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -21,6 +20,7 @@ from db.customers import SqlCustomerRepository
 from tests.channels.asgi import AppClient
 from tests.channels.conftest import NOW, confirmed_bookings, snapshot
 from tests.channels.doubles import FakeTwilio
+from tests.channels.twiml import post_signed
 
 TOKEN = "twilio-auth-token-0123456789abcdef"
 PUBLIC = "https://bookings.example.com"
@@ -50,13 +50,7 @@ def sign(params: dict[str, str], *, token: str = TOKEN, url: str = PUBLIC + PATH
 
 def sms(client: AppClient, body: str, sid: str, sender: str = ANN) -> str:
     """Post a correctly signed inbound SMS; the TwiML answer's text ('' for silence)."""
-    params = form(body, sid, sender)
-    response = client.post(PATH, data=params, headers={"X-Twilio-Signature": sign(params)})
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("application/xml")
-    root = ET.fromstring(response.text)
-    assert root.tag == "Response"
-    return "\n".join(m.text or "" for m in root.iter("Message"))
+    return post_signed(client, PATH, form(body, sid, sender), token=TOKEN, public=PUBLIC)
 
 
 def opted_out(db: Database, phone: str = ANN) -> bool:

@@ -1,0 +1,99 @@
+"""One inbound Twilio message (SMS or WhatsApp): keywords, opt-out, rate limit, conversation.
+
+Replies go back in the webhook's own response as TwiML ``<Response><Message>``: one HTTP
+round trip, no extra API call, and Twilio sends them from the number the customer wrote
+to (on WhatsApp an inbound message has just opened the 24-hour window, so free-form text is
+allowed). Nothing is ever sent to an opted-out address: after STOP the answer is an empty
+``<Response/>``. The channel-specific parts (address form, keyword set, rendering, what to
+record about an inbound message) are the fields of ``TwilioInbound``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bot.messages import InboundMessage, Reply
+from bot.replies import error as error_text
+from channels.http_guard import RATE_NOTICE, RateLimiter, Verdict
+from channels.mount import MessageHandler
+from channels.twilio.keywords import Keyword
+from channels.twilio.optout import OptOutRegistry
+from channels.twilio.signature import TwilioSignature
+from core.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+# Called with (address, delivery id, now) before the conversation sees a message.
+OnInbound = Callable[[str, str, datetime], None]
+
+
+def twiml(text: str | None) -> Response:
+    response = MessagingResponse()
+    if text:
+        response.message(text)
+    return Response(str(response), media_type="application/xml")
+
+
+@dataclass
+class TwilioInbound:
+    channel: str
+    signature: TwilioSignature
+    handler: MessageHandler
+    limiter: RateLimiter
+    opt_outs: OptOutRegistry
+    clock: Callable[[], datetime]
+    address: Callable[[str], str | None]  # Twilio's From -> our address, None: ignore it
+    keyword: Callable[..., Keyword | None]  # (body, opted_out=) -> keyword
+    render: Callable[[list[Reply]], str]
+    on_inbound: OnInbound | None = None
+
+    def text(self, params: dict[str, str]) -> str:
+        """What the customer said: a tapped quick-reply button counts as its payload."""
+        return params.get("ButtonPayload") or params.get("Body", "")
+
+    async def process(self, params: dict[str, str]) -> str | None:
+        """The text to answer with, or None for silence."""
+        sender = self.address(params.get("From", ""))
+        delivery = params.get("MessageSid") or params.get("SmsSid")
+        if sender is None or not delivery:
+            return None
+        body = self.text(params)
+        opted_out = await run_in_threadpool(self.opt_outs.is_opted_out, sender)
+        word = self.keyword(body, opted_out=opted_out)
+        if opted_out and word is not Keyword.OPT_IN:
+            return None  # they said STOP: nothing from us, not even HELP, until START
+        if self.on_inbound is not None:
+            await run_in_threadpool(self.on_inbound, sender, delivery, self.clock())
+        # STOP and START are honoured even in a flood; everything else is rate-limited.
+        verdict = self.limiter.check(f"{self.channel}:{sender}")
+        if verdict is not Verdict.ALLOW and word not in (Keyword.OPT_OUT, Keyword.OPT_IN):
+            return RATE_NOTICE if verdict is Verdict.NOTICE else None
+        message = InboundMessage(self.channel, sender, delivery, self.clock(), text=body,
+                                 action=word.value if word else None)
+        try:
+            replies: list[Reply] = await run_in_threadpool(self.handler, message)
+        except DomainError as err:  # e.g. BUSY: a concurrent message won; nothing was recorded
+            log.warning("%s message not handled: %s", self.channel, err.code.value)
+            replies = [Reply(error_text(err.code.value))]
+        if await run_in_threadpool(self.opt_outs.is_opted_out, sender):
+            return None
+        return self.render(replies) or None
+
+
+def twilio_route(path: str, channel: TwilioInbound) -> Route:
+    async def inbound(request: Request) -> Response:
+        params = await channel.signature.read(request)
+        if isinstance(params, Response):
+            return params
+        return twiml(await channel.process(params))
+
+    return Route(path, inbound, methods=["POST"])
