@@ -35,11 +35,15 @@ from channels.slack import SlackHumanNotifier, slack_mount, web_client
 from channels.sms import OptOutRegistry, SmsSender, sms_mount
 from channels.telegram import PATH as TELEGRAM_PATH
 from channels.telegram import TelegramApi, TelegramSender, telegram_mount
+from channels.twilio.signature import TwilioSignature
+from channels.twilio.status import PATH as TWILIO_STATUS_PATH
+from channels.twilio.status import status_route
 from channels.whatsapp import PATH as WHATSAPP_PATH
 from channels.whatsapp import Templates, WhatsAppSender, whatsapp_mount
 from channels.whatsapp import to_whatsapp as whatsapp_address
 from db.conversations import SqlCustomerDirectory, SqlSessionStore
 from db.customers import SqlCustomerRepository
+from db.delivery_status import SqlDeliveryStatus
 from db.jobs_store import SqlJobsStore
 from db.offers import JobsUnitOfWork
 from db.provider_queries import SqlProviderQueries
@@ -192,6 +196,25 @@ def build_handler(db: Database, runner: Runner) -> MessageHandler:
     return router.handle
 
 
+def status_callback(settings: Settings) -> str | None:
+    """Where Twilio reports each message's delivery: only a public https address (Twilio
+    refuses a callback it cannot reach, and a local set-up has none)."""
+    base = settings.public_base_url
+    if not base or not base.startswith("https://"):
+        return None
+    return base.rstrip("/") + TWILIO_STATUS_PATH
+
+
+def twilio_status_mount(settings: Settings, db: Database,
+                        clock: Callable[[], datetime]) -> ChannelMount:
+    assert settings.twilio_auth_token is not None
+    assert settings.public_base_url is not None
+    signature = TwilioSignature(settings.twilio_auth_token.get_secret_value(),
+                                settings.public_base_url)
+    return ChannelMount("twilio-status",
+                        (status_route(signature, SqlDeliveryStatus(db.sessions, clock)),))
+
+
 def build_mounts(settings: Settings, *, handler: MessageHandler, opt_outs: OptOutRegistry,
                  clock: Callable[[], datetime] = utcnow, telegram_polling: bool = False,
                  limiter: RateLimiter | None = None,
@@ -220,6 +243,8 @@ def build_mounts(settings: Settings, *, handler: MessageHandler, opt_outs: OptOu
             public_base_url=settings.public_base_url, handler=handler, limiter=limiter,
             opt_outs=SqlOptOuts(db, WHATSAPP_CHANNEL),
             windows=SqlServiceWindows(db.sessions, WHATSAPP_CHANNEL), clock=clock))
+    if db is not None and (sms_state(settings).on or whatsapp_state(settings).on):
+        mounts.append(twilio_status_mount(settings, db, clock))
     client = slack_client(settings)
     if slack_state(settings).on and client is not None and db is not None:
         assert settings.slack_signing_secret is not None
@@ -251,7 +276,8 @@ def sms_sender(settings: Settings, db: Database) -> SmsSender | None:
         return None
     return SmsSender(settings.twilio_account_sid, settings.twilio_auth_token.get_secret_value(),
                      settings.twilio_from_number, opt_outs=SqlOptOuts(db),
-                     api_base_url=settings.twilio_api_base_url)
+                     api_base_url=settings.twilio_api_base_url,
+                     status_callback=status_callback(settings))
 
 
 def whatsapp_sender(settings: Settings, db: Database,
@@ -266,7 +292,7 @@ def whatsapp_sender(settings: Settings, db: Database,
         settings.twilio_whatsapp_from, opt_outs=SqlOptOuts(db, WHATSAPP_CHANNEL),
         windows=SqlServiceWindows(db.sessions, WHATSAPP_CHANNEL),
         templates=Templates(settings.twilio_whatsapp_templates), clock=clock,
-        api_base_url=settings.twilio_api_base_url)
+        api_base_url=settings.twilio_api_base_url, status_callback=status_callback(settings))
 
 
 class SetupError(CommandError):

@@ -28,8 +28,10 @@ class SmsSender:
     channel = "sms"
 
     def __init__(self, account_sid: str, auth_token: str, from_number: str, *,
-                 opt_outs: OptOutRegistry, api_base_url: str | None = None) -> None:
-        self._rest = TwilioRest(account_sid, auth_token, api_base_url=api_base_url)
+                 opt_outs: OptOutRegistry, api_base_url: str | None = None,
+                 status_callback: str | None = None) -> None:
+        self._rest = TwilioRest(account_sid, auth_token, api_base_url=api_base_url,
+                                status_callback=status_callback)
         self._from = from_number
         self._opt_outs = opt_outs
 

@@ -21,16 +21,18 @@ def send_error(exc: TwilioRestException) -> SendError:
 
 
 class TwilioRest:
-    def __init__(self, account_sid: str, auth_token: str, *,
-                 api_base_url: str | None = None) -> None:
+    def __init__(self, account_sid: str, auth_token: str, *, api_base_url: str | None = None,
+                 status_callback: str | None = None) -> None:
         self._client = Client(account_sid, auth_token)
+        # Where Twilio reports delivery (``channels.twilio.status``), on every message.
+        self._callback = {"status_callback": status_callback} if status_callback else {}
         if api_base_url:
             self._client.api.base_url = api_base_url.rstrip("/")
 
     def create(self, **fields: Any) -> str:
         """``POST .../Messages.json``; the new message's SID."""
         try:
-            message = self._client.messages.create(**fields)
+            message = self._client.messages.create(**fields, **self._callback)
         except TwilioRestException as exc:
             raise send_error(exc) from exc
         except TwilioException as exc:  # connection failures and the like

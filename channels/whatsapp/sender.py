@@ -40,13 +40,13 @@ class WhatsAppSender:
         sender = to_whatsapp(from_number)
         if sender is None:
             raise ValueError("TWILIO_WHATSAPP_FROM is not a phone number")
-        self._rest = TwilioRest(account_sid, auth_token, api_base_url=api_base_url)
+        self._rest = TwilioRest(account_sid, auth_token, api_base_url=api_base_url,
+                                status_callback=status_callback)
         self._from = sender
         self._opt_outs = opt_outs
         self._windows = windows
         self._templates = templates
         self._clock = clock
-        self._callback = {"status_callback": status_callback} if status_callback else {}
 
     def _to(self, address: str) -> str:
         to = to_whatsapp(address)
@@ -61,7 +61,7 @@ class WhatsAppSender:
 
     def _free_form(self, to: str, text: str, choices: Sequence[tuple[str, str]]) -> str:
         body = render(Reply(text, tuple(Choice(label, payload) for label, payload in choices)))
-        return self._rest.create(to=to, from_=self._from, body=body, **self._callback)
+        return self._rest.create(to=to, from_=self._from, body=body)
 
     def send(self, recipient_id: str, text: str,
              choices: Sequence[tuple[str, str]] = ()) -> str:
@@ -85,8 +85,7 @@ class WhatsAppSender:
             raise PermanentSendError(reason)
         log.info("whatsapp %s outside the window: template %s", message.kind, sid)
         return self._rest.create(to=to, from_=self._from, content_sid=sid,
-                                 content_variables=variables_json(message.variables),
-                                 **self._callback)
+                                 content_variables=variables_json(message.variables))
 
     def close(self) -> None:
         self._rest.close()

@@ -89,7 +89,7 @@ def test_slack_mounts_with_its_settings_and_says_where_alerts_go(db: Database,
         channel_states(s))
     mounts = build_mounts(s, handler=runner.handle, opt_outs=SqlOptOuts(db), db=db)
     paths = [r.path for m in mounts for r in m.routes]  # type: ignore[attr-defined]
-    assert paths == ["/telegram/webhook", "/twilio/sms", "/slack/events"]
+    assert paths == ["/telegram/webhook", "/twilio/sms", "/twilio/status", "/slack/events"]
 
 
 def test_serve_says_which_channels_are_on(monkeypatch: pytest.MonkeyPatch,

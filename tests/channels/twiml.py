@@ -9,11 +9,15 @@ from twilio.request_validator import RequestValidator
 from tests.channels.asgi import AppClient
 
 
+def signature(params: dict[str, str], *, token: str, url: str) -> str:
+    return RequestValidator(token).compute_signature(url, params)
+
+
 def post_signed(client: AppClient, path: str, params: dict[str, str], *, token: str,
                 public: str) -> str:
     """Post ``params`` signed as Twilio signs them; the TwiML answer's text ('' for silence)."""
-    signature = RequestValidator(token).compute_signature(public + path, params)
-    response = client.post(path, data=params, headers={"X-Twilio-Signature": signature})
+    signed = signature(params, token=token, url=public + path)
+    response = client.post(path, data=params, headers={"X-Twilio-Signature": signed})
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("application/xml")
     root = ET.fromstring(response.text)

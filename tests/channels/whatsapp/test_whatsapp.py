@@ -4,7 +4,6 @@ double, free-form inside the 24-hour window and as a Content template outside it
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -12,62 +11,34 @@ import pytest
 from sqlalchemy import text
 
 from bookingbot.bootstrap import Database
-from bookingbot.channels_wiring import SqlOptOuts, build_handler
-from bookingbot.web import build_app
+from bookingbot.channels_wiring import SqlOptOuts
 from bookingbot.worker import build_jobs
-from bot.runner import Runner
-from channels.http_guard import RateLimiter
-from channels.whatsapp import Templates, WhatsAppSender, whatsapp_mount
-from db.conversations import SqlCustomerDirectory, SqlSessionStore
+from channels.whatsapp import Templates, WhatsAppSender
 from db.customers import SqlCustomerRepository
 from db.service_windows import SqlServiceWindows
 from jobs.sweeps import Jobs
 from tests.channels.asgi import AppClient
 from tests.channels.conftest import NOW, confirmed_bookings, snapshot
 from tests.channels.doubles import FakeTwilio
-from tests.channels.whatsapp.wire import ANN, BUSINESS, PATH, PUBLIC, TOKEN, form, sign, whatsapp
+from tests.channels.whatsapp.wire import (
+    ANN,
+    BUSINESS,
+    PATH,
+    PUBLIC,
+    REMINDER_SID,
+    TOKEN,
+    form,
+    sign,
+    whatsapp,
+)
 from tests.jobs.harness import Clock
-
-REMINDER_SID = "HX" + "1" * 32
-TEMPLATES = Templates({"reminder": {"en": REMINDER_SID, "es": "HX" + "2" * 32}})
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(NOW)
-
-
-@pytest.fixture
-def client(db: Database, clock: Clock) -> Iterator[AppClient]:
-    runner = Runner(uow=db.uow, store=SqlSessionStore(db.engine),
-                    customers=SqlCustomerDirectory(db.sessions), clock=clock)
-    mount = whatsapp_mount(auth_token=TOKEN, public_base_url=PUBLIC,
-                           handler=build_handler(db, runner), limiter=RateLimiter(limit=50),
-                           opt_outs=SqlOptOuts(db, "whatsapp"),
-                           windows=SqlServiceWindows(db.sessions, "whatsapp"), clock=clock)
-    with AppClient(build_app(db, mounts=[mount])) as app_client:
-        yield app_client
-
-
-@pytest.fixture
-def sender(db: Database, clock: Clock, fake_twilio: FakeTwilio) -> Iterator[WhatsAppSender]:
-    with WhatsAppSender(fake_twilio.account_sid, TOKEN, BUSINESS,
-                        opt_outs=SqlOptOuts(db, "whatsapp"),
-                        windows=SqlServiceWindows(db.sessions, "whatsapp"),
-                        templates=TEMPLATES, clock=clock,
-                        api_base_url=fake_twilio.base) as whatsapp_sender:
-        yield whatsapp_sender
-
-
-@pytest.fixture
-def jobs(db: Database, clock: Clock, sender: WhatsAppSender) -> Jobs:
-    return build_jobs(db, senders={"whatsapp": sender}, clock=clock)
 
 
 def state(db: Database) -> dict[str, list[Any]]:
     with db.engine.connect() as conn:
-        windows = [tuple(r) for r in conn.execute(text("SELECT * FROM service_windows"))]
-    return {**snapshot(db), "service_windows": windows}
+        extra = {t: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {t} ORDER BY 1"))]
+                 for t in ("service_windows", "notifications")}
+    return {**snapshot(db), **extra}
 
 
 def opted_out(db: Database) -> bool:

@@ -56,7 +56,7 @@ def test_on_mounts_its_webhook_and_sender(db: Database, runner: Runner,
     assert ("whatsapp  on   webhook POST /twilio/whatsapp (Twilio; templates for 2 kind(s) "
             "outside the 24-hour window)") in describe(channel_states(s))
     mounts = build_mounts(s, handler=runner.handle, opt_outs=SqlOptOuts(db), db=db)
-    assert [r.path for m in mounts for r in m.routes] == ["/twilio/whatsapp"]  # type: ignore[attr-defined]
+    assert [r.path for m in mounts for r in m.routes] == ["/twilio/whatsapp", "/twilio/status"]  # type: ignore[attr-defined]
     assert whatsapp_link(s) == "https://wa.me/14155238886"
     senders = production_senders(s, db)
     assert senders["whatsapp"].channel == "whatsapp"

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from twilio.request_validator import RequestValidator
-
 from tests.channels.asgi import AppClient
-from tests.channels.twiml import post_signed
+from tests.channels.twiml import post_signed, signature
 
 TOKEN = "twilio-auth-token-0123456789abcdef"
 PUBLIC = "https://bookings.example.com"
 PATH = "/twilio/whatsapp"
 ANN = "whatsapp:+447911123456"
 BUSINESS = "whatsapp:+14155238886"
+REMINDER_SID = "HX" + "1" * 32  # the reminder template's Content SID in the tests
 
 
 def form(body: str, sid: str, sender: str = ANN, *,
@@ -28,7 +27,7 @@ def form(body: str, sid: str, sender: str = ANN, *,
 
 
 def sign(params: dict[str, str], *, token: str = TOKEN, url: str = PUBLIC + PATH) -> str:
-    return RequestValidator(token).compute_signature(url, params)
+    return signature(params, token=token, url=url)
 
 
 def whatsapp(client: AppClient, body: str, sid: str, sender: str = ANN, *,
