@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/timeparse_accuracy.py
 	$(BIN)/python bench/timeparse_throughput.py
 	$(BIN)/python bench/message_bench.py
+	$(BIN)/python bench/twilio_webhook_bench.py
 	$(BIN)/python bench/reminder_bench.py
 	$(BIN)/python bench/memory_bench.py
 
