@@ -35,6 +35,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from core.classes import (
+    ClassView,
+    SeatTaken,
+    class_view,
+    is_own_session,
+    session_key,
+    timetable_starts,
+)
 from core.errors import DomainError, ErrorCode
 from core.interval import Interval, subtract
 from core.model import Business, LocalSpan, Provider, Rules, Service
@@ -49,6 +57,7 @@ class Slot:
     provider_key: str
     start: datetime  # UTC
     end: datetime  # UTC (start + service.duration)
+    seats_left: int | None = None  # classes only: free seats in this session
 
     @property
     def appointment(self) -> Interval:
@@ -62,6 +71,8 @@ class Taken:
     provider_key: str
     start: datetime  # appointment start (UTC) -- used for per-day counts
     block: Interval  # the range it occupies incl. its own buffers
+    session: str | None = None  # a class booking's session (core.classes); None: one-to-one
+    seats: int = 1
 
 
 def span_on(day: date, span: LocalSpan, tz: ZoneInfo) -> Interval:
@@ -114,6 +125,7 @@ class _Calendar:
     occupied: _Sorted
     per_day: Mapping[date, int]
     today: date  # provider-local date of ``now``
+    own: ClassView  # a class's own sessions (kept out of ``occupied``); empty otherwise
 
 
 def _opening(provider: Provider, day: date) -> list[Interval]:
@@ -129,12 +141,18 @@ def _calendar(provider: Provider, *, first: date, last: date, service: Service, 
     # An appointment that starts on ``last`` may run into the following days.
     spill = timedelta(days=service.duration.days + 1)
     opening = [iv for d in days(first, last + spill) for iv in _opening(provider, d)]
-    occupied = [(t.block.start, t.block.end) for t in taken]
+    # A class's own sessions do not block the class: seats are counted instead (ClassView).
+    mine = [t for t in taken if is_own_session(t.session, service, provider.key)]
+    others = [t for t in taken if not is_own_session(t.session, service, provider.key)]
+    occupied = [(t.block.start, t.block.end) for t in others]
     occupied.extend((b.start, b.end) for b in busy)
-    per_day = Counter(local_date(t.start, provider.tz) for t in taken)
+    per_day = Counter(local_date(t.start, provider.tz) for t in others)
+    per_day.update(local_date(t.start, provider.tz) for t in {t.session: t for t in mine}.values())
+    own = class_view([SeatTaken(t.session or "", t.block, t.seats) for t in mine], service,
+                     provider.key)
     return _Calendar(provider=provider, open=_Sorted((iv.start, iv.end) for iv in opening),
                      occupied=_Sorted(occupied), per_day=per_day,
-                     today=local_date(now, provider.tz))
+                     today=local_date(now, provider.tz), own=own)
 
 
 def _problem(cal: _Calendar, *, start: datetime, service: Service, rules: Rules,
@@ -163,13 +181,30 @@ def _placement(cal: _Calendar, *, start: datetime, day: date, service: Service,
         return ErrorCode.OUTSIDE_HOURS
     if rules.max_per_day is not None and cal.per_day.get(day, 0) >= rules.max_per_day:
         return ErrorCode.DAY_FULL
-    if cal.occupied.hits(start - service.buffer_before, end + service.buffer_after):
+    block = Interval(start - service.buffer_before, end + service.buffer_after)
+    if cal.occupied.hits(block.start, block.end):
         return ErrorCode.SLOT_TAKEN
+    if service.is_class:
+        key = session_key(service.key, cal.provider.key, start)
+        if cal.own.clashes(key, block):
+            return ErrorCode.SLOT_TAKEN
+        if seats_left(cal, service, start) <= 0:
+            return ErrorCode.CLASS_FULL
     return None
 
 
-def _grid(provider: Provider, day: date, step: timedelta) -> Iterator[datetime]:
-    """Grid starts of ``day``'s opening spans, stepped in wall-clock time."""
+def seats_left(cal: _Calendar, service: Service, start: datetime) -> int:
+    used = cal.own.used(session_key(service.key, cal.provider.key, start))
+    return (service.capacity or 0) - used
+
+
+def _grid(provider: Provider, day: date, step: timedelta,
+          service: Service | None = None) -> Iterator[datetime]:
+    """Grid starts of ``day``'s opening spans, stepped in wall-clock time; a class with a
+    timetable starts only at its timetable's times."""
+    if service is not None and service.timetable:
+        yield from timetable_starts(provider, service, day)
+        return
     hours, _ = provider.hours_on(day)
     for span in hours.spans:
         wall = datetime.combine(day, span.start)
@@ -218,9 +253,11 @@ def _provider_slots(provider: Provider, *, business: Business, service: Service,
     last = min(local_date(window.end, tz), today + timedelta(days=rules.max_days_ahead))
     cal = _calendar(provider, first=first, last=max(first, last), service=service, now=now,
                     taken=taken, busy=busy)
-    starts = {s for d in days(first, last) for s in _grid(provider, d, rules.slot_step)
+    starts = {s for d in days(first, last) for s in _grid(provider, d, rules.slot_step, service)
               if window.start <= s < window.end}  # a set: overlapping spans repeat starts
-    slots = [Slot(provider.key, s, s + service.duration) for s in sorted(starts)
+    slots = [Slot(provider.key, s, s + service.duration,
+                  seats_left(cal, service, s) if service.is_class else None)
+             for s in sorted(starts)
              if _problem(cal, start=s, service=service, rules=rules, now=now) is None]
     return slots, cal
 
@@ -252,13 +289,15 @@ _MESSAGES = {
     ErrorCode.OUTSIDE_HOURS: "that is outside opening hours",
     ErrorCode.DAY_FULL: "that day is fully booked",
     ErrorCode.SLOT_TAKEN: "that time is already taken",
+    ErrorCode.CLASS_FULL: "every seat in that class is taken",
 }
 
 
 def check_start(*, business: Business, service_key: str, provider_key: str, start: datetime,
                 now: datetime, taken: Sequence[Taken],
-                busy: Mapping[str, Sequence[Interval]]) -> None:
-    """Raise the most specific DomainError if ``start`` cannot be booked; else return."""
+                busy: Mapping[str, Sequence[Interval]], seats: int = 1) -> None:
+    """Raise the most specific DomainError if ``start`` cannot be booked (for ``seats``
+    seats of a class); else return."""
     service, (provider,) = _resolve(business, service_key, provider_key)
     start, now = to_utc(start), to_utc(now)
     day = local_date(start, provider.tz)
@@ -266,6 +305,11 @@ def check_start(*, business: Business, service_key: str, provider_key: str, star
                     taken=[t for t in taken if t.provider_key == provider.key],
                     busy=busy.get(provider.key, ()))
     code = _problem(cal, start=start, service=service, rules=business.rules, now=now)
+    if code is None and service.timetable and start not in set(
+            timetable_starts(provider, service, day)):
+        code = ErrorCode.OUTSIDE_HOURS  # a class with a timetable runs only at its times
+    if code is None and service.is_class and seats_left(cal, service, start) < seats:
+        code = ErrorCode.CLASS_FULL
     if code is not None:
         raise DomainError(code, _MESSAGES[code], provider=provider.key,
                           start=start.isoformat())

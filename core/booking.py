@@ -57,6 +57,11 @@ class Booking:
     due_minor: int = 0  # deposit or prepayment asked for
     paid_minor: int = 0
     refunded_minor: int = 0
+    # Classes (core.classes): seats taken in the session ``session_key`` of a service with
+    # ``capacity`` seats; the database counts them against it. None for one-to-one bookings.
+    seats: int = 1
+    session_key: str | None = None
+    capacity: int | None = None
 
     @property
     def appointment(self) -> Interval:
@@ -112,4 +117,4 @@ def snapshot(b: Booking | None) -> dict[str, str]:
     if b is None:
         return {}
     return {"status": b.status.value, "start": b.start.isoformat(), "end": b.end.isoformat(),
-            "provider": b.provider_key}
+            "provider": b.provider_key, **({"seats": str(b.seats)} if b.session_key else {})}

@@ -27,6 +27,9 @@ class ErrorCode(StrEnum):
     # The provider's own calendar has been unreadable for longer than calendar_stale_limit:
     # new bookings with them pause rather than risk a double booking.
     CALENDAR_UNAVAILABLE = "calendar_unavailable"
+    # Classes: every seat of the session is taken / more seats asked than one booking may hold.
+    CLASS_FULL = "class_full"
+    TOO_MANY_SEATS = "too_many_seats"
 
 
 class DomainError(Exception):

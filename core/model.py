@@ -22,6 +22,14 @@ class PaymentMode(StrEnum):
 
 
 @dataclass(frozen=True)
+class ClassTime:
+    """One weekly start of a class in the provider's zone, e.g. Monday 18:00."""
+
+    weekday: int  # 0 = Monday ... 6 = Sunday
+    at: time
+
+
+@dataclass(frozen=True)
 class Service:
     key: str
     name: str
@@ -32,6 +40,16 @@ class Service:
     buffer_before: timedelta = timedelta(0)
     buffer_after: timedelta = timedelta(0)
     aliases: tuple[str, ...] = ()
+    # A class (group session): ``capacity`` seats per session, at most ``max_seats`` per
+    # booking; sessions start at ``timetable`` (provider-local) or, when it is empty,
+    # anywhere on the provider's grid. None: one customer at a time.
+    capacity: int | None = None
+    max_seats: int = 1
+    timetable: tuple[ClassTime, ...] = ()
+
+    @property
+    def is_class(self) -> bool:
+        return self.capacity is not None
 
     @property
     def amount_due_upfront(self) -> Money:

@@ -31,7 +31,8 @@ def booking_values(b: Booking) -> dict[str, Any]:
         "status": b.status.value, "hold_expires_at": b.hold_expires_at,
         "series_id": b.series_id, "currency": b.currency, "price_minor": b.price_minor,
         "due_minor": b.due_minor, "paid_minor": b.paid_minor,
-        "refunded_minor": b.refunded_minor,
+        "refunded_minor": b.refunded_minor, "session_key": b.session_key or b.id,
+        "seats": b.seats, "capacity": b.capacity,
     }
 
 
@@ -44,6 +45,8 @@ def booking_from_row(row: RowMapping) -> Booking:
         hold_expires_at=row["hold_expires_at"], series_id=row["series_id"],
         currency=row["currency"], price_minor=row["price_minor"], due_minor=row["due_minor"],
         paid_minor=row["paid_minor"], refunded_minor=row["refunded_minor"],
+        seats=row["seats"], capacity=row["capacity"],
+        session_key=row["session_key"] if row["capacity"] is not None else None,
     )
 
 
@@ -104,14 +107,17 @@ class SqlBookingRepository:
 
     def taken(self, provider_key: str, window: Interval, now: datetime, *,
               ignore: str | None = None) -> list[Taken]:
-        stmt = (select(B.c.start_at, B.c.block_start, B.c.block_end)
+        stmt = (select(B.c.start_at, B.c.block_start, B.c.block_end, B.c.capacity,
+                       B.c.session_key, B.c.seats)
                 .where(_overlapping(provider_key, window), _live(now))
                 .order_by(B.c.block_start))
         if ignore is not None:
             stmt = stmt.where(B.c.id != ignore)
         with translate():
             rows = self._session.execute(stmt).all()
-        return [Taken(provider_key, start, Interval(bs, be)) for start, bs, be in rows]
+        return [Taken(provider_key, start, Interval(bs, be),
+                      session=None if cap is None else key, seats=seats)
+                for start, bs, be, cap, key, seats in rows]
 
     def stale_holds(self, provider_key: str, window: Interval, now: datetime) -> list[Booking]:
         return self._all(select(B).where(_overlapping(provider_key, window), _stale_hold(now))

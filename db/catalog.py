@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from core.errors import DomainError, ErrorCode
 from core.model import (
     Business,
     CalendarLink,
+    ClassTime,
     DatedException,
     DayHours,
     PaymentMode,
@@ -66,7 +67,24 @@ def service_values(s: Service, position: int) -> dict[str, Any]:
             "currency": s.price.currency, "payment_mode": s.payment.value,
             "buffer_before_s": _seconds(s.buffer_before, f"{s.key} buffer"),
             "buffer_after_s": _seconds(s.buffer_after, f"{s.key} buffer"),
-            "aliases": list(s.aliases), "position": position}
+            "aliases": list(s.aliases), "position": position, "options": service_options(s)}
+
+
+def service_options(s: Service) -> dict[str, Any]:
+    """The JSON ``services.options`` column: only what differs from a one-to-one service,
+    so services without options compare unchanged with rows from before migration 0012."""
+    if s.capacity is None:
+        return {}
+    return {"capacity": s.capacity, "max_seats": s.max_seats,
+            "timetable": [[t.weekday, t.at.strftime("%H:%M")] for t in s.timetable]}
+
+
+def _options(options: Mapping[str, Any]) -> dict[str, Any]:
+    if not options.get("capacity"):
+        return {}
+    return {"capacity": int(options["capacity"]), "max_seats": int(options["max_seats"]),
+            "timetable": tuple(ClassTime(int(d), time.fromisoformat(at))
+                               for d, at in options.get("timetable", []))}
 
 
 def provider_values(p: Provider, position: int) -> dict[str, Any]:
@@ -214,7 +232,7 @@ def _service(r: RowMapping) -> Service:
                    payment=PaymentMode(r["payment_mode"]),
                    buffer_before=timedelta(seconds=r["buffer_before_s"]),
                    buffer_after=timedelta(seconds=r["buffer_after_s"]),
-                   aliases=tuple(r["aliases"]))
+                   aliases=tuple(r["aliases"]), **_options(r["options"] or {}))
 
 
 def _provider(r: RowMapping) -> Provider:

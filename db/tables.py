@@ -84,6 +84,9 @@ class ServiceRow(Base):
     position: Mapped[int] = mapped_column(Integer)  # order in the business file
     active: Mapped[bool] = mapped_column(Boolean)
     updated_at: Mapped[datetime]
+    # Per-service options beyond the columns above (migration 0012): class capacity,
+    # seats per booking, timetable.
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, server_default=text("'{}'"))
 
 
 class ProviderRow(Base):
@@ -133,6 +136,7 @@ class BookingRow(Base):
         Index("ix_bookings_confirmed_start", "start_at", "id",
               postgresql_where=text("status = 'confirmed'"),
               sqlite_where=text("status = 'confirmed'")),
+        Index("ix_bookings_session", "session_key"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -154,6 +158,23 @@ class BookingRow(Base):
     refunded_minor: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # Classes (migration 0012): the session whose seats this booking takes (a one-to-one
+    # booking's own id), how many, and the capacity they count against (NULL: one-to-one).
+    session_key: Mapped[str] = mapped_column(String(200), server_default=text("''"))
+    seats: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class ClassSessionRow(Base):
+    """Seats taken per class session, kept by triggers on ``bookings`` (migration 0012)."""
+
+    __tablename__ = "class_sessions"
+    __table_args__ = (CheckConstraint("taken >= 0 AND taken <= capacity",
+                                      name="within_capacity"),)
+
+    session_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    capacity: Mapped[int] = mapped_column(Integer)
+    taken: Mapped[int] = mapped_column(Integer)
 
 
 class BookingAuditRow(Base):

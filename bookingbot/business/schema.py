@@ -6,7 +6,7 @@ in ``services.py`` / ``providers.py``, where the exact key path of each entry is
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -64,6 +64,7 @@ IsoDate = Annotated[date, PlainValidator(values.iso_date)]
 DayName = Annotated[str, PlainValidator(values.day_name)]
 SlackUser = Annotated[str, PlainValidator(values.slack_user)]
 Payment = Annotated[PaymentMode, PlainValidator(_payment)]
+ClassTimes = Annotated[tuple[tuple[int, time], ...], PlainValidator(values.class_times)]
 
 
 class _Model(BaseModel):
@@ -87,6 +88,11 @@ class ServiceIn(_Model):
     buffer_before: Gap = timedelta(0)
     buffer_after: Gap = timedelta(0)
     aliases: Annotated[list[Text], BeforeValidator(_as_list)] = Field(default_factory=list)
+    # A class: seats per session, seats one booking may take, weekly starts ("mon,wed 18:00").
+    capacity: Annotated[StrictInt, Field(ge=1, le=10_000)] | None = None
+    max_seats: Annotated[StrictInt, Field(ge=1)] | None = None
+    timetable: Annotated[list[ClassTimes], BeforeValidator(_as_list)] = Field(
+        default_factory=list)
 
 
 class OpenHoursIn(_Model):

@@ -9,7 +9,7 @@ from bookingbot.business import values
 from bookingbot.business.problems import KeyPath, Problems, show
 from bookingbot.business.schema import ServiceIn
 from core.booking import MAX_BLOCK
-from core.model import PaymentMode, Service
+from core.model import ClassTime, PaymentMode, Service
 from core.money import Money
 
 Numbered = list[tuple[int, ServiceIn]]  # (position in the file, validated entry)
@@ -30,6 +30,7 @@ def build_services(services: Numbered, currency: str | None, problems: Problems)
         path: KeyPath = ("services", i)
         _check_deposit(svc, path, problems)
         _check_length(svc, path, problems)
+        _check_class(svc, path, problems)
         if currency is None:
             continue  # the business section is broken: report, but do not build
         price = _money(svc.price, currency, (*path, "price"), problems)
@@ -40,6 +41,9 @@ def build_services(services: Numbered, currency: str | None, problems: Problems)
             key=keys[i], name=svc.name, duration=svc.duration, price=price, deposit=deposit,
             payment=svc.payment, buffer_before=svc.buffer_before,
             buffer_after=svc.buffer_after, aliases=tuple(svc.aliases),
+            capacity=svc.capacity, max_seats=svc.max_seats or 1,
+            timetable=tuple(sorted({ClassTime(d, at) for times in svc.timetable
+                                    for d, at in times}, key=lambda t: (t.weekday, t.at))),
         ))
     return built
 
@@ -48,6 +52,17 @@ def _check_length(svc: ServiceIn, path: KeyPath, problems: Problems) -> None:
     if svc.duration + svc.buffer_before + svc.buffer_after > MAX_BLOCK:
         problems.add((*path, "duration"), "a service may last at most "
                      f"{MAX_BLOCK.days} days, buffers included")
+
+
+def _check_class(svc: ServiceIn, path: KeyPath, problems: Problems) -> None:
+    if svc.capacity is None:
+        for name in ("max_seats", "timetable"):
+            if getattr(svc, name):
+                problems.add((*path, name), "is only used with capacity: (a class)")
+        return
+    if svc.max_seats is not None and svc.max_seats > svc.capacity:
+        problems.add((*path, "max_seats"), f"{svc.max_seats} is more than the capacity "
+                     f"{svc.capacity}")
 
 
 def _check_keys(services: Numbered, keys: dict[int, str], problems: Problems) -> None:

@@ -212,3 +212,26 @@ def day_name(value: object) -> str:
         raise fail(f"{show(name)} is not a day; use mon, tue, wed, thu, fri, sat, sun "
                    "or the full names")
     return name
+
+
+_CLASS_TIME = re.compile(r"^([a-z,\s]+?)\s+(\d{1,2}):(\d{2})$")
+
+
+def class_times(value: object) -> tuple[tuple[int, time], ...]:
+    """'mon,wed 18:00' -> ((0, 18:00), (2, 18:00)): the class's weekly starts."""
+    raw = text(value)
+    match = _CLASS_TIME.match(raw.strip().lower())
+    if match is None:
+        raise fail(f"{show(raw)} is not a class time; write days and a start, "
+                   'e.g. "mon,wed 18:00"')
+    hour, minute = int(match.group(2)), int(match.group(3))
+    if hour > 23 or minute > 59:
+        raise fail(f"{show(raw)}: {hour}:{minute:02d} is not a time of day")
+    out = []
+    for word in match.group(1).split(","):
+        index = day_index(word)
+        if index is None:
+            raise fail(f"{show(word.strip())} is not a day; use mon, tue, wed, thu, fri, sat, "
+                       "sun or the full names")
+        out.append((index, time(hour, minute)))
+    return tuple(out)

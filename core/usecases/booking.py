@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from core.availability import Slot, Taken, free_slots
 from core.booking import Actor, Booking, BookingStatus
+from core.classes import check_seats, seat_fields
 from core.errors import DomainError, ErrorCode
 from core.events import BookingConfirmed, Event, SlotFreed, SlotHeld
 from core.interval import Interval
@@ -54,28 +55,31 @@ def available_slots(uow: UnitOfWork, *, service_key: str, provider_key: str | No
 
 
 def _new_hold(business: Business, service: Service, *, provider_key: str, start: datetime,
-              customer_id: str, channel: str, now: datetime, series_id: str | None) -> Booking:
+              customer_id: str, channel: str, now: datetime, series_id: str | None,
+              seats: int = 1) -> Booking:
     end, block = block_of(service, start)
-    due = service.amount_due_upfront
+    fields = seat_fields(service, provider_key=provider_key, start=start, seats=seats)
     hold_for = business.rules.hold_duration
-    if due.amount_minor > 0:
+    if fields.due_minor > 0:
         hold_for = max(hold_for, MIN_PAYMENT_HOLD)
     return Booking(
         id=str(uuid.uuid4()), provider_key=provider_key, service_key=service.key,
         customer_id=customer_id, channel=channel, start=start, end=end, block=block,
         status=BookingStatus.HELD, created_at=now, hold_expires_at=now + hold_for,
         series_id=series_id, currency=service.price.currency,
-        price_minor=service.price.amount_minor, due_minor=due.amount_minor,
+        price_minor=fields.price_minor, due_minor=fields.due_minor, seats=fields.seats,
+        session_key=fields.session_key, capacity=fields.capacity,
     )
 
 
 def _pick_provider(uow: UnitOfWork, business: Business, service: Service, *,
-                   provider_key: str | None, start: datetime, now: datetime) -> str:
+                   provider_key: str | None, start: datetime, now: datetime,
+                   seats: int = 1) -> str:
     first_error: DomainError | None = None
     for key in candidates(business, service.key, provider_key):
         try:
             stale = validate_under_lock(uow, business, service, provider_key=key,
-                                        start=start, now=now)
+                                        start=start, now=now, seats=seats)
         except DomainError as err:
             first_error = first_error or err
             continue
@@ -88,18 +92,21 @@ def _pick_provider(uow: UnitOfWork, business: Business, service: Service, *,
 
 def hold_slot(uow: UnitOfWork, *, service_key: str, provider_key: str | None, start: datetime,
               customer_id: str, actor: Actor, now: datetime,
-              series_id: str | None = None) -> Booking:
-    """Reserve a slot for a few minutes while the customer confirms (or pays)."""
+              series_id: str | None = None, seats: int = 1) -> Booking:
+    """Reserve a slot (or ``seats`` seats of a class) for a few minutes while the customer
+    confirms (or pays)."""
     require_aware(start)
     with uow:
         business = uow.business()
         service = service_of(business, service_key)
+        check_seats(service, seats)
         chosen = _pick_provider(uow, business, service, provider_key=provider_key,
-                                start=start, now=now)
+                                start=start, now=now, seats=seats)
         hold = _new_hold(business, service, provider_key=chosen, start=start,
                          customer_id=customer_id, channel=actor.channel, now=now,
-                         series_id=series_id)
-        uow.bookings.add(hold)  # the database refuses an overlap here: slot_taken
+                         series_id=series_id, seats=seats)
+        # The database refuses an overlap (slot_taken) and a seat past capacity (class_full).
+        uow.bookings.add(hold)
         record(uow, before=None, after=hold, actor=actor, action="booking.held", now=now)
         uow.emit([SlotHeld(hold.id, hold.hold_expires_at or now)])
         uow.commit()

@@ -57,7 +57,7 @@ def block_of(service: Service, start: datetime) -> tuple[datetime, Interval]:
 
 def validate_under_lock(uow: UnitOfWork, business: Business, service: Service, *,
                         provider_key: str, start: datetime, now: datetime,
-                        moving: str | None = None) -> list[Booking]:
+                        moving: str | None = None, seats: int = 1) -> list[Booking]:
     """Check ``start`` for one provider while holding its lock.
 
     Returns the lapsed holds standing in the way; the caller expires them in the same
@@ -68,7 +68,7 @@ def validate_under_lock(uow: UnitOfWork, business: Business, service: Service, *
     stale = [b for b in uow.bookings.stale_holds(provider_key, block, now) if b.id != moving]
     taken, busy = context(uow, provider_key, Interval(start, end), now, ignore=moving)
     check_start(business=business, service_key=service.key, provider_key=provider_key,
-                start=start, now=now, taken=taken, busy={provider_key: busy})
+                start=start, now=now, taken=taken, busy={provider_key: busy}, seats=seats)
     return stale
 
 

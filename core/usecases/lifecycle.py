@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from core.booking import Actor, Booking, BookingStatus
+from core.classes import seat_fields
 from core.errors import DomainError, ErrorCode
 from core.events import BookingRescheduled, HoldExpired
 from core.ports import UnitOfWork
@@ -36,11 +37,15 @@ def reschedule(uow: UnitOfWork, booking_id: str, *, new_start: datetime, actor: 
         target = provider_key or before.provider_key
         candidates(business, service.key, target)
         stale = validate_under_lock(uow, business, service, provider_key=target,
-                                    start=new_start, now=now, moving=before.id)
+                                    start=new_start, now=now, moving=before.id,
+                                    seats=before.seats)
         for hold in stale:
             expire(uow, hold, now)
         end, block = block_of(service, new_start)
-        after = replace(before.moved(new_start, end, block), provider_key=target)
+        seat = seat_fields(service, provider_key=target, start=new_start, seats=before.seats)
+        # A class booking moves to the new session: the database counts its seats there.
+        after = replace(before.moved(new_start, end, block), provider_key=target,
+                        session_key=seat.session_key, capacity=seat.capacity)
         uow.bookings.update(after)  # the database refuses an overlap here: slot_taken
         record(uow, before=before, after=after, actor=actor, action="booking.rescheduled",
                now=now)

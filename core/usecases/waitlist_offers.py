@@ -23,6 +23,7 @@ from typing import Protocol
 
 from core.availability import Slot
 from core.booking import Actor, Booking, BookingStatus
+from core.classes import seat_fields
 from core.errors import DomainError, ErrorCode
 from core.events import BookingConfirmed, Event, HoldExpired, SlotFreed, SlotHeld
 from core.model import Business, Service
@@ -105,14 +106,15 @@ def _candidates(uow: OfferUnitOfWork, slot: Slot, service: Service,
 def _hold_for(business: Business, service: Service, entry: WaitlistEntry, slot: Slot,
               now: datetime) -> Booking:
     end, block = block_of(service, slot.start)
-    due = service.amount_due_upfront
+    seat = seat_fields(service, provider_key=slot.provider_key, start=slot.start)
     return Booking(
         id=str(uuid.uuid4()), provider_key=slot.provider_key, service_key=service.key,
         customer_id=entry.customer_id, channel=entry.channel, start=slot.start, end=end,
         block=block, status=BookingStatus.HELD, created_at=now,
         hold_expires_at=now + business.rules.waitlist_offer_window,
-        currency=service.price.currency, price_minor=service.price.amount_minor,
-        due_minor=due.amount_minor)
+        currency=service.price.currency, price_minor=seat.price_minor,
+        due_minor=seat.due_minor, seats=seat.seats, session_key=seat.session_key,
+        capacity=seat.capacity)
 
 
 def offer_freed_slot(uow: OfferUnitOfWork, freed_slot: SlotFreed, *,

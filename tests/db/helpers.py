@@ -28,13 +28,13 @@ from db.catalog import sync_business
 from db.uow import SqlUnitOfWork
 
 TABLES = ("business", "services", "providers", "customers", "bookings", "booking_audit",
-          "waitlist_entries", "busy_blocks", "outbox")
+          "waitlist_entries", "busy_blocks", "outbox", "class_sessions")
 NOW = datetime(2030, 1, 7, 8, 0, tzinfo=UTC)  # a Monday
 T0 = datetime(2030, 1, 8, 9, 0, tzinfo=UTC)  # tomorrow 09:00 UTC
 
 OVERLAPS_SQL = text("""
     SELECT count(*) FROM bookings a JOIN bookings b
-      ON a.provider_key = b.provider_key AND a.id < b.id
+      ON a.provider_key = b.provider_key AND a.id < b.id AND a.session_key <> b.session_key
      WHERE a.status IN ('held', 'confirmed') AND b.status IN ('held', 'confirmed')
        AND a.block_start < b.block_end AND b.block_start < a.block_end
 """)

@@ -25,7 +25,8 @@ def _guard_present(url: str) -> bool:
             if engine.dialect.name == "postgresql":
                 sql = "SELECT count(*) FROM pg_constraint WHERE conname = 'bookings_no_overlap'"
                 return conn.execute(text(sql)).scalar_one() == 1
-            sql = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+            sql = ("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                   "AND name LIKE 'bookings_no_overlap_%'")
             return conn.execute(text(sql)).scalar_one() == 2
     finally:
         engine.dispose()
