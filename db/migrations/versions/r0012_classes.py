@@ -15,7 +15,7 @@
   re-checks the value committed before it.
 
 Revision ID: 0012
-Revises: 0011
+Revises: 0009
 Create Date: 2026-12-07
 """
 
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0011"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
