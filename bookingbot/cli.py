@@ -9,6 +9,7 @@ Start with `bookingbot setup examples/business.yaml` and `bookingbot chat`; in p
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
@@ -92,8 +93,9 @@ def _parser() -> argparse.ArgumentParser:
                    help='input lines are {"text","now","tz","lang","locale"}')
 
     p = _command(sub, "serve", "run the web app (webhooks, /healthz)")
-    p.add_argument("--host", default="0.0.0.0",  # noqa: S104 - a server must listen publicly
-                   help="address to listen on (0.0.0.0)")
+    p.add_argument("--host", default=None,
+                   help="address to listen on (default: 127.0.0.1, or 0.0.0.0 when $PORT is "
+                        "set, as on a platform that routes to it)")
     p.add_argument("--port", type=int, default=None, help="port (default: $PORT)")
     p.add_argument("--telegram-polling", action="store_true",
                    help="run Telegram by long polling (development without a public URL)")
@@ -156,7 +158,10 @@ def _run_parse_time(args: argparse.Namespace) -> int:
 def _run_serve(args: argparse.Namespace) -> int:
     from bookingbot.web import serve
 
-    return serve(host=args.host, port=args.port, db=args.db,
+    # Loopback unless told otherwise: a platform that sets $PORT (the Procfile) routes to
+    # every interface, a developer's laptop should not expose the webhooks to its network.
+    host = args.host or ("0.0.0.0" if os.environ.get("PORT") else "127.0.0.1")  # noqa: S104
+    return serve(host=host, port=args.port, db=args.db,
                  telegram_polling=args.telegram_polling)
 
 
@@ -189,8 +194,16 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+# Long-running processes log at INFO; one-shot commands only say what went wrong (their
+# output is for a person), unless LOG_LEVEL says otherwise. Same configuration for all.
+_SERVICES = frozenset({"serve", "worker"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from bookingbot.logs import configure
+
     args = _parser().parse_args(argv)
+    configure(None if args.command in _SERVICES or os.environ.get("LOG_LEVEL") else "WARNING")
     return run_guarded(lambda: HANDLERS[args.command](args),
                        debug=getattr(args, "debug", False))
 

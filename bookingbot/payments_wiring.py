@@ -9,6 +9,8 @@ from urllib.parse import urlencode
 
 from adapters.payments.stripe_gateway import StripeGateway
 from adapters.payments.test_mode import TestModeGateway
+from adapters.payments.webhook import MAX_BODY as STRIPE_MAX_BODY
+from adapters.payments.webhook import PATH as STRIPE_PATH
 from adapters.payments.webhook import RETURN_PATH, FollowUp, stripe_routes
 from bookingbot.bootstrap import Database
 from bookingbot.settings import Settings
@@ -143,7 +145,7 @@ def stripe_mount(settings: Settings, db: Database, gateway: PaymentGateway | Non
         return None
     routes = stripe_routes(webhook_secret=settings.stripe_webhook_secret.get_secret_value(),
                            handle_event=event_handler(db, gateway, clock))
-    return ChannelMount("stripe", routes)
+    return ChannelMount("stripe", routes, body_limits={STRIPE_PATH: STRIPE_MAX_BODY})
 
 
 def refund_sweep(db: Database, gateway: PaymentGateway, clock: Clock) -> Callable[[], int]:

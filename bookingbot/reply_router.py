@@ -86,13 +86,12 @@ class ReplyRouter:
         if meaning is None or context is None:
             return self.runner.handle(message)
         with self.runner.store.open(message.channel, message.sender_id) as tx:
-            seen = tx.processed_reply(message.delivery_id)
-            if seen is not None:
-                return [Reply.from_json(r) for r in seen]
+            if tx.processed_reply(message.delivery_id) is not None:
+                return []  # a duplicate: no effect, no second answer
             session, out = self._act(meaning, context, tx.load() or Session(), message, now)
-            tx.save(session, delivery_id=message.delivery_id,  # saving drops the context
-                    replies=[r.to_json() for r in out], now=now)
-            return out
+            new = tx.save(session, delivery_id=message.delivery_id,  # saving drops the context
+                          replies=[r.to_json() for r in out], now=now)
+            return out if new else []
 
     def _act(self, meaning: str, context: ReplyContext, session: Session,
              message: InboundMessage, now: datetime) -> tuple[Session, list[Reply]]:

@@ -2,7 +2,8 @@
 
 Public routes, and nothing else: ``POST /telegram/webhook``, ``POST /twilio/sms``,
 ``POST /slack/events`` and ``POST /stripe/webhook`` (mounted by their issues through the
-same ``ChannelMount``), ``GET /healthz``.
+same ``ChannelMount``), ``GET /healthz`` (503 unless the database is reachable *and*
+migrated to this code's head).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 import uvicorn
-from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
@@ -28,7 +30,9 @@ from bookingbot.channels_wiring import (
     describe,
 )
 from bookingbot.settings import Settings
+from channels.asgi_guard import AsgiGuard
 from channels.mount import ChannelMount
+from db.migrate import current_revision, head_revision
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +42,20 @@ def _paths(routes: Sequence[BaseRoute]) -> list[str]:
 
 
 def build_app(db: Database, *, mounts: Sequence[ChannelMount] = ()) -> Starlette:
-    async def healthz(_: Request) -> JSONResponse:
+    head = head_revision()
+
+    def database_state() -> str:
         try:
-            with db.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
+            current = current_revision(db.engine)
         except Exception:  # any failure means "not healthy", never a crash
-            return JSONResponse({"ok": False, "database": "unreachable"}, status_code=503)
-        return JSONResponse({"ok": True, "database": "ok"})
+            return "unreachable"
+        # Every webhook would fail on a database behind the code: not healthy either.
+        return "ok" if current == head else "not migrated"
+
+    async def healthz(_: Request) -> JSONResponse:
+        state = await run_in_threadpool(database_state)
+        return JSONResponse({"ok": state == "ok", "database": state},
+                            status_code=200 if state == "ok" else 503)
 
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
     for mount in mounts:
@@ -68,7 +79,13 @@ def build_app(db: Database, *, mounts: Sequence[ChannelMount] = ()) -> Starlette
                     await hook()
             db.close()
 
-    return Starlette(routes=routes, lifespan=lifespan)
+    limits: dict[str, int] = {}
+    for mount in mounts:
+        limits.update(mount.body_limits)
+    # The guard wraps everything inside Starlette's own error middleware: every body is
+    # bounded, every response carries the security headers, no exception reaches uvicorn.
+    return Starlette(routes=routes, lifespan=lifespan,
+                     middleware=[Middleware(AsgiGuard, limits=limits)])
 
 
 def serve(*, host: str, port: int | None, db: str | None, telegram_polling: bool = False) -> int:
@@ -80,5 +97,8 @@ def serve(*, host: str, port: int | None, db: str | None, telegram_polling: bool
                           clock=utcnow, telegram_polling=telegram_polling, db=handle)
     print(describe(channel_states(settings, telegram_polling=telegram_polling)))  # noqa: T201
     app = build_app(handle, mounts=mounts)
-    uvicorn.run(app, host=host, port=port or settings.port, log_level="info")
+    # log_config=None: uvicorn's records go through bookingbot.logs (configured by the CLI);
+    # no "server: uvicorn" banner.
+    uvicorn.run(app, host=host, port=port or settings.port, log_config=None,
+                server_header=False)
     return 0

@@ -115,7 +115,10 @@ class Executor:
 
     def _slots(self, service_key: str, provider_key: str | None, start: datetime,
                end: datetime) -> list[Slot]:
-        start = max(start, self.now)
+        # Nothing is bookable past the horizon (plus a day: it counts local days), so a
+        # window out there -- "31 dec 9999" -- is never searched; the caller then explains.
+        last = self.now + timedelta(days=self.business.rules.max_days_ahead + 1)
+        start, end = max(start, self.now), min(end, last)
         if end <= start:
             return []
         return available_slots(self.uow(), service_key=service_key, provider_key=provider_key,

@@ -1,6 +1,7 @@
 """The imperative shell around the pure machine: one inbound message in, replies out.
 
-dedupe delivery id -> load session (locked) -> step -> execute commands via core use cases
+lock the session row -> dedupe delivery id (a duplicate gets no effect and no reply)
+-> load session -> step -> execute commands via core use cases
 -> feed results back into step -> save session + record delivery (one transaction).
 """
 
@@ -62,13 +63,12 @@ class Runner:
         now = self.clock()  # captured once: every decision in this message uses it
         key = (message.channel, message.sender_id)
         with self._lock(key), self.store.open(*key) as tx:
-            seen = tx.processed_reply(message.delivery_id)
-            if seen is not None:
-                return [Reply.from_json(r) for r in seen]  # a retry: same answer, no effect
+            if tx.processed_reply(message.delivery_id) is not None:
+                return []  # a copy of a handled delivery: no effect, and never answered twice
             session, out = self._process(tx.load(), message, now)
-            tx.save(session, delivery_id=message.delivery_id,
-                    replies=[r.to_json() for r in out], now=now)
-            return out
+            new = tx.save(session, delivery_id=message.delivery_id,
+                          replies=[r.to_json() for r in out], now=now)
+            return out if new else []
 
     def _process(self, loaded: Session | None, message: InboundMessage,
                  now: datetime) -> tuple[Session, list[Reply]]:

@@ -171,8 +171,11 @@ class ConversationTx(Protocol):
     def load(self) -> Session | None: ...
 
     def save(self, session: Session, *, delivery_id: str, replies: list[dict[str, Any]],
-             now: datetime) -> None:
-        """Store the session and record the delivery (with its replies) atomically."""
+             now: datetime) -> bool:
+        """Store the session and record the delivery (with its replies) atomically.
+
+        Returns False, having written nothing, when the delivery was already recorded (a
+        copy handled concurrently): the caller must then send nothing."""
 
 
 class SessionStore(Protocol):
@@ -193,9 +196,12 @@ class _MemoryTx:
         return Session.from_json(json.loads(raw)) if raw else None
 
     def save(self, session: Session, *, delivery_id: str, replies: list[dict[str, Any]],
-             now: datetime) -> None:
+             now: datetime) -> bool:
+        if (self.key[0], delivery_id) in self.store.deliveries:
+            return False
         self.store.sessions[self.key] = session.touched(now).dumps()
         self.store.deliveries[(self.key[0], delivery_id)] = replies
+        return True
 
     def __enter__(self) -> _MemoryTx:
         return self

@@ -37,7 +37,19 @@ class Interval:
         return self.start <= other.start and other.end <= self.end
 
     def widen(self, before: timedelta, after: timedelta) -> Interval:
-        return Interval(self.start - before, self.end + after)
+        """Grown on both sides, saturating at the ends of time (a customer can ask for
+        31 Dec 9999: the result stops at ``datetime.max`` instead of raising)."""
+        return Interval(shift(self.start, -before), shift(self.end, after))
+
+
+def shift(at: datetime, by: timedelta) -> datetime:
+    """``at + by``, clamped to the representable range (in ``at``'s zone)."""
+    try:
+        return at + by
+    except OverflowError:
+        if by > timedelta(0):
+            return datetime.max.replace(tzinfo=at.tzinfo)
+        return datetime.min.replace(tzinfo=at.tzinfo)
 
 
 def merge(intervals: Iterable[Interval]) -> list[Interval]:

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, Column, Engine, Integer, String, Table, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import sessionmaker
 
@@ -90,9 +91,19 @@ class SqlConversation:
         return None if row is None else list(row[0])
 
     def _lock_row(self) -> None:
+        """Hold the sender's session row (created empty if need be) until the commit.
+
+        ``INSERT ... ON CONFLICT DO NOTHING`` alone does not lock a row that already exists,
+        so two copies of one delivery in two processes could both find it unrecorded; the
+        ``SELECT ... FOR UPDATE`` that follows makes the second copy wait for the first's
+        commit, after which it sees the delivery recorded.
+        """
         assert self._conn is not None
         row = pg_insert(SESSIONS).values(**self._key, state={}, updated_at=_EPOCH, version=0)
         self._conn.execute(row.on_conflict_do_nothing(index_elements=["channel", "sender_id"]))
+        self._conn.execute(select(SESSIONS.c.version).where(
+            SESSIONS.c.channel == self._key["channel"],
+            SESSIONS.c.sender_id == self._key["sender_id"]).with_for_update())
 
     def load(self) -> Session | None:
         stmt = select(SESSIONS.c.state, SESSIONS.c.version).where(
@@ -105,20 +116,35 @@ class SqlConversation:
         return Session.from_json(row[0]) if row[0] else None
 
     def save(self, session: Session, *, delivery_id: str, replies: list[dict[str, Any]],
-             now: datetime) -> None:
+             now: datetime) -> bool:
+        """True if this delivery was new; False (and nothing written) for a duplicate."""
         if self._conn is not None:
-            self._write(self._conn, session, delivery_id, replies, now)
+            if not self._write(self._conn, session, delivery_id, replies, now):
+                self._conn.rollback()
+                return False
             self._conn.commit()
-            return
+            return True
         with self._engine.begin() as conn:  # BEGIN IMMEDIATE: the write lock
             if conn.execute(select(DELIVERIES.c.delivery_id).where(
                     DELIVERIES.c.channel == self._key["channel"],
                     DELIVERIES.c.delivery_id == delivery_id)).first() is not None:
-                return  # a concurrent retry of this delivery got here first
-            self._write(conn, session, delivery_id, replies, now)
+                return False  # a concurrent retry of this delivery got here first
+            # _write records the delivery first, so a False wrote nothing at all
+            return self._write(conn, session, delivery_id, replies, now)
 
     def _write(self, conn: Connection, session: Session, delivery_id: str,
-               replies: list[dict[str, Any]], now: datetime) -> None:
+               replies: list[dict[str, Any]], now: datetime) -> bool:
+        """Record the delivery first: if another copy already did, write nothing else.
+
+        The session row lock makes a conflict impossible for copies from one sender; the
+        ``ON CONFLICT DO NOTHING`` keeps any other collision a clean "duplicate" rather
+        than a unique violation (a 500 the platform would retry forever)."""
+        record = _insert_for(conn)(DELIVERIES).values(
+            channel=self._key["channel"], delivery_id=delivery_id, processed_at=now,
+            reply=replies).on_conflict_do_nothing(index_elements=["channel", "delivery_id"])
+        # RETURNING rather than rowcount: psycopg reports -1 for this statement
+        if conn.execute(record.returning(DELIVERIES.c.delivery_id)).first() is None:
+            return False
         state = session.touched(now).to_json()
         if self._version is None:
             conn.execute(insert(SESSIONS).values(**self._key, state=state, updated_at=now,
@@ -131,9 +157,11 @@ class SqlConversation:
             ).values(state=state, updated_at=now, version=self._version + 1))
             if done.rowcount != 1:
                 raise DomainError(ErrorCode.BUSY, "the conversation moved on meanwhile")
-        conn.execute(insert(DELIVERIES).values(channel=self._key["channel"],
-                                               delivery_id=delivery_id, processed_at=now,
-                                               reply=replies))
+        return True
+
+
+def _insert_for(conn: Connection) -> Any:
+    return pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
 
 
 class SqlSessionStore:

@@ -41,7 +41,7 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20,
     if parsed.get_backend_name() != "postgresql":
         raise ValueError(f"unsupported database {parsed.get_backend_name()!r}")
     engine = create_engine(parsed, pool_size=pool_size, max_overflow=max_overflow,
-                           pool_recycle=1800, echo=echo,
+                           pool_recycle=1800, echo=echo, hide_parameters=True,
                            connect_args={"options": f"-c lock_timeout={PG_LOCK_TIMEOUT} "
                                                     "-c timezone=UTC"})
     if pre_ping:
@@ -77,6 +77,7 @@ def _sqlite_engine(url: str, *, pool_size: int, max_overflow: int, echo: bool) -
     if ":memory:" in url or url.rstrip("/") in {"sqlite:", "sqlite+pysqlite:"}:
         raise ValueError("use a file-backed SQLite database (in-memory is one per connection)")
     engine = create_engine(url, pool_size=pool_size, max_overflow=max_overflow, echo=echo,
+                           hide_parameters=True,
                            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
                                          "check_same_thread": False})
     event.listen(engine, "connect", _sqlite_on_connect)

@@ -132,6 +132,8 @@ class Deliverer:
     def _failed(self, c: Claimed, now: datetime, error: str) -> Outcome:
         retry_at = self.backoff.retry_at(c.attempts, now)
         status = "failed" if retry_at is not None else "dead"
+        if status == "dead":  # given up: someone should know (the customer never got it)
+            log.warning("notification %s dead after %s attempts: %s", c.id, c.attempts, error)
         return Outcome(c.id, c.token, status, self.clock(), error=error, retry_at=retry_at)
 
     def _send(self, sender: Sender, c: Claimed, now: datetime) -> Outcome:
@@ -142,6 +144,7 @@ class Deliverer:
             else:
                 message_id = sender.send(c.address, c.text, c.choices)
         except PermanentSendError as exc:  # opted out at the carrier, blocked bot, bad number
+            log.warning("notification %s dead: %s", c.id, exc)
             return Outcome(c.id, c.token, "dead", self.clock(), error=str(exc))
         except Exception as exc:  # TransientSendError and anything unexpected: retry
             log.warning("notification %s attempt %s failed: %s", c.id, c.attempts, exc)

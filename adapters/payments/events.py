@@ -71,7 +71,10 @@ def _charge_refunds(charge: dict[str, Any]) -> list[dict[str, Any]]:
 def translate(event: dict[str, Any]) -> PaymentEvent | None:
     """The neutral event, or None for an event we do not act on (still answered 200)."""
     kind, event_id = str(event.get("type")), str(event["id"])
-    obj: dict[str, Any] = event["data"]["object"]
+    data = event.get("data")
+    obj = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(obj, dict):  # signed, but not the shape Stripe sends: refuse (400)
+        raise ValueError("event without a data.object")
     if kind in PAID_TYPES:
         return _completed(event_id, obj, bool(event.get("livemode")))
     if kind in UNPAID_TYPES:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from bot.timeparse.clock import PARTS, TimeParse, TimeSpec, bare_hour, find_time
@@ -89,6 +89,10 @@ def _outcome(text: str, now: datetime, zone: tzinfo) -> Outcome | None:
         return found[0], found[1], None
 
 
+# The last whole UTC day that every zone can still express as an aware local datetime.
+FAR_AHEAD = datetime(9999, 12, 29, tzinfo=UTC)
+
+
 def _window(text: str, now: datetime, tz: ZoneInfo) -> TimeWindow | None:
     """The English rule pipeline on one (translated) phrase."""
     clean = normalize(text)
@@ -98,11 +102,17 @@ def _window(text: str, now: datetime, tz: ZoneInfo) -> TimeWindow | None:
     frame = explicit or tz
     local_now = now.astimezone(frame)
     clean = clean.replace(NOW_CLOCK, f"{local_now:%H:%M}")
-    result = _outcome(clean, local_now, frame)
-    if result is None:
-        return None
-    (start, end), grain, part = result
-    return TimeWindow(start.astimezone(tz), end.astimezone(tz), grain, part)
+    try:
+        result = _outcome(clean, local_now, frame)
+        if result is None:
+            return None
+        (start, end), grain, part = result
+        return TimeWindow(start.astimezone(tz), end.astimezone(tz), grain, part)
+    except OverflowError:
+        # A date at the end of the calendar ("31 dec 9999"): an honest "far ahead" day, so
+        # the bot gives its horizon answer instead of crashing on date arithmetic.
+        return TimeWindow(FAR_AHEAD.astimezone(tz), (FAR_AHEAD + timedelta(days=1)
+                                                     ).astimezone(tz), "day")
 
 
 def _read(text: str, lex: Lexicon, order: str | None, now: datetime, tz: ZoneInfo) -> Reading:

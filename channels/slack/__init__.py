@@ -19,7 +19,7 @@ from bot.session import SessionStore
 from channels.http_guard import RateLimiter
 from channels.mount import ChannelMount, MessageHandler
 from channels.slack.alerts import SlackHumanNotifier, provider_alert
-from channels.slack.app import PATH, bolt_app, events_route, web_client
+from channels.slack.app import MAX_BODY_BYTES, PATH, bolt_app, events_route, web_client
 from channels.slack.desk import ProviderDesk
 from channels.slack.dm import DmRelay
 from channels.slack.home import SlackHome
@@ -51,4 +51,6 @@ def slack_mount(*, client: WebClient, signing_secret: str, handler: MessageHandl
     async def drain() -> None:
         await asyncio.to_thread(pool.shutdown, wait=True)
 
-    return ChannelMount("slack", (events_route(app),), on_shutdown=(drain,))
+    return ChannelMount("slack", (events_route(app, signing_secret=signing_secret),),
+                        on_shutdown=(drain,),
+                        body_limits={PATH: MAX_BODY_BYTES})

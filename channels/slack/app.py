@@ -7,9 +7,10 @@ unclosed-session warnings fail a ``filterwarnings = error`` test run), and
 ``ack()``) off the event loop. ``slack_bolt.adapter.starlette``'s own sync handler calls
 ``dispatch`` on the event loop, so only its request/response converters are reused.
 
-Bolt verifies ``X-Slack-Signature`` (v0 HMAC, constant-time) and the 5-minute
-``X-Slack-Request-Timestamp`` window: a forged, missing or stale signature gets 401 and
-reaches no listener.
+The route verifies ``X-Slack-Signature`` (v0 HMAC over the raw bytes, constant-time) and
+the 5-minute ``X-Slack-Request-Timestamp`` window before anything parses the body (bolt
+checks again): a forged, missing or stale signature gets 401 and reaches no listener,
+whatever the body; a signed body that is not JSON or a form gets 400.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from concurrent.futures import Executor
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from slack_sdk import WebClient
+from slack_sdk.signature import SignatureVerifier
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -51,13 +53,38 @@ def bolt_app(*, client: WebClient, signing_secret: str, executor: Executor) -> A
                token_verification_enabled=False)
 
 
-def events_route(app: App, *, path: str = PATH) -> Route:
+def _refusal(request: Request, body: bytes, verifier: SignatureVerifier) -> Response | None:
+    """401 unless the request carries a fresh, valid Slack signature over these raw bytes.
+
+    Checked here, before bolt parses anything: bolt builds its request (JSON, form) first,
+    so a malformed unsigned body would otherwise be a parse error -- a 500 and a traceback
+    per request for anyone who can reach the URL."""
+    timestamp = request.headers.get("x-slack-request-timestamp", "")
+    signature = request.headers.get("x-slack-signature")
+    if not timestamp or not signature:
+        return PlainTextResponse("missing signature", status_code=401)
+    if not timestamp.isdigit() or len(timestamp) > 12 or \
+            not verifier.is_valid(body=body, timestamp=timestamp, signature=signature):
+        return PlainTextResponse("bad or stale signature", status_code=401)
+    return None
+
+
+def events_route(app: App, *, signing_secret: str, path: str = PATH) -> Route:
+    verifier = SignatureVerifier(signing_secret)
+
     async def events(request: Request) -> Response:
         try:
             body = await read_body(request, MAX_BODY_BYTES)
         except BodyTooLarge:
             return PlainTextResponse("request body too large", status_code=413)
-        bolt_response = await run_in_threadpool(app.dispatch, to_bolt_request(request, body))
+        refused = _refusal(request, body, verifier)
+        if refused is not None:
+            return refused
+        try:
+            bolt_request = to_bolt_request(request, body)
+        except ValueError:  # signed, yet not UTF-8 / not JSON or a form: Slack never sends it
+            return PlainTextResponse("malformed request", status_code=400)
+        bolt_response = await run_in_threadpool(app.dispatch, bolt_request)
         return to_starlette_response(bolt_response)
 
     return Route(path, events, methods=["POST"])

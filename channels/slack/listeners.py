@@ -7,6 +7,7 @@ executor thread. Listeners only translate: Slack payload -> desk / relay call ->
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -43,8 +44,21 @@ def _retried(request: BoltRequest) -> bool:
     return bool(request.headers.get("x-slack-retry-num"))
 
 
-def _press_id(body: Payload, action: Payload) -> str:
-    return f"action:{body.get('trigger_id', '')}:{action.get('action_id', '')}"
+def _signed_digest(request: BoltRequest) -> str:
+    """A stable id for a request that brought none: its signed bytes and timestamp (a
+    retry repeats both; two different requests never share them)."""
+    stamp = (request.headers.get("x-slack-request-timestamp") or [""])[0]
+    return hashlib.sha256(f"{stamp}:{request.raw_body}".encode()).hexdigest()[:32]
+
+
+def _trigger(body: Payload, request: BoltRequest) -> str:
+    trigger = body.get("trigger_id")
+    return str(trigger) if isinstance(trigger, str) and trigger else \
+        f"sig-{_signed_digest(request)}"
+
+
+def _press_id(body: Payload, action: Payload, request: BoltRequest) -> str:
+    return f"action:{_trigger(body, request)}:{action.get('action_id', '')}"
 
 
 def register(app: App, *, command: str, desk: ProviderDesk, dm: DmRelay,
@@ -60,19 +74,20 @@ def register(app: App, *, command: str, desk: ProviderDesk, dm: DmRelay,
 
 def _register_provider(app: App, *, command: str, desk: ProviderDesk) -> None:
     @app.command(command)
-    def on_command(ack: Ack, command: Payload, respond: Respond) -> None:
+    def on_command(ack: Ack, command: Payload, respond: Respond, request: BoltRequest) -> None:
         ack()
         answer = desk.command(user_id=str(command["user_id"]), text=str(command.get("text", "")),
-                              delivery_id=f"command:{command.get('trigger_id', '')}")
+                              delivery_id=f"command:{_trigger(command, request)}")
         if answer:
             respond(text=answer, response_type="ephemeral")
 
     @app.action(CANCEL_ACTION)
-    def on_cancel(ack: Ack, body: Payload, action: Payload, respond: Respond) -> None:
+    def on_cancel(ack: Ack, body: Payload, action: Payload, respond: Respond,
+                  request: BoltRequest) -> None:
         ack()
         answer = desk.cancel(user_id=str(body["user"]["id"]),
                              booking_id=booking_of(str(action.get("value", ""))),
-                             delivery_id=_press_id(body, action))
+                             delivery_id=_press_id(body, action, request))
         if answer:
             respond(text=answer, response_type="ephemeral", replace_original=False)
 
@@ -111,11 +126,13 @@ def _register_customer(app: App, *, dm: DmRelay) -> None:
         dm.inbound(client, message, dm_channel=str(event["channel"]), retry=_retried(request))
 
     @app.action(CHOICE_ACTION)
-    def on_choice(ack: Ack, body: Payload, action: Payload, client: WebClient) -> None:
+    def on_choice(ack: Ack, body: Payload, action: Payload, client: WebClient,
+                  request: BoltRequest) -> None:
         ack()
         msg = body.get("message") or {}
         press = Press(str(msg.get("ts", "")), str(msg.get("text", "")),
                       str((action.get("text") or {}).get("text", "")))
-        message = InboundMessage(CHANNEL, str(body["user"]["id"]), _press_id(body, action),
+        message = InboundMessage(CHANNEL, str(body["user"]["id"]),
+                                 _press_id(body, action, request),
                                  dm.clock(), action=str(action.get("value", "")))
         dm.inbound(client, message, dm_channel=str(body["channel"]["id"]), press=press)

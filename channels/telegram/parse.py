@@ -24,6 +24,10 @@ COMMANDS = {
 }
 
 
+class MalformedUpdate(ValueError):
+    """A (signed) update Telegram would never send: answered 400, nothing else happens."""
+
+
 @dataclass(frozen=True)
 class Press:
     """A button press to acknowledge: answer the query and remove the old keyboard."""
@@ -52,14 +56,39 @@ def command_text(text: str) -> str:
 
 
 def location_text(location: Location) -> str:
-    return f"my timezone is {zone_for(location.latitude, location.longitude)}"
+    lat, lng = location.latitude, location.longitude
+    if not (isinstance(lat, int | float) and isinstance(lng, int | float)
+            and -90 <= lat <= 90 and -180 <= lng <= 180):
+        raise MalformedUpdate("location out of range")
+    return f"my timezone is {zone_for(lat, lng)}"
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise MalformedUpdate("text is not a string")
+    return value
 
 
 def parse_update(update: Update, *, received_at: datetime) -> TelegramInbound | None:
+    """Raises MalformedUpdate for a shape the Bot API never sends (missing chat, a text
+    that is not a string, a location off the globe)."""
+    try:
+        return _parse(update, received_at)
+    except (AttributeError, TypeError, KeyError) as exc:
+        raise MalformedUpdate(f"malformed update: {type(exc).__name__}") from exc
+
+
+def _parse(update: Update, received_at: datetime) -> TelegramInbound | None:
+    if not isinstance(update.update_id, int):
+        raise MalformedUpdate("update_id is not a number")
     delivery = str(update.update_id)
     query = update.callback_query
     if query is not None:
         chat = query.message.chat if query.message is not None else None
+        if not isinstance(query.data, str | None) or not isinstance(query.id, str):
+            raise MalformedUpdate("callback data is not a string")
         if query.data is None or (chat is not None and chat.type != ChatType.PRIVATE):
             return None
         chat_id = chat.id if chat is not None else query.from_user.id
@@ -73,11 +102,13 @@ def parse_update(update: Update, *, received_at: datetime) -> TelegramInbound | 
 
 
 def _from_message(msg: Message, delivery: str, received_at: datetime) -> TelegramInbound | None:
+    if msg.chat is None or not isinstance(msg.chat.id, int):
+        raise MalformedUpdate("message without a chat")
     if msg.chat.type != ChatType.PRIVATE or msg.from_user is None:
         return None
     if msg.location is not None:
         text = location_text(msg.location)
     else:
-        text = command_text(msg.text or msg.caption or "")
+        text = command_text(_text(msg.text) or _text(msg.caption))
     inbound = InboundMessage(CHANNEL, str(msg.chat.id), delivery, received_at, text=text)
     return TelegramInbound(inbound, msg.chat.id)

@@ -14,6 +14,7 @@ import logging
 from telegram.error import NetworkError, RetryAfter, TelegramError
 
 from channels.telegram.api import ALLOWED_UPDATES
+from channels.telegram.parse import MalformedUpdate
 from channels.telegram.webhook import TelegramChannel
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,11 @@ class TelegramPoller:
             offset=self.offset, timeout=self.timeout_s, read_timeout=self.timeout_s + 10,
             allowed_updates=list(ALLOWED_UPDATES))
         for update in updates:
-            follow_up = await self.channel.process(update)
+            try:
+                follow_up = await self.channel.process(update)
+            except MalformedUpdate as exc:  # skipped, so it cannot block the ones after it
+                log.warning("telegram: update %s ignored: %s", update.update_id, exc)
+                follow_up = None
             if follow_up is not None:
                 await follow_up()
             self.offset = update.update_id + 1

@@ -24,6 +24,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.messages import Reply
+from bot.replies import error as error_text
 from channels.http_guard import (
     RATE_NOTICE,
     BodyTooLarge,
@@ -35,6 +36,7 @@ from channels.http_guard import (
 from channels.mount import MessageHandler
 from channels.telegram.api import TelegramApi
 from channels.telegram.parse import TelegramInbound, parse_update
+from core.errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,7 @@ class TelegramChannel:
     clock: Callable[[], datetime]
 
     async def process(self, update: Update) -> FollowUp | None:
+        """Raises MalformedUpdate for an update the Bot API never sends."""
         inbound = parse_update(update, received_at=self.clock())
         if inbound is None:
             return None
@@ -61,7 +64,16 @@ class TelegramChannel:
             return self._follow_up(inbound, [], remove_keyboard=False)
         if verdict is Verdict.NOTICE:
             return self._follow_up(inbound, [Reply(RATE_NOTICE)], remove_keyboard=False)
-        replies = await run_in_threadpool(self.handler, inbound.message)
+        try:
+            replies = await run_in_threadpool(self.handler, inbound.message)
+        except DomainError as err:  # e.g. BUSY: a concurrent message won; nothing recorded
+            log.warning("telegram from %s not handled: %s", inbound.chat_id, err.code.value)
+            return self._follow_up(inbound, [Reply(error_text(err.code.value))],
+                                   remove_keyboard=False)
+        except Exception:  # the database is down, say: answer as SMS does, nothing recorded
+            log.exception("telegram update from %s failed", inbound.chat_id)
+            return self._follow_up(inbound, [Reply(error_text("internal"))],
+                                   remove_keyboard=False)
         return self._follow_up(inbound, replies, remove_keyboard=True)
 
     def _follow_up(self, inbound: TelegramInbound, replies: list[Reply], *,
@@ -90,10 +102,16 @@ def webhook_route(channel: TelegramChannel, *, secret: str) -> Route:
         if not secrets_equal(given, secret):
             return PlainTextResponse("wrong secret token", status_code=403)
         try:
-            update = Update.de_json(json.loads(body), channel.api.bot)
-        except (ValueError, TypeError, KeyError, AttributeError):
+            raw = json.loads(body)
+            if not isinstance(raw, dict):
+                raise TypeError("not an object")
+            update = Update.de_json(raw, channel.api.bot)
+            if update is None:
+                raise TypeError("empty update")
+            follow_up = await channel.process(update)
+        # OverflowError/OSError: a "date" past the year 9999, which PTB turns into a datetime
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError, OSError):
             return PlainTextResponse("not a Telegram update", status_code=400)
-        follow_up = await channel.process(update)
         return Response(status_code=200,
                         background=BackgroundTask(follow_up) if follow_up else None)
 

@@ -84,6 +84,9 @@ class TwilioInbound:
         except DomainError as err:  # e.g. BUSY: a concurrent message won; nothing was recorded
             log.warning("%s message not handled: %s", self.channel, err.code.value)
             replies = [Reply(error_text(err.code.value))]
+        except Exception:  # the database is down, say: still tell the customer (nothing done)
+            log.exception("%s message from %s failed", self.channel, sender)
+            replies = [Reply(error_text("internal"))]
         if await run_in_threadpool(self.opt_outs.is_opted_out, sender):
             return None
         return self.render(replies) or None

@@ -44,10 +44,12 @@ class TwilioSignature:
             body = await read_body(request)
         except BodyTooLarge:
             return PlainTextResponse("request body too large", status_code=413)
-        try:
+        if request.headers.get(SIGNATURE_HEADER) is None:  # refused before any parsing
+            return PlainTextResponse("missing signature", status_code=401)
+        try:  # Twilio signs the URL plus the form fields: they are needed to verify
             params = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True,
                                     strict_parsing=False))
-        except UnicodeDecodeError:
-            return PlainTextResponse("not a form", status_code=400)
+        except UnicodeDecodeError:  # Twilio sends UTF-8: this cannot carry its signature
+            return PlainTextResponse("bad signature", status_code=403)
         refused = self.verify(request, params)
         return refused if refused is not None else params
