@@ -20,6 +20,7 @@ from bookingbot.bootstrap import Database, utcnow
 from bookingbot.calendar_feed import booking_link, calendar_feed_mount
 from bookingbot.calendar_wiring import calendar_refresher
 from bookingbot.cli_errors import CommandError
+from bookingbot.data_requests import DataRequests
 from bookingbot.payments_wiring import (
     build_payment_gateway,
     canceller,
@@ -42,6 +43,7 @@ from channels.whatsapp import PATH as WHATSAPP_PATH
 from channels.whatsapp import Templates, WhatsAppSender, whatsapp_mount
 from channels.whatsapp import to_whatsapp as whatsapp_address
 from db.conversations import SqlCustomerDirectory, SqlSessionStore
+from db.customer_data import SqlCustomerData
 from db.customers import SqlCustomerRepository
 from db.delivery_status import SqlDeliveryStatus
 from db.jobs_store import SqlJobsStore
@@ -191,9 +193,16 @@ def build_runner(db: Database, settings: Settings | None = None) -> Runner:
 def build_handler(db: Database, runner: Runner) -> MessageHandler:
     """What every channel calls: replies to reminders and waitlist offers are read in their
     context first (bookingbot.reply_router), everything else goes to the conversation."""
-    router = ReplyRouter(runner, SqlJobsStore(db.sessions),
-                         lambda: JobsUnitOfWork(db.sessions, db.cache))
-    return router.handle
+    jobs_store = SqlJobsStore(db.sessions)
+    router = ReplyRouter(runner, jobs_store, lambda: JobsUnitOfWork(db.sessions, db.cache))
+    # "delete my data" / "send me my data", confirmed first (bookingbot.data_requests)
+    requests = DataRequests(
+        router.handle, runner.store, SqlCustomerData(db.sessions), jobs_store.session_state,
+        lambda ch, addr, values, now: jobs_store.merge_session_state(ch, addr, values,
+                                                                     now=now),
+        lambda ch, addr: runner.customers.identify(ch, addr, now=runner.clock()).id,
+        runner.clock)
+    return requests.handle
 
 
 def status_callback(settings: Settings) -> str | None:

@@ -105,6 +105,15 @@ def _parser() -> argparse.ArgumentParser:
                  details="Prints which sweeps run, how often, and which senders are on.")
     _db_arg(p)
 
+    p = _command(sub, "customer", "export or erase one customer's data",
+                 details="export prints everything held about them as JSON; erase anonymises "
+                         "name, phone, chat handle and message texts (bookings and payments "
+                         "keep their totals).")
+    p.add_argument("action", choices=["export", "erase"])
+    p.add_argument("ref", metavar="ID-OR-PHONE",
+                   help="customer id, E.164 phone number or chat handle")
+    _db_arg(p)
+
     p = _command(sub, "telegram", "Telegram set-up")
     p.add_argument("action", choices=["set-webhook"],
                    help="set-webhook: register PUBLIC_BASE_URL/telegram/webhook with "
@@ -171,6 +180,12 @@ def _run_worker(args: argparse.Namespace) -> int:
     return run_worker(db_url=args.db)
 
 
+def _run_customer(args: argparse.Namespace) -> int:
+    from bookingbot.customer_command import customer
+
+    return customer(args.action, args.ref, db=args.db)
+
+
 def _run_telegram(args: argparse.Namespace) -> int:
     from bookingbot.channels_wiring import set_telegram_webhook
     from bookingbot.settings import Settings
@@ -190,7 +205,7 @@ def _run_calendar(args: argparse.Namespace) -> int:
 HANDLERS: dict[str, Handler] = {
     "setup": _run_setup, "db": _run_db, "slots": _run_slots, "chat": _run_chat,
     "parse-time": _run_parse_time, "serve": _run_serve, "telegram": _run_telegram,
-    "worker": _run_worker, "calendar": _run_calendar,
+    "worker": _run_worker, "calendar": _run_calendar, "customer": _run_customer,
 }
 
 

@@ -24,8 +24,10 @@ from core.notifications import SMS, Audience, BookingFacts, Kind, Message, Notic
 from core.usecases.provider import booking_ref
 from jobs.ports import Renderer
 
-REMINDER_CHOICES = (("Confirm", "confirm"), ("Reschedule", "reschedule"),
-                    ("Cancel booking", "cancel"))
+# Letters, not words: "CANCEL" typed alone is a carrier opt-out keyword (Twilio), which
+# would unsubscribe the customer and leave the booking standing. bookingbot.reply_router
+# reads C / R / X (and the full words) in the reminder's context.
+REMINDER_CHOICES = (("Confirm", "c"), ("Reschedule", "r"), ("Cancel", "x"))
 OFFER_CHOICES = (("Yes, book it", "yes"), ("No thanks", "no"))
 MY_BOOKINGS = 'Reply "my bookings" any time.'
 AddToCalendar = Callable[[str], str]  # booking id -> its .ics address

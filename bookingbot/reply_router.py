@@ -37,13 +37,20 @@ from core.notifications import Kind
 from core.usecases import refund_quote
 from core.usecases.waitlist_offers import OfferUnitOfWork, accept_offer, decline_offer
 from db.jobs_store import SqlJobsStore
+from i18n import say
 from jobs.notices import alternative
 from jobs.reply_context import SESSION_KEY, ReplyContext
 
+STOP_WORDS = frozenset({"stop", "stopall", "unsubscribe", "end", "quit", "revoke", "optout"})
 CONFIRM = frozenset({"c", "confirm", "confirmed", "yes", "y", "ok", "okay", "see you"})
 CANCEL = frozenset({"x", "cancel", "cancel booking", "cancel it", "cancel my booking"})
 RESCHEDULE = frozenset({"r", "reschedule", "move", "move it", "change", "another time"})
 PASSED_ON = "OK, I've passed it on. You're still on the waitlist."
+
+
+def _stops(message: InboundMessage) -> bool:
+    """An opt-out keyword, as the channel reported it (SMS/WhatsApp) or as typed."""
+    return message.action == "stop" or intents.normalise(message.text or "") in STOP_WORDS
 
 
 def answer(context: ReplyContext | None, text: str, now: datetime) -> str | None:
@@ -83,6 +90,9 @@ class ReplyRouter:
         state = self.store.session_state(message.channel, message.sender_id)
         context = ReplyContext.from_json(state.get(SESSION_KEY))
         meaning = answer(context, message.action or message.text, now)
+        if context is not None and context.kind == "reminder" and context.live(now) \
+                and _stops(message):
+            return self._stopped_after_reminder(message, context)
         if meaning is None or context is None:
             return self.runner.handle(message)
         with self.runner.store.open(message.channel, message.sender_id) as tx:
@@ -92,6 +102,32 @@ class ReplyRouter:
             new = tx.save(session, delivery_id=message.delivery_id,  # saving drops the context
                           replies=[r.to_json() for r in out], now=now)
             return out if new else []
+
+    def _stopped_after_reminder(self, message: InboundMessage,
+                                context: ReplyContext) -> list[Reply]:
+        """STOP (or a carrier's CANCEL) in answer to a reminder: the opt-out is honoured and
+        confirmed as always, but it does not cancel the booking -- so the customer is told
+        how to, and the provider learns that this customer will get no more reminders (a
+        likely no-show otherwise). On SMS the carrier forbids any answer after STOP; the
+        provider's notice is then the one that matters."""
+        out = self.runner.handle(message)
+        if not out:
+            return out  # a duplicate: nothing more either
+        with self.offers_uow() as uow:
+            booking = uow.bookings.get(context.booking_id)
+        if booking is None or booking.status is not BookingStatus.CONFIRMED:
+            return out
+        customer = self.runner.customers.identify(message.channel, message.sender_id,
+                                                  now=self.runner.clock())
+        with self.offers_uow() as uow:
+            ctx = Context(uow.business())
+        when = replies.when(booking.start, ctx.zone(Session(tz=customer.tz)))
+        self.runner.notify(channel=message.channel, sender_id=message.sender_id,
+                           text=f"opted out of messages after the reminder for their booking "
+                                f"{booking.id[:8]} ({when}); it is still on and they get no "
+                                "more reminders")
+        return [*out, Reply(say(None, "Your booking {when} is still on. To cancel it, reply "
+                                      "START, then X.", when=when))]
 
     def _act(self, meaning: str, context: ReplyContext, session: Session,
              message: InboundMessage, now: datetime) -> tuple[Session, list[Reply]]:

@@ -23,6 +23,7 @@ from bookingbot.channels_wiring import (
     whatsapp_sender,
 )
 from bookingbot.console_senders import ConsoleSender, recipients_in
+from bookingbot.customer_command import retention_sweep
 from bookingbot.notify_texts import AddToCalendar, notice_text, render, renderer
 from bookingbot.payments_wiring import build_payment_gateway, refund_sweep
 from bookingbot.settings import Settings
@@ -171,7 +172,7 @@ def run_worker(*, db_url: str | None, out: TextIO | None = None) -> int:
                           gateway=gateway,
                           on_change=home_refresher(client, db, utcnow) if client else None,
                           add_to_calendar=booking_link(settings))
-        extra = calendar_sweeps(db, settings, utcnow)
+        extra = [*calendar_sweeps(db, settings, utcnow), retention_sweep(db, utcnow)]
         out = out or sys.stdout
         out.write(worker_report(intervals=INTERVALS, extra=extra, senders=senders,
                                 settings=settings, refunds=gateway is not None) + "\n")

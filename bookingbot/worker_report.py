@@ -19,6 +19,7 @@ WHAT = {
     "cleanup": "forget old sessions and deliveries",
     "calendar_sync": "read providers' calendars (each at rules.calendar_sync_interval)",
     "calendar_write": "write bookings into providers' calendars",
+    "retention": "purge transcripts older than rules.transcript_retention",
 }
 
 

@@ -183,6 +183,9 @@ class Rules:
     calendar_sync_interval: timedelta = timedelta(minutes=5)
     calendar_max_age: timedelta = timedelta(minutes=10)
     calendar_stale_limit: timedelta = timedelta(hours=2)
+    # Conversation transcripts (what customers wrote, what we answered) older than this are
+    # purged by the worker; bookings and payments are kept (core.usecases.customer_data).
+    transcript_retention: timedelta = timedelta(days=90)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,18 @@ from types import TracebackType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Column, Engine, Integer, String, Table, insert, select, update
+from sqlalchemy import (
+    JSON,
+    Column,
+    Engine,
+    Index,
+    Integer,
+    String,
+    Table,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -46,6 +57,9 @@ DELIVERIES = Table(
     Column("delivery_id", String(255), primary_key=True),
     Column("processed_at", UTCDateTime(), nullable=False, index=True),
     Column("reply", JSON, nullable=False),
+    # Whose delivery (migration 0006): erasing a customer finds their transcript by it.
+    Column("sender_id", String(255), nullable=True),
+    Index("ix_processed_deliveries_sender", "channel", "sender_id"),
 )
 
 
@@ -141,7 +155,8 @@ class SqlConversation:
         than a unique violation (a 500 the platform would retry forever)."""
         record = _insert_for(conn)(DELIVERIES).values(
             channel=self._key["channel"], delivery_id=delivery_id, processed_at=now,
-            reply=replies).on_conflict_do_nothing(index_elements=["channel", "delivery_id"])
+            reply=replies, sender_id=self._key["sender_id"],
+        ).on_conflict_do_nothing(index_elements=["channel", "delivery_id"])
         # RETURNING rather than rowcount: psycopg reports -1 for this statement
         if conn.execute(record.returning(DELIVERIES.c.delivery_id)).first() is None:
             return False

@@ -32,6 +32,7 @@ def build_rules(given: RulesIn) -> Rules:
         calendar_sync_interval=_or(given.calendar_sync_interval, default.calendar_sync_interval),
         calendar_max_age=_or(given.calendar_max_age, default.calendar_max_age),
         calendar_stale_limit=_or(given.calendar_stale_limit, default.calendar_stale_limit),
+        transcript_retention=_or(given.transcript_retention, default.transcript_retention),
     )
 
 

@@ -173,6 +173,12 @@ class ProviderIn(_Model):
     calendar: CalendarIn | None = None  # the provider's own calendar (bookingbot.business.calendar)
 
 
+def _at_least_a_day(span: timedelta) -> timedelta:
+    if span < timedelta(days=1):
+        raise values.fail("must be at least 1d")
+    return span
+
+
 class RulesIn(_Model):
     # None everywhere: an absent rule keeps the default from core.model.Rules.
     slot_step: Annotated[Duration, AfterValidator(_at_least_a_minute)] | None = None
@@ -185,6 +191,8 @@ class RulesIn(_Model):
     calendar_sync_interval: Annotated[Duration, AfterValidator(_at_least_a_minute)] | None = None
     calendar_max_age: Duration | None = None
     calendar_stale_limit: Duration | None = None
+    # e.g. "90d" (the default); at least a day, so a chat in progress is never purged.
+    transcript_retention: Annotated[Duration, AfterValidator(_at_least_a_day)] | None = None
 
     @model_validator(mode="after")
     def _calendar_limits_in_order(self) -> RulesIn:

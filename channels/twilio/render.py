@@ -37,6 +37,8 @@ class TextRenderer:
     def _word(self, choice: Choice) -> str:
         if choice.payload.lower() in self._reserved:
             return choice.label.upper()
+        if len(choice.payload) == 1:  # a letter stands for its label: "C to confirm"
+            return f"{choice.payload.upper()} to {choice.label.lower()}"
         return choice.payload.upper()
 
     def _footer(self, numbered: list[Choice], words: list[Choice]) -> str:

@@ -7,9 +7,11 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 
+from bookingbot.notify_texts import REMINDER_CHOICES
 from bookingbot.reply_router import ReplyRouter
-from bot.messages import InboundMessage
+from bot.messages import Choice, InboundMessage, Reply
 from bot.runner import Runner
+from channels.sms.render import render_all
 from core.booking import Actor, BookingStatus
 from core.interval import Interval
 from core.usecases import cancel, join_waitlist
@@ -79,3 +81,32 @@ def test_yes_to_a_waitlist_offer_books_it(jengine: Engine, clock: Clock) -> None
     assert say(r, "YES", "43") != ""  # a second yes is just a message to the bot now
     w.jobs.run_once()
     assert w.sent_kinds()[("booking_confirmed", "provider")] == 2
+
+
+def test_stop_after_a_reminder_opts_out_says_how_to_cancel_and_tells_the_provider(
+        jengine: Engine, clock: Clock) -> None:
+    w = make_world(jengine, clock)
+    ann = w.customer()
+    b = w.book(ann, at(10, 9))
+    clock.set(at(9, 9))
+    w.jobs.run_once()
+    r = router(w)
+    told: list[str] = []
+    r.runner.notify = lambda *, channel, sender_id, text: told.append(text)
+    answer = say(r, "STOP")
+    assert answer.startswith("You're unsubscribed")  # the opt-out is confirmed...
+    assert "Your booking Thu 10 Jan 9:00 AM GMT is still on. To cancel it" in answer  # ...and
+    [notice] = told  # the provider knows
+    assert b.id[:8] in notice
+    assert "still on" in notice
+    with w.uow() as u:
+        booking = u.bookings.get(b.id)
+    assert booking is not None
+    assert booking.status is BookingStatus.CONFIRMED  # STOP never cancels a booking
+
+
+def test_the_reminder_offers_letters_not_a_carrier_keyword() -> None:
+
+    text = render_all([Reply("Reminder", tuple(Choice(*c) for c in REMINDER_CHOICES))])
+    assert text.endswith("Reply C to confirm, R to reschedule or X to cancel")
+    assert "CANCEL" not in text.upper().replace("X TO CANCEL", "")
