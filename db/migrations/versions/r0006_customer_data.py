@@ -5,7 +5,7 @@
   the retention sweep removes them in time.
 
 Revision ID: 0006
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-07
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0009"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
