@@ -8,13 +8,15 @@ Each job runs at most one instance at a time and missed runs coalesce into one.
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from types import FrameType
 from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 
 from jobs.sweeps import Jobs
 
@@ -68,9 +70,28 @@ def start_in_process(jobs: Jobs, intervals: Mapping[str, float] = INTERVALS,
 
 def run_blocking(jobs: Jobs, intervals: Mapping[str, float] = INTERVALS,
                  extra: Extra = ()) -> None:
-    """Run the sweeps in the foreground until interrupted (the ``worker`` process)."""
-    scheduler = schedule(jobs, BlockingScheduler(timezone=UTC), intervals, extra)
+    """Run the sweeps until SIGINT or SIGTERM (the ``worker`` process).
+
+    The scheduler runs on its background thread and the main thread only waits for a
+    signal, whose handler just sets an event. (With APScheduler's BlockingScheduler an
+    interrupt landing while it hands a job to its executor is caught and logged there,
+    "Error submitting job", and the worker ran on for ever; shutting down from inside the
+    handler can deadlock on the executor's lock.)"""
+    scheduler = schedule(jobs, BackgroundScheduler(daemon=True, timezone=UTC), intervals,
+                         extra)
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        del signum, frame
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        scheduler.shutdown(wait=False)
+        while not stop.wait(1.0):
+            pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if scheduler.running:
+            scheduler.shutdown(wait=False)

@@ -3,6 +3,9 @@ first run immediately (catch-up after downtime). Nothing is started, nothing sle
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
 from datetime import UTC
 
 import pytest
@@ -10,7 +13,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine
 
 from bookingbot.cli import _parser
-from jobs.scheduler import INTERVALS, schedule
+from jobs.scheduler import INTERVALS, run_blocking, schedule
 from tests.jobs.harness import Clock, make_world
 
 
@@ -61,3 +64,36 @@ def test_the_worker_schedules_the_calendar_sweeps_too(jengine: Engine, clock: Cl
         assert set(INTERVALS) <= ids
     finally:
         db.close()
+
+
+class SignalsOnFirstSweep:
+    """Every sweep, the first time any runs, sends this process SIGTERM (a platform stop)."""
+
+    def __init__(self) -> None:
+        self.sent = threading.Event()
+
+    def __getattr__(self, name: str) -> object:
+        def sweep() -> None:
+            if not self.sent.is_set():
+                self.sent.set()
+                os.kill(os.getpid(), signal.SIGTERM)
+        return sweep
+
+
+def test_sigterm_stops_the_blocking_worker_and_restores_handlers() -> None:
+    jobs = SignalsOnFirstSweep()
+    rescued = threading.Event()
+
+    def watchdog() -> None:  # only if the worker ignored the signal: stop the test run
+        if not stopped.wait(30):
+            rescued.set()
+            os.kill(os.getpid(), signal.SIGINT)
+
+    stopped = threading.Event()
+    before = signal.getsignal(signal.SIGTERM)
+    threading.Thread(target=watchdog, daemon=True).start()
+    run_blocking(jobs, intervals={"deliver": 3600})  # type: ignore[arg-type]
+    stopped.set()
+    assert jobs.sent.is_set()
+    assert not rescued.is_set()
+    assert signal.getsignal(signal.SIGTERM) is before
