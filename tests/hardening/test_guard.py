@@ -4,10 +4,15 @@ security headers on every response, crashes answered rather than propagated, an 
 
 from __future__ import annotations
 
+import http.client
+import socket
+import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+import uvicorn
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -99,3 +104,42 @@ def test_healthz_is_503_on_an_unmigrated_database(tmp_path: Path) -> None:
         handle.close()
     assert reply.status_code == 503
     assert reply.json() == {"ok": False, "database": "not migrated"}
+
+
+def test_after_a_500_uvicorn_keeps_the_connection_open(db: Database) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(web.build_app(db, mounts=[MOUNT]), host="127.0.0.1",
+                                           port=port, log_config=None, server_header=False,
+                                           lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started:  # a condition polled, bounded
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            _crash_then_health(conn)
+        finally:
+            conn.close()
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def _crash_then_health(conn: http.client.HTTPConnection) -> None:
+    conn.request("GET", "/crash")
+    crashed = conn.getresponse()
+    crashed.read()
+    sock = conn.sock
+    assert crashed.status == 500
+    assert crashed.getheader("connection") != "close"
+    assert crashed.getheader("server") is None  # no banner
+    conn.request("GET", "/healthz")
+    fine = conn.getresponse()
+    fine.read()
+    assert fine.status == 200
+    assert conn.sock is sock  # the same keep-alive connection, not a reconnect
