@@ -24,6 +24,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.messages import InboundMessage, Reply
 from bot.replies import error as error_text
 from channels.http_guard import RATE_NOTICE, RateLimiter, Verdict
+from channels.location import zone_for
 from channels.mount import MessageHandler
 from channels.twilio.keywords import Keyword
 from channels.twilio.optout import OptOutRegistry
@@ -34,6 +35,17 @@ log = logging.getLogger(__name__)
 
 # Called with (address, delivery id, now) before the conversation sees a message.
 OnInbound = Callable[[str, str, datetime], None]
+
+
+def shared_location(params: dict[str, str]) -> tuple[float, float] | None:
+    """Twilio's ``Latitude``/``Longitude`` of a shared WhatsApp location, if sane."""
+    try:
+        lat, lng = float(params["Latitude"]), float(params["Longitude"])
+    except (KeyError, ValueError):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):  # also refuses nan
+        return None
+    return lat, lng
 
 
 def twiml(text: str | None) -> Response:
@@ -57,7 +69,11 @@ class TwilioInbound:
     on_inbound: OnInbound | None = None
 
     def text(self, params: dict[str, str]) -> str:
-        """What the customer said: a tapped quick-reply button counts as its payload."""
+        """What the customer said: a tapped quick-reply button counts as its payload, a
+        shared location (WhatsApp) as a timezone request, as on Telegram."""
+        where = shared_location(params)
+        if where is not None:
+            return f"my timezone is {zone_for(*where)}"
         return params.get("ButtonPayload") or params.get("Body", "")
 
     async def process(self, params: dict[str, str]) -> str | None:

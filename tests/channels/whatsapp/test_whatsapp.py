@@ -13,6 +13,7 @@ from sqlalchemy import text
 from bookingbot.bootstrap import Database
 from bookingbot.channels_wiring import SqlOptOuts
 from bookingbot.worker import build_jobs
+from channels.twilio.inbound import shared_location
 from channels.whatsapp import Templates, WhatsAppSender
 from db.customers import SqlCustomerRepository
 from db.service_windows import SqlServiceWindows
@@ -20,6 +21,7 @@ from jobs.sweeps import Jobs
 from tests.channels.asgi import AppClient
 from tests.channels.conftest import NOW, confirmed_bookings, snapshot
 from tests.channels.doubles import FakeTwilio
+from tests.channels.twiml import post_signed
 from tests.channels.whatsapp.wire import (
     ANN,
     BUSINESS,
@@ -198,3 +200,20 @@ def test_duplicate_message_sid_changes_nothing(client: AppClient, db: Database,
     assert whatsapp(client, "yes", "SM03") == ""  # not answered twice
     assert state(db) == before
     assert len(confirmed_bookings(db)) == 1
+
+
+def test_a_shared_location_sets_the_timezone(client: AppClient, db: Database) -> None:
+    params = {**form("", "SM01"), "MessageType": "location", "Latitude": "40.4168",
+              "Longitude": "-3.7038", "Address": "Puerta del Sol, Madrid"}
+    answer = post_signed(client, PATH, params, token=TOKEN, public=PUBLIC)
+    assert "Europe/Madrid" in answer
+    with db.sessions() as session:
+        customer = SqlCustomerRepository(session).find("whatsapp", ANN)
+    assert customer is not None
+    assert customer.tz is not None
+    assert customer.tz.key == "Europe/Madrid"
+
+
+@pytest.mark.parametrize(("lat", "lng"), [("91", "0"), ("nan", "0"), ("x", "1"), ("0", "")])
+def test_a_malformed_location_is_ordinary_text(lat: str, lng: str) -> None:
+    assert shared_location({"Latitude": lat, "Longitude": lng}) is None
