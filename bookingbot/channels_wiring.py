@@ -31,7 +31,7 @@ from bookingbot.reply_router import ReplyRouter
 from bookingbot.settings import Settings
 from bot.runner import Runner
 from channels.http_guard import RateLimiter
-from channels.mount import ChannelMount, MessageHandler
+from channels.mount import ChannelMount, MessageHandler, ReplyLedger
 from channels.slack import SlackHumanNotifier, slack_mount, web_client
 from channels.sms import OptOutRegistry, SmsSender, sms_mount
 from channels.telegram import PATH as TELEGRAM_PATH
@@ -49,10 +49,15 @@ from db.delivery_status import SqlDeliveryStatus
 from db.jobs_store import SqlJobsStore
 from db.offers import JobsUnitOfWork
 from db.provider_queries import SqlProviderQueries
+from db.reply_outbox import SqlReplyLedger
 from db.service_windows import SqlServiceWindows
 
 SMS_CHANNEL = "sms"
 WHATSAPP_CHANNEL = "whatsapp"
+# Channels whose web path settles the replies it delivered (channels.mount.ReplyLedger):
+# their replies are written to the outbox with the conversation's state, so a reply the
+# process did not live to send is sent by the worker.
+DURABLE_REPLIES = frozenset({"telegram", SMS_CHANNEL, WHATSAPP_CHANNEL})
 TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook accepts
 
 
@@ -173,7 +178,8 @@ def slack_client(settings: Settings) -> WebClient | None:
 
 
 def build_runner(db: Database, settings: Settings | None = None) -> Runner:
-    runner = Runner(uow=db.uow, store=SqlSessionStore(db.engine),
+    durable = DURABLE_REPLIES if settings is not None else ()
+    runner = Runner(uow=db.uow, store=SqlSessionStore(db.engine, durable=durable),
                     customers=SqlCustomerDirectory(db.sessions))
     gateway = build_payment_gateway(settings) if settings is not None else None
     if settings is not None and gateway is not None:
@@ -188,6 +194,11 @@ def build_runner(db: Database, settings: Settings | None = None) -> Runner:
         # "Talk to a human" reaches the team's channel.
         runner.notify = SlackHumanNotifier(client, settings.slack_provider_channel)
     return runner
+
+
+def reply_ledger(db: Database) -> ReplyLedger:
+    """Settles the durable replies of a ``build_runner(db, settings)`` handler."""
+    return SqlReplyLedger(db.engine)
 
 
 def build_handler(db: Database, runner: Runner) -> MessageHandler:
@@ -226,8 +237,10 @@ def twilio_status_mount(settings: Settings, db: Database,
 
 def build_mounts(settings: Settings, *, handler: MessageHandler, opt_outs: OptOutRegistry,
                  clock: Callable[[], datetime] = utcnow, telegram_polling: bool = False,
-                 limiter: RateLimiter | None = None,
-                 db: Database | None = None) -> list[ChannelMount]:
+                 limiter: RateLimiter | None = None, db: Database | None = None,
+                 ledger: ReplyLedger | None = None) -> list[ChannelMount]:
+    """``ledger``: where the channels settle the replies they delivered, when ``handler``
+    writes them to the outbox (``build_runner`` with settings does; see ``reply_ledger``)."""
     limiter = limiter or RateLimiter()
     mounts: list[ChannelMount] = []
     if telegram_state(settings, polling=telegram_polling).on:
@@ -237,13 +250,14 @@ def build_mounts(settings: Settings, *, handler: MessageHandler, opt_outs: OptOu
             token=settings.telegram_bot_token.get_secret_value(),
             secret=secret.get_secret_value() if secret else None, handler=handler,
             limiter=limiter, clock=clock, base_url=settings.telegram_api_base_url,
-            polling=telegram_polling))
+            polling=telegram_polling, ledger=ledger))
     if sms_state(settings).on:
         assert settings.twilio_auth_token is not None
         assert settings.public_base_url is not None
         mounts.append(sms_mount(auth_token=settings.twilio_auth_token.get_secret_value(),
                                 public_base_url=settings.public_base_url, handler=handler,
-                                limiter=limiter, opt_outs=opt_outs, clock=clock))
+                                limiter=limiter, opt_outs=opt_outs, clock=clock,
+                                ledger=ledger))
     if whatsapp_state(settings).on and db is not None:
         assert settings.twilio_auth_token is not None
         assert settings.public_base_url is not None
@@ -251,7 +265,8 @@ def build_mounts(settings: Settings, *, handler: MessageHandler, opt_outs: OptOu
             auth_token=settings.twilio_auth_token.get_secret_value(),
             public_base_url=settings.public_base_url, handler=handler, limiter=limiter,
             opt_outs=SqlOptOuts(db, WHATSAPP_CHANNEL),
-            windows=SqlServiceWindows(db.sessions, WHATSAPP_CHANNEL), clock=clock))
+            windows=SqlServiceWindows(db.sessions, WHATSAPP_CHANNEL), clock=clock,
+            ledger=ledger))
     if db is not None and (sms_state(settings).on or whatsapp_state(settings).on):
         mounts.append(twilio_status_mount(settings, db, clock))
     client = slack_client(settings)

@@ -8,9 +8,12 @@ migrated to this code's head).
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import uvicorn
 from starlette.applications import Starlette
@@ -19,6 +22,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bookingbot.bootstrap import Database, database, utcnow
 from bookingbot.channels_wiring import (
@@ -28,6 +32,7 @@ from bookingbot.channels_wiring import (
     build_runner,
     channel_states,
     describe,
+    reply_ledger,
 )
 from bookingbot.settings import Settings
 from channels.asgi_guard import AsgiGuard
@@ -35,6 +40,31 @@ from channels.mount import ChannelMount
 from db.migrate import current_revision, head_revision
 
 log = logging.getLogger(__name__)
+# Crash tests only: the path of a file to create when a POST's response is about to start
+# (its work is committed, nothing is written back yet); the request then waits for ever,
+# so the test can kill the process exactly between commit and reply.
+PAUSE_ENV = "BOOKINGBOT_TEST_PAUSE_BEFORE_RESPONSE"
+
+
+class PauseBeforeResponse:
+    """ASGI wrapper for ``PAUSE_ENV``: never installed unless the variable is set."""
+
+    def __init__(self, app: ASGIApp, marker: Path) -> None:
+        self.app = app
+        self.marker = marker
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+
+        async def paused(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                self.marker.write_text(str(scope["path"]))
+                await asyncio.Event().wait()  # until the test kills the process
+            await send(message)
+
+        await self.app(scope, receive, paused)
 
 
 def _paths(routes: Sequence[BaseRoute]) -> list[str]:
@@ -94,9 +124,12 @@ def serve(*, host: str, port: int | None, db: str | None, telegram_polling: bool
     runner = build_runner(handle, settings)
     mounts = build_mounts(settings, handler=build_handler(handle, runner),
                           opt_outs=SqlOptOuts(handle),
-                          clock=utcnow, telegram_polling=telegram_polling, db=handle)
+                          clock=utcnow, telegram_polling=telegram_polling, db=handle,
+                          ledger=reply_ledger(handle))
     print(describe(channel_states(settings, telegram_polling=telegram_polling)))  # noqa: T201
-    app = build_app(handle, mounts=mounts)
+    app: ASGIApp = build_app(handle, mounts=mounts)
+    if os.environ.get(PAUSE_ENV):
+        app = PauseBeforeResponse(app, Path(os.environ[PAUSE_ENV]))
     # log_config=None: uvicorn's records go through bookingbot.logs (configured by the CLI);
     # no "server: uvicorn" banner.
     uvicorn.run(app, host=host, port=port or settings.port, log_config=None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from starlette.routing import BaseRoute
@@ -28,6 +29,20 @@ class MessageHandler(Protocol):
     """
 
     def __call__(self, message: InboundMessage) -> list[Reply]: ...
+
+
+class ReplyLedger(Protocol):
+    """Where a channel says which of a delivery's replies went out (``db.reply_outbox``).
+
+    The handler wrote its replies, in order, to a durable outbox leased to this request;
+    ``settle`` marks the ones the channel delivered itself (in the webhook response, or by
+    an API call) as sent, and ``dropped`` ones as never to be sent. Whatever is not settled
+    is sent by the worker once the lease ends: a reply survives the process dying.
+    Synchronous (database work): call it in a worker thread.
+    """
+
+    def settle(self, channel: str, delivery_id: str, *, sent: Sequence[int] = (),
+               dropped: Sequence[int] = (), now: datetime) -> None: ...
 
 
 @dataclass(frozen=True)

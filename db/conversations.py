@@ -13,7 +13,8 @@ Per-sender serialisation:
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Collection
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -40,6 +41,7 @@ from bot.session import Session
 from core.errors import DomainError, ErrorCode
 from db.customers import SqlCustomerRepository
 from db.engine import SQLITE_BEGIN_OPTION
+from db.reply_outbox import DEFAULT_LEASE, write_replies
 from db.tables import Base
 from db.types import UTCDateTime
 
@@ -69,8 +71,11 @@ _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # placeholder row: "never spoke yet"
 class SqlConversation:
     """One sender's conversation for the duration of one inbound message."""
 
-    def __init__(self, engine: Engine, channel: str, sender_id: str) -> None:
+    def __init__(self, engine: Engine, channel: str, sender_id: str, *,
+                 durable: bool = False, lease: timedelta = DEFAULT_LEASE) -> None:
         self._engine = engine
+        self._durable = durable
+        self._lease = lease
         self._key = {"channel": channel, "sender_id": sender_id}
         self._pg = engine.dialect.name == "postgresql"
         self._conn: Connection | None = None
@@ -172,6 +177,9 @@ class SqlConversation:
             ).values(state=state, updated_at=now, version=self._version + 1))
             if done.rowcount != 1:
                 raise DomainError(ErrorCode.BUSY, "the conversation moved on meanwhile")
+        if self._durable:  # the replies commit with the state (db.reply_outbox)
+            write_replies(conn, channel=self._key["channel"], address=self._key["sender_id"],
+                          delivery_id=delivery_id, replies=replies, now=now, lease=self._lease)
         return True
 
 
@@ -180,11 +188,18 @@ def _insert_for(conn: Connection) -> Any:
 
 
 class SqlSessionStore:
-    def __init__(self, engine: Engine) -> None:
+    """``durable``: the channels whose replies are also written to the reply outbox (those
+    whose web path settles them, see ``db.reply_outbox``); others only return them."""
+
+    def __init__(self, engine: Engine, *, durable: Collection[str] = (),
+                 lease: timedelta = DEFAULT_LEASE) -> None:
         self._engine = engine
+        self._durable = frozenset(durable)
+        self._lease = lease
 
     def open(self, channel: str, sender_id: str) -> SqlConversation:
-        return SqlConversation(self._engine, channel, sender_id)
+        return SqlConversation(self._engine, channel, sender_id,
+                               durable=channel in self._durable, lease=self._lease)
 
 
 class SqlCustomerDirectory:

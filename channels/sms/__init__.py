@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from channels.http_guard import RateLimiter
-from channels.mount import ChannelMount, MessageHandler
+from channels.mount import ChannelMount, MessageHandler, ReplyLedger
 from channels.sms.sender import SmsSender
 from channels.sms.webhook import PATH, sms_channel, sms_route
 from channels.twilio.optout import NoOptOuts, OptOutRegistry
@@ -20,7 +20,9 @@ __all__ = ["PATH", "NoOptOuts", "OptOutRegistry", "SmsSender", "sms_mount"]
 
 def sms_mount(*, auth_token: str, public_base_url: str, handler: MessageHandler,
               limiter: RateLimiter, opt_outs: OptOutRegistry,
-              clock: Callable[[], datetime]) -> ChannelMount:
+              clock: Callable[[], datetime],
+              ledger: ReplyLedger | None = None) -> ChannelMount:
+    """``ledger``: the handler's replies are durable (an outbox), settle them once sent."""
     channel = sms_channel(auth_token, public_base_url, handler, limiter=limiter,
-                          opt_outs=opt_outs, clock=clock)
+                          opt_outs=opt_outs, clock=clock, ledger=ledger)
     return ChannelMount("sms", (sms_route(channel),))

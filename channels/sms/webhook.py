@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from bot.messages import Reply
 from channels.http_guard import RateLimiter
-from channels.mount import MessageHandler
+from channels.mount import MessageHandler, ReplyLedger
 from channels.sms.gsm import segments
 from channels.sms.keywords import keyword
 from channels.sms.render import render_all
@@ -42,11 +42,12 @@ def _render(replies: list[Reply]) -> str:
 
 def sms_channel(auth_token: str, public_base_url: str, handler: MessageHandler, *,
                 limiter: RateLimiter, opt_outs: OptOutRegistry,
-                clock: Callable[[], datetime]) -> TwilioInbound:
+                clock: Callable[[], datetime],
+                ledger: ReplyLedger | None = None) -> TwilioInbound:
     """The SMS flavour of ``TwilioInbound``."""
     return TwilioInbound(CHANNEL, TwilioSignature(auth_token, public_base_url), handler,
                          limiter, opt_outs, clock, address=to_e164, keyword=keyword,
-                         render=_render)
+                         render=_render, ledger=ledger)
 
 
 def sms_route(channel: TwilioInbound) -> Route:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from channels.http_guard import RateLimiter
-from channels.mount import ChannelMount, MessageHandler
+from channels.mount import ChannelMount, MessageHandler, ReplyLedger
 from channels.telegram.api import TelegramApi
 from channels.telegram.polling import TelegramPoller
 from channels.telegram.sender import TelegramSender
@@ -22,10 +22,12 @@ __all__ = ["PATH", "TelegramApi", "TelegramChannel", "TelegramPoller", "Telegram
 
 def telegram_mount(*, token: str, secret: str | None, handler: MessageHandler,
                    limiter: RateLimiter, clock: Callable[[], datetime],
-                   base_url: str | None = None, polling: bool = False) -> ChannelMount:
-    """Webhook mode needs ``secret``; polling mode serves no route at all."""
+                   base_url: str | None = None, polling: bool = False,
+                   ledger: ReplyLedger | None = None) -> ChannelMount:
+    """Webhook mode needs ``secret``; polling mode serves no route at all. ``ledger``: the
+    handler's replies are durable (an outbox), settle them there once sent."""
     api = TelegramApi(token, base_url=base_url)
-    channel = TelegramChannel(api, handler, limiter, clock)
+    channel = TelegramChannel(api, handler, limiter, clock, ledger)
     if polling:
         poller = TelegramPoller(channel)
         return ChannelMount("telegram", (), on_startup=(api.start, poller.start),

@@ -9,7 +9,7 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
 
 from bot.messages import Reply
 from channels.telegram.parse import Press
-from channels.telegram.render import render
+from channels.telegram.render import Outgoing, render
 from core.errors import PermanentSendError, SendError, TransientSendError
 
 log = logging.getLogger(__name__)
@@ -43,12 +43,12 @@ class TelegramApi:
         await self.bot.shutdown()
 
     async def send_reply(self, chat_id: int, reply: Reply) -> list[int]:
-        ids = []
-        for part in render(reply):
-            sent = await self.bot.send_message(chat_id=chat_id, text=part.text,
-                                               reply_markup=part.keyboard)
-            ids.append(sent.message_id)
-        return ids
+        return [await self.send_part(chat_id, part) for part in render(reply)]
+
+    async def send_part(self, chat_id: int, part: Outgoing) -> int:
+        sent = await self.bot.send_message(chat_id=chat_id, text=part.text,
+                                           reply_markup=part.keyboard)
+        return sent.message_id
 
     async def acknowledge(self, press: Press, *, remove_keyboard: bool = True) -> None:
         """Stop the button's spinner; remove the keyboard so a stale button cannot act twice."""

@@ -36,7 +36,7 @@ class TelegramPoller:
             allowed_updates=list(ALLOWED_UPDATES))
         for update in updates:
             try:
-                follow_up = await self.channel.process(update)
+                follow_up = (await self.channel.process(update)).follow_up
             except MalformedUpdate as exc:  # skipped, so it cannot block the ones after it
                 log.warning("telegram: update %s ignored: %s", update.update_id, exc)
                 follow_up = None

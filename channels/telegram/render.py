@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -41,3 +42,12 @@ def render(reply: Reply) -> list[Outgoing]:
         text += "\n" + "\n".join(f"{i}. {c.label}" for i, c in enumerate(reply.choices, 1))
     parts = _chunks(text)
     return [Outgoing(p, keyboard if i == len(parts) - 1 else None) for i, p in enumerate(parts)]
+
+
+def send_message_method(chat_id: int, part: Outgoing) -> dict[str, Any]:
+    """``part`` as a Bot API call in a webhook's response body (Telegram's webhook-reply:
+    the JSON names the ``method`` next to its parameters, and Telegram performs it)."""
+    method: dict[str, Any] = {"method": "sendMessage", "chat_id": chat_id, "text": part.text}
+    if part.keyboard is not None:
+        method["reply_markup"] = part.keyboard.to_dict()
+    return method

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -25,7 +26,7 @@ from bot.messages import InboundMessage, Reply
 from bot.replies import error as error_text
 from channels.http_guard import RATE_NOTICE, RateLimiter, Verdict
 from channels.location import zone_for
-from channels.mount import MessageHandler
+from channels.mount import MessageHandler, ReplyLedger
 from channels.twilio.keywords import Keyword
 from channels.twilio.optout import OptOutRegistry
 from channels.twilio.signature import TwilioSignature
@@ -48,11 +49,21 @@ def shared_location(params: dict[str, str]) -> tuple[float, float] | None:
     return lat, lng
 
 
-def twiml(text: str | None) -> Response:
+def twiml(text: str | None, background: BackgroundTask | None = None) -> Response:
     response = MessagingResponse()
     if text:
         response.message(text)
-    return Response(str(response), media_type="application/xml")
+    return Response(str(response), media_type="application/xml", background=background)
+
+
+@dataclass(frozen=True)
+class Settle:
+    """The durable replies of one delivery (``channels.mount.ReplyLedger``): sent in the
+    TwiML, or dropped (the customer opted out meanwhile)."""
+
+    delivery_id: str
+    count: int
+    sent: bool
 
 
 @dataclass
@@ -67,6 +78,7 @@ class TwilioInbound:
     keyword: Callable[..., Keyword | None]  # (body, opted_out=) -> keyword
     render: Callable[[list[Reply]], str]
     on_inbound: OnInbound | None = None
+    ledger: ReplyLedger | None = None  # set when the handler's replies are durable
 
     def text(self, params: dict[str, str]) -> str:
         """What the customer said: a tapped quick-reply button counts as its payload, a
@@ -76,36 +88,59 @@ class TwilioInbound:
             return f"my timezone is {zone_for(*where)}"
         return params.get("ButtonPayload") or params.get("Body", "")
 
-    async def process(self, params: dict[str, str]) -> str | None:
-        """The text to answer with, or None for silence."""
+    async def process(self, params: dict[str, str]) -> tuple[str | None, Settle | None]:
+        """The text to answer with (None for silence), and which durable replies it settles."""
         sender = self.address(params.get("From", ""))
         delivery = params.get("MessageSid") or params.get("SmsSid")
         if sender is None or not delivery:
-            return None
+            return None, None
         body = self.text(params)
         opted_out = await run_in_threadpool(self.opt_outs.is_opted_out, sender)
         word = self.keyword(body, opted_out=opted_out)
         if opted_out and word is not Keyword.OPT_IN:
-            return None  # they said STOP: nothing from us, not even HELP, until START
+            return None, None  # they said STOP: nothing from us, not even HELP, until START
         if self.on_inbound is not None:
             await run_in_threadpool(self.on_inbound, sender, delivery, self.clock())
         # STOP and START are honoured even in a flood; everything else is rate-limited.
         verdict = self.limiter.check(f"{self.channel}:{sender}")
         if verdict is not Verdict.ALLOW and word not in (Keyword.OPT_OUT, Keyword.OPT_IN):
-            return RATE_NOTICE if verdict is Verdict.NOTICE else None
+            return (RATE_NOTICE if verdict is Verdict.NOTICE else None), None
         message = InboundMessage(self.channel, sender, delivery, self.clock(), text=body,
                                  action=word.value if word else None)
+        failed = None  # nothing recorded: the error text is not a durable reply
         try:
             replies: list[Reply] = await run_in_threadpool(self.handler, message)
         except DomainError as err:  # e.g. BUSY: a concurrent message won; nothing was recorded
             log.warning("%s message not handled: %s", self.channel, err.code.value)
-            replies = [Reply(error_text(err.code.value))]
+            failed = err.code.value
         except Exception:  # the database is down, say: still tell the customer (nothing done)
             log.exception("%s message from %s failed", self.channel, sender)
-            replies = [Reply(error_text("internal"))]
+            failed = "internal"
+        if failed is not None:
+            return self.render([Reply(error_text(failed))]) or None, None
         if await run_in_threadpool(self.opt_outs.is_opted_out, sender):
+            return None, Settle(delivery, len(replies), sent=False) if replies else None
+        return self.render(replies) or None, (Settle(delivery, len(replies), sent=True)
+                                              if replies else None)
+
+    def after(self, settle: Settle | None) -> BackgroundTask | None:
+        """Runs once the TwiML is written: its replies count as sent (or as dropped)."""
+        if settle is None or self.ledger is None:
             return None
-        return self.render(replies) or None
+        ledger, channel, now = self.ledger, self.channel, self.clock()
+        indices = list(range(settle.count))
+
+        def run() -> None:  # a plain function: Starlette runs it in a worker thread
+            try:
+                if settle.sent:
+                    ledger.settle(channel, settle.delivery_id, sent=indices, now=now)
+                else:
+                    ledger.settle(channel, settle.delivery_id, dropped=indices, now=now)
+            except Exception as exc:  # the database: the worker sends them after the lease
+                log.warning("%s: replies of %s not settled: %s", channel, settle.delivery_id,
+                            exc)
+
+        return BackgroundTask(run)
 
 
 def twilio_route(path: str, channel: TwilioInbound) -> Route:
@@ -113,6 +148,7 @@ def twilio_route(path: str, channel: TwilioInbound) -> Route:
         params = await channel.signature.read(request)
         if isinstance(params, Response):
             return params
-        return twiml(await channel.process(params))
+        text, settle = await channel.process(params)
+        return twiml(text, channel.after(settle))
 
     return Route(path, inbound, methods=["POST"])

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from channels.http_guard import RateLimiter
-from channels.mount import ChannelMount, MessageHandler
+from channels.mount import ChannelMount, MessageHandler, ReplyLedger
 from channels.twilio.optout import OptOutRegistry
 from channels.whatsapp.address import to_whatsapp
 from channels.whatsapp.sender import CHANNEL, WhatsAppSender
@@ -24,8 +24,10 @@ __all__ = ["CHANNEL", "PATH", "Templates", "WhatsAppSender", "to_whatsapp", "wha
 
 def whatsapp_mount(*, auth_token: str, public_base_url: str, handler: MessageHandler,
                    limiter: RateLimiter, opt_outs: OptOutRegistry, windows: ServiceWindows,
-                   clock: Callable[[], datetime]) -> ChannelMount:
+                   clock: Callable[[], datetime],
+                   ledger: ReplyLedger | None = None) -> ChannelMount:
+    """``ledger``: the handler's replies are durable (an outbox), settle them once sent."""
     channel = whatsapp_channel(auth_token=auth_token, public_base_url=public_base_url,
                                handler=handler, limiter=limiter, opt_outs=opt_outs,
-                               windows=windows, clock=clock)
+                               windows=windows, clock=clock, ledger=ledger)
     return ChannelMount(CHANNEL, (whatsapp_route(channel),))

@@ -14,7 +14,7 @@ from datetime import datetime
 from starlette.routing import Route
 
 from channels.http_guard import RateLimiter
-from channels.mount import MessageHandler
+from channels.mount import MessageHandler, ReplyLedger
 from channels.twilio.inbound import TwilioInbound, twilio_route
 from channels.twilio.keywords import keyword
 from channels.twilio.optout import OptOutRegistry
@@ -29,10 +29,11 @@ PATH = "/twilio/whatsapp"
 
 def whatsapp_channel(*, auth_token: str, public_base_url: str, handler: MessageHandler,
                      limiter: RateLimiter, opt_outs: OptOutRegistry, windows: ServiceWindows,
-                     clock: Callable[[], datetime]) -> TwilioInbound:
+                     clock: Callable[[], datetime],
+                     ledger: ReplyLedger | None = None) -> TwilioInbound:
     return TwilioInbound(CHANNEL, TwilioSignature(auth_token, public_base_url), handler,
                          limiter, opt_outs, clock, address=to_whatsapp, keyword=keyword,
-                         render=render_all, on_inbound=windows.record)
+                         render=render_all, on_inbound=windows.record, ledger=ledger)
 
 
 def whatsapp_route(channel: TwilioInbound) -> Route:

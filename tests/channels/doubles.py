@@ -106,6 +106,14 @@ class FakeTelegram(RecordingServer):
     def sent(self) -> list[dict[str, Any]]:
         return [r.params for r in self.calls("/sendMessage")]
 
+    def perform(self, webhook_reply: dict[str, Any]) -> None:
+        """What Telegram does with a webhook's JSON answer: performs the method it names (here
+        recorded like a Bot API call, form-encoded as python-telegram-bot posts them)."""
+        params = {k: json.dumps(v) if isinstance(v, dict | list) else str(v)
+                  for k, v in webhook_reply.items() if k != "method"}
+        httpx.post(f"{self.api_base}{self.token}/{webhook_reply['method']}", data=params,
+                   timeout=10).raise_for_status()
+
 
 @dataclass
 class FakeTwilio(RecordingServer):

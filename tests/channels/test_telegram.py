@@ -7,6 +7,7 @@ import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from bookingbot.bootstrap import Database
@@ -34,6 +35,21 @@ class Clock:
         return self.t
 
 
+class TelegramClient(AppClient):
+    """Plays Telegram: a webhook answered with a Bot API method gets that method performed."""
+
+    def __init__(self, app: Any, fake: FakeTelegram) -> None:
+        super().__init__(app)
+        self.fake = fake
+
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        response = super().request(method, url, **kwargs)
+        if url == URL and response.headers.get("content-type", "").startswith(
+                "application/json"):
+            self.fake.perform(response.json())
+        return response
+
+
 @pytest.fixture
 def limiter() -> RateLimiter:
     return RateLimiter(limit=50)
@@ -44,7 +60,7 @@ def client(db: Database, runner: Runner, fake_telegram: FakeTelegram,
            limiter: RateLimiter) -> Iterator[AppClient]:
     mount = telegram_mount(token=fake_telegram.token, secret=SECRET, handler=runner.handle,
                            limiter=limiter, clock=lambda: NOW, base_url=fake_telegram.api_base)
-    with AppClient(build_app(db, mounts=[mount])) as test_client:
+    with TelegramClient(build_app(db, mounts=[mount]), fake_telegram) as test_client:
         fake_telegram.clear()  # forget start-up's getMe
         yield test_client
 
@@ -203,7 +219,7 @@ def test_flood_gets_one_polite_notice(db: Database, runner: Runner,
     limiter = RateLimiter(limit=3, window_s=60, clock=clock)
     mount = telegram_mount(token=fake_telegram.token, secret=SECRET, handler=runner.handle,
                            limiter=limiter, clock=lambda: NOW, base_url=fake_telegram.api_base)
-    with AppClient(build_app(db, mounts=[mount])) as client:
+    with TelegramClient(build_app(db, mounts=[mount]), fake_telegram) as client:
         for i in range(1, 8):
             assert post(client, u.message(i, "hi")) == 200
         texts = [m["text"] for m in fake_telegram.sent()]
