@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/message_bench.py
 	$(BIN)/python bench/twilio_webhook_bench.py
 	$(BIN)/python bench/reminder_bench.py
+	$(BIN)/python bench/webhook_bench.py
 	$(BIN)/python bench/memory_bench.py
 
 clean:
