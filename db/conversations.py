@@ -40,8 +40,8 @@ from bot.ports import CustomerInfo
 from bot.session import Session
 from core.errors import DomainError, ErrorCode
 from db.customers import SqlCustomerRepository
-from db.engine import SQLITE_BEGIN_OPTION
-from db.reply_outbox import DEFAULT_LEASE, write_replies
+from db.engine import SQLITE_BEGIN_OPTION, single_statements
+from db.reply_outbox import DEFAULT_LEASE, save_pg, write_replies
 from db.tables import Base
 from db.types import UTCDateTime
 
@@ -138,7 +138,15 @@ class SqlConversation:
              now: datetime) -> bool:
         """True if this delivery was new; False (and nothing written) for a duplicate."""
         if self._conn is not None:
-            if not self._write(self._conn, session, delivery_id, replies, now):
+            if self._version is None:
+                new = self._write(self._conn, session, delivery_id, replies, now)
+            else:
+                new = save_pg(self._conn, channel=self._key["channel"],
+                              sender_id=self._key["sender_id"], version=self._version,
+                              state=session.touched(now).to_json(), delivery_id=delivery_id,
+                              replies=replies, durable=self._durable, now=now,
+                              lease=self._lease)
+            if not new:
                 self._conn.rollback()
                 return False
             self._conn.commit()
@@ -207,9 +215,14 @@ class SqlCustomerDirectory:
 
     def __init__(self, sessions: sessionmaker[Any]) -> None:
         self._sessions = sessions
+        bind = sessions.kw.get("bind")
+        # Every message identifies its sender: a lookup, and for a new one an idempotent
+        # insert and a re-read, each safe as a statement of its own (one round trip each).
+        self._lookup = single_statements(bind) if isinstance(bind, Engine) else None
 
     def identify(self, channel: str, sender_id: str, *, now: datetime) -> CustomerInfo:
-        with self._sessions() as s, s.begin():
+        with self._sessions(bind=self._lookup) if self._lookup is not None \
+                else self._sessions() as s, s.begin():
             c = SqlCustomerRepository(s).get_or_create(channel, sender_id, now=now)
             return CustomerInfo(c.id, c.tz.key if c.tz else None, c.opted_out)
 

@@ -104,3 +104,13 @@ def _sqlite_on_begin(conn: Connection) -> None:
     if mode not in {"IMMEDIATE", "DEFERRED", "EXCLUSIVE"}:
         raise ValueError(f"invalid {SQLITE_BEGIN_OPTION} {mode!r}")
     conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def single_statements(engine: Engine) -> Engine:
+    """The same pool, for work that is one statement per transaction anyway (a lookup, an
+    idempotent upsert, a guarded UPDATE): PostgreSQL in autocommit, so each statement is
+    one round trip instead of three (BEGIN, the statement, COMMIT). SQLite is unchanged
+    (its transactions cost no round trip, and a write must begin IMMEDIATE)."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
+    return engine

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select, text, tuple_, update
+from sqlalchemy import ColumnElement, Engine, and_, exists, or_, select, text, tuple_, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.booking import Booking, BookingStatus
@@ -29,6 +29,7 @@ from core.model import Business
 from core.notifications import BookingFacts, Draft, Kind, Recipient
 from db.bookings import B, booking_from_row
 from db.conversations import DELIVERIES, SESSIONS
+from db.engine import single_statements
 from db.jobs_facts import C, booking_facts, facts_of, provider_recipient, recorded_offsets
 from db.jobs_tables import DUE_STATUSES
 from db.jobs_tables import NOTIFICATIONS as N
@@ -84,6 +85,8 @@ class SqlJobsStore:
         self._sessions = sessions
         self._provider_channel = provider_channel  # Slack channel for providers without a user
         self._cache = BusinessCache()
+        bind = sessions.kw.get("bind")
+        self._single = single_statements(bind) if isinstance(bind, Engine) else None
 
     def _business(self, session: Session) -> Business:
         business = self._cache.get(session)
@@ -253,7 +256,9 @@ class SqlJobsStore:
             merge_state(s, channel, address, values, now=now)
 
     def session_state(self, channel: str, address: str) -> dict[str, Any]:
-        with self._sessions() as s:
+        """One lookup (read before every inbound message): a statement of its own."""
+        with self._sessions(bind=self._single) if self._single is not None \
+                else self._sessions() as s:
             state = s.execute(select(SESSIONS.c.state).where(
                 SESSIONS.c.channel == channel, SESSIONS.c.sender_id == address)).scalar()
         return dict(state or {})

@@ -19,15 +19,20 @@ report what it did with a webhook-reply, so nothing narrower is possible).
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine, Integer, String, bindparam, insert, text, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
+from core.errors import DomainError, ErrorCode
+from db.engine import single_statements
 from db.jobs_tables import NOTIFICATIONS as N
+from db.types import UTCDateTime
 
 KIND = "reply"
 DEFAULT_LEASE = timedelta(seconds=30)
@@ -66,11 +71,67 @@ def write_replies(conn: Connection, *, channel: str, address: str, delivery_id: 
                                  for i, r in enumerate(replies)])
 
 
+_COLUMNS = ("idempotency_key", "kind", "audience", "channel", "address", "text", "choices",
+            "status", "attempts", "next_attempt_at", "claim_token", "created_at")
+# PostgreSQL: the delivery record, the session's new state and the replies in ONE statement
+# (one round trip, then COMMIT). The delivery goes first: a duplicate (already recorded)
+# writes nothing else; then the session row, guarded by its version; then the replies.
+_SAVE_PG = text(f"""
+    WITH d AS (INSERT INTO processed_deliveries (channel, delivery_id, processed_at, reply,
+                                                 sender_id)
+               VALUES (:channel, :delivery, :now, CAST(:reply AS json), :sender)
+               ON CONFLICT (channel, delivery_id) DO NOTHING
+               RETURNING 1 AS new),
+         s AS (UPDATE conversation_sessions SET state = CAST(:state AS json),
+                      updated_at = :now, version = :version + 1
+                WHERE channel = :channel AND sender_id = :sender AND version = :version
+                  AND EXISTS (SELECT 1 FROM d)
+               RETURNING 1 AS ok),
+         n AS (INSERT INTO notifications ({", ".join(_COLUMNS)})
+               SELECT r.* FROM unnest(:keys, :kinds, :audiences, :channels, :addresses,
+                                      :texts, CAST(:choices AS json[]), :statuses, :attempts,
+                                      :next_at, :tokens, :created)
+                        AS r({", ".join(_COLUMNS)}), s)
+    SELECT (SELECT count(*) FROM d) AS new, (SELECT count(*) FROM s) AS saved
+""").bindparams(  # noqa: S608 - only our own column names are formatted in
+    bindparam("now", type_=UTCDateTime()), bindparam("version", type_=Integer()),
+    *[bindparam(c, type_=postgresql.ARRAY(String())) for c in
+      ("keys", "kinds", "audiences", "channels", "addresses", "texts", "choices", "statuses",
+       "tokens")],
+    bindparam("attempts", type_=postgresql.ARRAY(Integer())),
+    *[bindparam(c, type_=postgresql.ARRAY(UTCDateTime())) for c in ("next_at", "created")])
+
+
+def save_pg(conn: Connection, *, channel: str, sender_id: str, version: int,
+            state: dict[str, Any], delivery_id: str, replies: Sequence[dict[str, Any]],
+            durable: bool, now: datetime, lease: timedelta = DEFAULT_LEASE) -> bool:
+    """The conversation's save on PostgreSQL as one statement: True if the delivery was new,
+    False for a duplicate (nothing written); BUSY if the session moved on meanwhile."""
+    rows = [_row(channel, sender_id, delivery_id, i, r, now=now, lease=lease)
+            for i, r in enumerate(replies)] if durable else []
+    params = {"channel": channel, "sender": sender_id, "version": version,
+              "state": json.dumps(state), "now": now, "delivery": delivery_id,
+              "reply": json.dumps(list(replies))}
+    for name, column in (("keys", "idempotency_key"), ("kinds", "kind"),
+                         ("audiences", "audience"), ("channels", "channel"),
+                         ("addresses", "address"), ("texts", "text"), ("statuses", "status"),
+                         ("attempts", "attempts"), ("next_at", "next_attempt_at"),
+                         ("tokens", "claim_token"), ("created", "created_at")):
+        params[name] = [r[column] for r in rows]
+    params["choices"] = [json.dumps(r["choices"]) for r in rows]
+    row = conn.execute(_SAVE_PG, params).one()
+    if not row.new:
+        return False
+    if not row.saved:  # the caller rolls back: the delivery record goes too
+        raise DomainError(ErrorCode.BUSY, "the conversation moved on meanwhile")
+    return True
+
+
 class SqlReplyLedger:
     """``channels.mount.ReplyLedger``: the web path's "these went out" (or "drop these")."""
 
     def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+        self._engine = single_statements(engine)  # each UPDATE stands alone
 
     def settle(self, channel: str, delivery_id: str, *, sent: Sequence[int] = (),
                dropped: Sequence[int] = (), now: datetime) -> None:

@@ -24,6 +24,7 @@ from core.ports import (
 from db.catalog import business_revision, load_business
 from db.clock import Clock, system_clock
 from db.customers import SqlCustomerRepository
+from db.engine import single_statements
 from db.errors import translate
 from db.outbox import emit
 from db.payments import SqlPaymentRepository
@@ -48,6 +49,13 @@ class BusinessCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._entry: tuple[int, Business] | None = None
+
+    def at(self, revision: int | None) -> Business | None:
+        """The cached catalog if it is still ``revision``."""
+        with self._lock:
+            if self._entry is not None and self._entry[0] == revision:
+                return self._entry[1]
+        return None
 
     def get(self, session: Session) -> Business | None:
         revision = business_revision(session)
@@ -80,6 +88,9 @@ class SqlUnitOfWork:
         self._sessions = sessions
         self._cache = business_cache
         self._clock = clock
+        bind = sessions.kw.get("bind")
+        self._single = (single_statements(bind) if isinstance(bind, Engine)
+                        and bind.dialect.name == "postgresql" else None)
         self._session: Session | None = None
         self._business: Business | None = None
 
@@ -127,13 +138,24 @@ class SqlUnitOfWork:
 
     def business(self) -> Business:
         if self._business is None:
-            loaded = (self._cache.get(self.session) if self._cache is not None
-                      else load_business(self.session))
+            loaded = self._unchanged()
+            if loaded is None:
+                loaded = (self._cache.get(self.session) if self._cache is not None
+                          else load_business(self.session))
             if loaded is None:
                 raise DomainError(ErrorCode.INVALID_CONFIG,
                                   "no business is set up yet: run `bookingbot setup`")
             self._business = loaded
         return self._business
+
+    def _unchanged(self) -> Business | None:
+        """Before the transaction has begun (a unit of work that only reads the catalog,
+        like every inbound message's), the revision is one autocommit lookup and a hit
+        needs no transaction at all: one round trip instead of BEGIN, SELECT, ROLLBACK."""
+        if self._cache is None or self._single is None or self.session.in_transaction():
+            return None
+        with self._sessions(bind=self._single) as s:
+            return self._cache.at(business_revision(s))
 
     def emit(self, events: Sequence[Event]) -> None:
         emit(self.session, events, now=self._clock())
