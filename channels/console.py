@@ -6,13 +6,17 @@ choices just shown, sent as its button payload), a Reply becomes printed text.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import TextIO
 
 from bot.messages import Choice, InboundMessage, Reply
+from bot.replies import error as error_text
+from core.errors import DomainError
 
+log = logging.getLogger(__name__)
 CHANNEL = "console"
 
 
@@ -32,6 +36,18 @@ def to_message(line: str, *, sender_id: str, shown: tuple[Choice, ...],
                           received_at=now, text=text, action=action)
 
 
+def _answer(handle: Callable[[InboundMessage], list[Reply]],
+            message: InboundMessage) -> list[Reply]:
+    """As the webhooks do: a failure is answered and logged, and the chat goes on."""
+    try:
+        return handle(message)
+    except DomainError as err:  # e.g. BUSY
+        return [Reply(error_text(err.code.value))]
+    except Exception:  # the database went away, say: one masked log line, not a crash
+        log.exception("console message failed")
+        return [Reply(error_text("internal"))]
+
+
 def run_console(*, sender_id: str, stdin: TextIO, stdout: TextIO,
                 handle: Callable[[InboundMessage], list[Reply]],
                 clock: Callable[[], datetime]) -> int:
@@ -45,7 +61,8 @@ def run_console(*, sender_id: str, stdin: TextIO, stdout: TextIO,
         line = stdin.readline()
         if not line or line.strip() == "/quit":
             return 0
-        replies = handle(to_message(line, sender_id=sender_id, shown=shown, now=clock()))
+        replies = _answer(handle, to_message(line, sender_id=sender_id, shown=shown,
+                                             now=clock()))
         for reply in replies:
             stdout.write(f"bot> {render(reply)}\n")
         stdout.flush()
