@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 
 from bookingbot.cli_errors import run_guarded
@@ -164,13 +164,16 @@ def _run_parse_time(args: argparse.Namespace) -> int:
     return run(argv, sys.stdin, sys.stdout)
 
 
+def listen_host(given: str | None, env: Mapping[str, str]) -> str:
+    """Loopback unless told otherwise: a platform that sets $PORT (the Procfile's web line)
+    routes to every interface; a developer's laptop should not expose the webhooks."""
+    return given or ("0.0.0.0" if env.get("PORT") else "127.0.0.1")  # noqa: S104
+
+
 def _run_serve(args: argparse.Namespace) -> int:
     from bookingbot.web import serve
 
-    # Loopback unless told otherwise: a platform that sets $PORT (the Procfile) routes to
-    # every interface, a developer's laptop should not expose the webhooks to its network.
-    host = args.host or ("0.0.0.0" if os.environ.get("PORT") else "127.0.0.1")  # noqa: S104
-    return serve(host=host, port=args.port, db=args.db,
+    return serve(host=listen_host(args.host, os.environ), port=args.port, db=args.db,
                  telegram_polling=args.telegram_polling)
 
 

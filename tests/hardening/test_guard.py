@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from bookingbot import web
 from bookingbot.bootstrap import Database, database
+from bookingbot.cli import listen_host
 from channels.asgi_guard import DEFAULT_BODY_LIMIT
 from channels.mount import ChannelMount
 from tests.channels.asgi import AppClient
@@ -143,3 +144,11 @@ def _crash_then_health(conn: http.client.HTTPConnection) -> None:
     fine.read()
     assert fine.status == 200
     assert conn.sock is sock  # the same keep-alive connection, not a reconnect
+
+
+def test_serve_listens_on_loopback_unless_told_otherwise() -> None:
+    assert listen_host(None, {}) == "127.0.0.1"
+    assert listen_host(None, {"PORT": "5000"}) == "0.0.0.0"
+    assert listen_host("10.0.0.5", {"PORT": "5000"}) == "10.0.0.5"
+    procfile = (Path(__file__).resolve().parents[2] / "Procfile").read_text()
+    assert "bookingbot serve --port $PORT" in procfile  # $PORT set there: public, as before
