@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import parse_qsl, urlencode
 
 from sqlalchemy import text
 
@@ -12,7 +13,7 @@ from core.usecases.provider import booking_ref
 from tests.channels.conftest import snapshot
 from tests.channels.slack.bookings import HOUR, ann, book, free_starts, outbox
 from tests.channels.slack.conftest import NOW, Harness
-from tests.channels.slack.harness import STRANGER
+from tests.channels.slack.harness import FORM, STRANGER, sign
 
 TUE_10 = datetime(2030, 1, 8, 10, 0, tzinfo=UTC)  # London is on GMT in January
 TUE_14 = datetime(2030, 1, 8, 14, 0, tzinfo=UTC)
@@ -126,3 +127,22 @@ def test_help_and_unreadable_input(harness: Harness) -> None:
     assert "`/bookings block tomorrow 2-4pm dentist`" in harness.slack.responses()[-1]
     harness.slack.command("block whenever")
     assert harness.slack.responses()[-1].startswith("I couldn't read a time there.")
+
+
+def test_commands_without_a_trigger_id_do_not_share_a_delivery_id(harness: Harness) -> None:
+    def untriggered(words: str) -> str:
+        fields = dict(parse_qsl(harness.slack.command_body(words)))
+        del fields["trigger_id"]  # some clients and proxies leave it out
+        return urlencode(fields)
+
+    for hours in ("block tomorrow 2-3pm dentist", "block tomorrow 4-5pm school run"):
+        assert harness.slack.post(untriggered(hours), FORM).status_code == 200
+    assert len(harness.slack.responses()) == 2  # the second was not taken for a repeat
+    with harness.db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM busy_blocks")).scalar_one() == 2
+    body = untriggered("block tomorrow 6-7pm gym")
+    headers = sign(body)
+    for _ in range(2):  # the same signed request retried: still one effect
+        harness.slack.post(body, FORM, headers=headers, signed=False)
+    with harness.db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM busy_blocks")).scalar_one() == 3
