@@ -16,7 +16,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, tuple_, update
+from sqlalchemy import delete, func, null, or_, select, tuple_, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import DomainError, ErrorCode
@@ -24,6 +24,7 @@ from core.usecases.customer_data import ERASED, Erasure
 from db.conversations import DELIVERIES, SESSIONS
 from db.jobs_tables import NOTIFICATIONS
 from db.payments import PaymentRow
+from db.service_windows import WINDOWS
 from db.tables import BookingRow, CustomerRow, table_of
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ C = table_of(CustomerRow)
 B = table_of(BookingRow)
 P = table_of(PaymentRow)
 FINISHED = ("sent", "dead", "skipped", "obsolete")  # notifications nobody will send again
+WHATSAPP_PREFIX = "whatsapp:"  # WhatsApp customers are found by their bare number too
 
 
 def _iso(value: Any) -> Any:
@@ -48,7 +50,8 @@ class SqlCustomerData:
     def find(self, ref: str) -> str | None:
         with self._sessions() as s:
             return s.execute(select(C.c.id).where(or_(
-                C.c.id == ref, C.c.phone_e164 == ref, C.c.sender_id == ref)
+                C.c.id == ref, C.c.phone_e164 == ref, C.c.sender_id == ref,
+                C.c.sender_id == WHATSAPP_PREFIX + ref)
             ).order_by(C.c.created_at).limit(1)).scalar()
 
     def _customer(self, s: Session, customer_id: str) -> dict[str, Any]:
@@ -93,7 +96,7 @@ class SqlCustomerData:
                 or_(NOTIFICATIONS.c.customer_id == customer_id,
                     (NOTIFICATIONS.c.channel == channel) & (NOTIFICATIONS.c.address == handle)),
                 NOTIFICATIONS.c.text != ERASED,
-            ).values(text=ERASED, address=ERASED))
+            ).values(text=ERASED, address=ERASED, template=null()))
             s.execute(update(NOTIFICATIONS).where(  # anything still queued is never sent now
                 NOTIFICATIONS.c.address == ERASED,
                 NOTIFICATIONS.c.status.notin_(FINISHED)).values(status="obsolete"))
@@ -101,6 +104,8 @@ class SqlCustomerData:
                 DELIVERIES.c.channel == channel, DELIVERIES.c.sender_id == handle))
             sessions = s.execute(delete(SESSIONS).where(
                 SESSIONS.c.channel == channel, SESSIONS.c.sender_id == handle))
+            s.execute(delete(WINDOWS).where(  # WhatsApp: when they last wrote
+                WINDOWS.c.channel == channel, WINDOWS.c.address == handle))
             s.execute(update(C).where(C.c.id == customer_id).values(
                 name=None, phone_e164=None, tz=None, opted_out=True,
                 sender_id=f"erased:{customer_id}"))

@@ -15,6 +15,7 @@ from bookingbot.channels_wiring import SqlOptOuts
 from bookingbot.worker import build_jobs
 from channels.twilio.inbound import shared_location
 from channels.whatsapp import Templates, WhatsAppSender
+from db.customer_data import SqlCustomerData
 from db.customers import SqlCustomerRepository
 from db.service_windows import SqlServiceWindows
 from jobs.sweeps import Jobs
@@ -217,3 +218,21 @@ def test_a_shared_location_sets_the_timezone(client: AppClient, db: Database) ->
 @pytest.mark.parametrize(("lat", "lng"), [("91", "0"), ("nan", "0"), ("x", "1"), ("0", "")])
 def test_a_malformed_location_is_ordinary_text(lat: str, lng: str) -> None:
     assert shared_location({"Latitude": lat, "Longitude": lng}) is None
+
+
+def test_erasure_forgets_the_window_and_the_template_values(
+        client: AppClient, db: Database, clock: Clock, jobs: Jobs) -> None:
+    book_wednesday(client)
+    clock.set(NOW + timedelta(hours=25, minutes=1))
+    jobs.run_once()  # the reminder goes as its template; its values are stored
+    data = SqlCustomerData(db.sessions)
+    found = data.find("+447911123456")  # the bare number finds the WhatsApp customer
+    assert found is not None
+    data.erase(found, now=clock())
+    extra = state(db)
+    assert extra["service_windows"] == []
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT address, text, template FROM notifications "
+                                 "WHERE audience = 'customer'")).all()
+    assert rows
+    assert all(r.template is None and ANN not in (r.address, r.text) for r in rows)
