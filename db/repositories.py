@@ -6,10 +6,10 @@ import dataclasses
 import typing
 from typing import Any
 
-from sqlalchemy import RowMapping, delete, insert, select
+from sqlalchemy import RowMapping, delete, insert, select, text, union_all
 from sqlalchemy.orm import Session
 
-from core.booking import Actor, AuditEntry
+from core.booking import MAX_BLOCK, Actor, AuditEntry
 from core.interval import Interval
 from core.waitlist import WaitlistEntry
 from db.bookings import SqlBookingRepository
@@ -21,6 +21,10 @@ __all__ = ["SqlAuditLog", "SqlBookingRepository", "SqlBusyRepository", "SqlWaitl
 
 A = table_of(BookingAuditRow)
 BB = table_of(BusyBlockRow)
+# A block longer than MAX_BLOCK, written as the partial index ix_busy_blocks_long's
+# predicate (a planner uses a partial index only for the same expression).
+LONG_BUSY = {"postgresql": text("busy_blocks.end_at - busy_blocks.start_at > interval '7 days'"),
+             "sqlite": text("julianday(busy_blocks.end_at) - julianday(busy_blocks.start_at) > 7")}
 W = table_of(WaitlistEntryRow)
 
 
@@ -50,11 +54,23 @@ class SqlBusyRepository:
         self._session = session
 
     def busy(self, provider_key: str, window: Interval) -> list[Interval]:
-        stmt = (select(BB.c.start_at, BB.c.end_at)
-                .where(BB.c.provider_key == provider_key, BB.c.start_at < window.end,
-                       BB.c.end_at > window.start)
-                .order_by(BB.c.start_at, BB.c.end_at))
+        """Two disjoint parts, each a range on an index (migration 0018): blocks starting in
+        the window widened by ``MAX_BLOCK``, and the long ones that started before that.
+        The plain overlap test cannot bound a B-tree scan from below (it read the
+        provider's whole history)."""
+        lower = window.start - MAX_BLOCK
+        recent = select(BB.c.start_at, BB.c.end_at).where(
+            BB.c.provider_key == provider_key, BB.c.start_at > lower,
+            BB.c.start_at < window.end, BB.c.end_at > window.start)
+        long_ago = select(BB.c.start_at, BB.c.end_at).where(
+            BB.c.provider_key == provider_key, LONG_BUSY[self._dialect()],
+            BB.c.start_at <= lower, BB.c.end_at > window.start)
+        stmt = union_all(recent, long_ago).order_by("start_at", "end_at")
         return [Interval(s, e) for s, e in self._session.execute(stmt)]
+
+    def _dialect(self) -> str:
+        return "postgresql" if self._session.get_bind().dialect.name == "postgresql" \
+            else "sqlite"
 
     def add(self, provider_key: str, span: Interval, *, source: str,
             external_id: str | None = None, note: str = "") -> None:

@@ -213,6 +213,10 @@ class BusyBlockRow(Base):
         CheckConstraint("end_at > start_at", name="not_empty"),
         UniqueConstraint("provider_key", "source", "external_id", name="uq_busy_blocks_source_ext"),
         Index("ix_busy_blocks_provider_start", "provider_key", "start_at", "end_at"),
+        # Only blocks longer than 7 days (migration 0018; db.repositories.LONG_BUSY).
+        Index("ix_busy_blocks_long", "provider_key", "end_at", "start_at",
+              postgresql_where=text("end_at - start_at > interval '7 days'"),
+              sqlite_where=text("julianday(end_at) - julianday(start_at) > 7")),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
