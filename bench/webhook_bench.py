@@ -224,7 +224,7 @@ def main() -> int:
                 spy = (subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record",
                                          "-p", str(serve.pid), "-f", "raw", "-o",
                                          f"{args.profile}.{c}", "-d", str(int(args.seconds)),
-                                         "--nonblocking"], stdout=subprocess.DEVNULL,
+                                         "--nonblocking", "--gil"], stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL) if args.profile else None)
                 ours = drive(port, c, args.seconds, ids)
                 if spy is not None:

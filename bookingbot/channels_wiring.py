@@ -196,9 +196,9 @@ def build_runner(db: Database, settings: Settings | None = None) -> Runner:
     return runner
 
 
-def reply_ledger(db: Database) -> ReplyLedger:
+def reply_ledger(db: Database) -> SqlReplyLedger:
     """Settles the durable replies of a ``build_runner(db, settings)`` handler."""
-    return SqlReplyLedger(db.engine)
+    return SqlReplyLedger(db.engine)  # close() it after the server stopped
 
 
 def build_handler(db: Database, runner: Runner) -> MessageHandler:

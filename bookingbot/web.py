@@ -122,12 +122,18 @@ def serve(*, host: str, port: int | None, db: str | None, telegram_polling: bool
     settings = Settings()
     handle = database(db or settings.database_url)
     runner = build_runner(handle, settings)
+    ledger = reply_ledger(handle)
     mounts = build_mounts(settings, handler=build_handler(handle, runner),
                           opt_outs=SqlOptOuts(handle),
                           clock=utcnow, telegram_polling=telegram_polling, db=handle,
-                          ledger=reply_ledger(handle))
+                          ledger=ledger)
     print(describe(channel_states(settings, telegram_polling=telegram_polling)))  # noqa: T201
-    app: ASGIApp = build_app(handle, mounts=mounts)
+    async def write_marks() -> None:  # uvicorn shuts down after the last request's work
+        await run_in_threadpool(ledger.close)
+
+    # Last in the list, so shut down first: before the database is closed.
+    marks = ChannelMount("reply-ledger", (), on_shutdown=(write_marks,))
+    app: ASGIApp = build_app(handle, mounts=[*mounts, marks])
     if os.environ.get(PAUSE_ENV):
         app = PauseBeforeResponse(app, Path(os.environ[PAUSE_ENV]))
     # log_config=None: uvicorn's records go through bookingbot.logs (configured by the CLI);

@@ -38,7 +38,8 @@ class ReplyLedger(Protocol):
     ``settle`` marks the ones the channel delivered itself (in the webhook response, or by
     an API call) as sent, and ``dropped`` ones as never to be sent. Whatever is not settled
     is sent by the worker once the lease ends: a reply survives the process dying.
-    Synchronous (database work): call it in a worker thread.
+    Called on the event loop, so it must not block: an implementation queues the marks
+    and writes them from a thread of its own.
     """
 
     def settle(self, channel: str, delivery_id: str, *, sent: Sequence[int] = (),

@@ -20,6 +20,9 @@ report what it did with a webhook-reply, so nothing narrower is possible).
 from __future__ import annotations
 
 import json
+import logging
+import queue
+import threading
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -34,6 +37,7 @@ from db.engine import single_statements
 from db.jobs_tables import NOTIFICATIONS as N
 from db.types import UTCDateTime
 
+log = logging.getLogger(__name__)
 KIND = "reply"
 DEFAULT_LEASE = timedelta(seconds=30)
 _TOKENS = uuid.UUID("6c1f9a52-55a5-4d0e-9d7e-3f4b2b1c0a18")  # namespace of web tokens
@@ -127,24 +131,107 @@ def save_pg(conn: Connection, *, channel: str, sender_id: str, version: int,
     return True
 
 
+_SETTLE_PG = text("""
+    UPDATE notifications AS n SET status = v.status, claim_token = NULL, next_attempt_at = v.at,
+           sent_at = CASE WHEN v.status = 'sent' THEN v.at END
+      FROM unnest(:keys, :tokens, :statuses, :ats) AS v(key, token, status, at)
+     WHERE n.idempotency_key = v.key AND n.claim_token = v.token AND n.status = 'sending'
+""").bindparams(*[bindparam(c, type_=postgresql.ARRAY(String()))
+                  for c in ("keys", "tokens", "statuses")],
+                bindparam("ats", type_=postgresql.ARRAY(UTCDateTime())))
+_SETTLE = update(N).where(
+    N.c.idempotency_key == bindparam("key"), N.c.claim_token == bindparam("token"),
+    N.c.status == "sending",
+).values(status=bindparam("new_status"), claim_token=None,
+         next_attempt_at=bindparam("at", type_=UTCDateTime()),
+         sent_at=bindparam("sent_at", type_=UTCDateTime()))
+Mark = tuple[str, str, str, datetime]  # (idempotency key, web token, new status, at)
+GROUP = 500
+
+
 class SqlReplyLedger:
-    """``channels.mount.ReplyLedger``: the web path's "these went out" (or "drop these")."""
+    """``channels.mount.ReplyLedger``: the web path's "these went out" (or "drop these").
+
+    ``settle`` only queues the marks (it is called on the event loop and must not block);
+    a thread of its own writes whatever has queued up as one UPDATE, so under load one
+    statement settles the replies of many requests, and at rest a mark is written at once.
+    Rows still leased to their request become ``sent`` / ``skipped``; a row the worker
+    claimed meanwhile (its lease ran out) carries the worker's token and is left alone.
+    A mark lost with the process only means that reply is sent again after the lease.
+    """
 
     def __init__(self, engine: Engine) -> None:
         self._engine = single_statements(engine)  # each UPDATE stands alone
+        self._pg = engine.dialect.name == "postgresql"
+        self._queue: queue.SimpleQueue[Mark | threading.Event | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._guard = threading.Lock()
 
     def settle(self, channel: str, delivery_id: str, *, sent: Sequence[int] = (),
                dropped: Sequence[int] = (), now: datetime) -> None:
-        """Rows still leased to this request become ``sent`` / ``skipped``; a row the worker
-        claimed meanwhile (its lease ran out) carries the worker's token and is left alone."""
         token = web_token(channel, delivery_id)
-        with self._engine.begin() as conn:
-            for indices, status in ((sent, "sent"), (dropped, "skipped")):
-                if not indices:
-                    continue
-                keys = [reply_key(channel, delivery_id, i) for i in indices]
-                conn.execute(update(N).where(
-                    N.c.idempotency_key.in_(keys), N.c.claim_token == token,
-                    N.c.status == "sending",
-                ).values(status=status, claim_token=None, next_attempt_at=now,
-                         sent_at=now if status == "sent" else None))
+        for indices, status in ((sent, "sent"), (dropped, "skipped")):
+            for i in indices:
+                self._queue.put((reply_key(channel, delivery_id, i), token, status, now))
+        self._start()
+
+    def flush(self) -> None:
+        """Wait until every mark queued so far is written (tests; shutdown)."""
+        if self._thread is None:
+            return
+        done = threading.Event()
+        self._queue.put(done)
+        done.wait()
+
+    def close(self) -> None:
+        """Write what is queued and stop the thread."""
+        with self._guard:
+            thread, self._thread = self._thread, None
+        if thread is not None:
+            self._queue.put(None)
+            thread.join()
+
+    def _start(self) -> None:
+        with self._guard:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="reply-ledger",
+                                                daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            marks: list[Mark] = []
+            waiting: list[threading.Event] = []
+            stop = False
+            while True:  # take whatever else is queued already: one statement for all
+                if item is None:
+                    stop = True
+                elif isinstance(item, threading.Event):
+                    waiting.append(item)
+                else:
+                    marks.append(item)
+                if len(marks) >= GROUP or self._queue.empty():
+                    break
+                item = self._queue.get()
+            self._write(marks)
+            for event in waiting:
+                event.set()
+            if stop:
+                return
+
+    def _write(self, marks: list[Mark]) -> None:
+        if not marks:
+            return
+        try:
+            with self._engine.begin() as conn:
+                if self._pg:
+                    conn.execute(_SETTLE_PG, {
+                        "keys": [m[0] for m in marks], "tokens": [m[1] for m in marks],
+                        "statuses": [m[2] for m in marks], "ats": [m[3] for m in marks]})
+                else:
+                    conn.execute(_SETTLE, [
+                        {"key": k, "token": t, "new_status": st, "at": at,
+                         "sent_at": at if st == "sent" else None} for k, t, st, at in marks])
+        except Exception as exc:  # the database: these are sent again after the lease
+            log.warning("reply outbox: %d marks not written: %s", len(marks), exc)

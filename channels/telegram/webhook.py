@@ -112,7 +112,7 @@ class TelegramChannel:
             failed = await self._send(inbound.chat_id, parts)
             if settle and replies:
                 done = len(replies) if failed is None else failed
-                await run_in_threadpool(self._settle, inbound, list(range(done)))
+                self._settle(inbound, list(range(done)))
 
         return Answer(body, run)
 
@@ -139,7 +139,7 @@ class TelegramChannel:
         assert self.ledger is not None
         try:
             self.ledger.settle(CHANNEL, inbound.message.delivery_id, sent=sent, now=self.clock())
-        except Exception as exc:  # the database: the worker sends them after the lease
+        except Exception as exc:  # never raised into the server: the worker sends them later
             log.warning("telegram: replies of update %s not settled: %s",
                         inbound.message.delivery_id, exc)
 

@@ -130,13 +130,13 @@ class TwilioInbound:
         ledger, channel, now = self.ledger, self.channel, self.clock()
         indices = list(range(settle.count))
 
-        def run() -> None:  # a plain function: Starlette runs it in a worker thread
+        async def run() -> None:  # on the loop: settle only queues the marks
             try:
                 if settle.sent:
                     ledger.settle(channel, settle.delivery_id, sent=indices, now=now)
                 else:
                     ledger.settle(channel, settle.delivery_id, dropped=indices, now=now)
-            except Exception as exc:  # the database: the worker sends them after the lease
+            except Exception as exc:  # never raised into the server: the worker sends them
                 log.warning("%s: replies of %s not settled: %s", channel, settle.delivery_id,
                             exc)
 

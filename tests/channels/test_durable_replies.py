@@ -36,7 +36,7 @@ from channels.telegram.webhook import SECRET_HEADER
 from db.catalog import sync_business
 from db.conversations import SqlCustomerDirectory, SqlSessionStore
 from db.jobs_store import SqlJobsStore
-from db.reply_outbox import DEFAULT_LEASE
+from db.reply_outbox import DEFAULT_LEASE, SqlReplyLedger
 from jobs.delivery import Deliverer
 from tests.channels import updates as u
 from tests.channels.asgi import AppClient
@@ -98,11 +98,20 @@ def deliver(db: Database, fake: FakeTelegram, at: datetime) -> dict[str, int]:
 
 
 @pytest.fixture
-def telegram(db: Database, fake_telegram: FakeTelegram) -> Iterator[AppClient]:
+def ledger(db: Database) -> Iterator[SqlReplyLedger]:
+    found = reply_ledger(db)
+    try:
+        yield found
+    finally:
+        found.close()
+
+
+@pytest.fixture
+def telegram(db: Database, fake_telegram: FakeTelegram,
+             ledger: SqlReplyLedger) -> Iterator[AppClient]:
     mount = telegram_mount(token=fake_telegram.token, secret=SECRET,
                            handler=durable_runner(db).handle, limiter=RateLimiter(),
-                           clock=lambda: NOW, base_url=fake_telegram.api_base,
-                           ledger=reply_ledger(db))
+                           clock=lambda: NOW, base_url=fake_telegram.api_base, ledger=ledger)
     with AppClient(build_app(db, mounts=[mount])) as client:
         fake_telegram.clear()
         yield client
@@ -114,9 +123,11 @@ def post(client: AppClient, update: dict[str, Any]) -> Any:
     return response.json() if response.content else None
 
 
-def test_reply_rides_in_the_response_and_is_settled(telegram: AppClient, db: Database,
-                                                   fake_telegram: FakeTelegram) -> None:
+def test_reply_rides_in_the_response_and_is_settled(
+        telegram: AppClient, db: Database, fake_telegram: FakeTelegram,
+        ledger: SqlReplyLedger) -> None:
     body = post(telegram, u.message(1, "/start"))
+    ledger.flush()  # the marks are written by the ledger's own thread
     assert body["method"] == "sendMessage"
     assert body["chat_id"] == u.CHAT
     assert body["text"].startswith("Hi!")
@@ -131,7 +142,7 @@ def test_reply_rides_in_the_response_and_is_settled(telegram: AppClient, db: Dat
 
 
 def test_a_reply_the_bot_api_refused_is_sent_by_the_worker(
-        db: Database, fake_telegram: FakeTelegram) -> None:
+        db: Database, fake_telegram: FakeTelegram, ledger: SqlReplyLedger) -> None:
     """The first reply goes in the response; a second one fails at the Bot API and stays
     leased, then due: the worker sends it after the lease, and only it."""
     handler = durable_runner(db).handle
@@ -143,12 +154,13 @@ def test_a_reply_the_bot_api_refused_is_sent_by_the_worker(
 
     mount = telegram_mount(token=fake_telegram.token, secret=SECRET, handler=two_replies,
                            limiter=RateLimiter(), clock=lambda: NOW,
-                           base_url=fake_telegram.api_base, ledger=reply_ledger(db))
+                           base_url=fake_telegram.api_base, ledger=ledger)
     with AppClient(build_app(db, mounts=[mount])) as client:
         fake_telegram.clear()
         fake_telegram.failures["sendMessage"] = (502, "Bad Gateway")
         body = post(client, u.message(1, "/start"))
         assert body["text"].startswith("Hi!")
+        ledger.flush()  # before the app's shutdown closes the database
     # Its own delivery's first reply was settled; the second delivery's reply was not.
     stored = replies(db)
     assert [s for s, _, _ in stored] == ["sent", "sending"]
@@ -161,12 +173,14 @@ def test_a_reply_the_bot_api_refused_is_sent_by_the_worker(
     assert [s for s, _, _ in replies(db)] == ["sent", "sent"]
 
 
-def test_sms_replies_settled_after_the_twiml(db: Database, fake_telegram: FakeTelegram) -> None:
+def test_sms_replies_settled_after_the_twiml(db: Database, fake_telegram: FakeTelegram,
+                                            ledger: SqlReplyLedger) -> None:
     mount = sms_mount(auth_token=TOKEN, public_base_url=PUBLIC,
                       handler=durable_runner(db).handle, limiter=RateLimiter(),
-                      opt_outs=NoOptOuts(), clock=lambda: NOW, ledger=reply_ledger(db))
+                      opt_outs=NoOptOuts(), clock=lambda: NOW, ledger=ledger)
     with AppClient(build_app(db, mounts=[mount])) as client:
         answer = sms(client, "hi", "SM1")
+        ledger.flush()
     assert answer
     [(status, _, stored)] = replies(db)
     assert status == "sent"
