@@ -54,20 +54,22 @@ def start_booking(session: Session, text: str, now: datetime, ctx: Context) -> T
 
 def _ask_service(session: Session, found: list[Service], ctx: Context) -> Transition:
     if len(found) > 1:
-        ask = replies.ask_service(ctx.business)
-        return say(session, replace(ask, text=replies.which_service([s.name for s in found])))
-    return say(session, replies.ask_service(ctx.business))
+        ask = replies.ask_service(ctx.business, session.lang)
+        names = [s.name for s in found]
+        return say(session, replace(ask, text=replies.which_service(names, session.lang)))
+    return say(session, replies.ask_service(ctx.business, session.lang))
 
 
 def _after_service(session: Session, text: str, now: datetime, ctx: Context) -> Transition:
     """With a service known: confirm a series, or search the time already given, or ask."""
     if session.purpose is Purpose.SERIES and session.series is not None:
-        reply = replies.confirm_series(series_text(session, ctx))
+        reply = replies.confirm_series(series_text(session, ctx), session.lang)
         return say(replace(session, state=State.CONFIRM_SERIES), reply)
     tw = ctx.parse_time(text, now=now, tz=ctx.zone(session))
     if tw is not None:
         return _got_window(session, tw)
-    ask = replies.ask_time(ctx.service_name(session.service_key), _zone(session, now, ctx))
+    ask = replies.ask_time(ctx.service_name(session.service_key), _zone(session, now, ctx),
+                           session.lang)
     return say(replace(session, state=State.ASK_TIME), ask)
 
 
@@ -86,7 +88,7 @@ def on_idle(session: Session, text: str, now: datetime, ctx: Context) -> Transit
                      or _parse(text, now, ctx, session) is not None)
     if wants_booking:
         return start_booking(session, text, now, ctx)
-    return say(session, replace(replies.help_text(ctx.business), text=replies.NOT_UNDERSTOOD))
+    return say(session, replies.not_understood_help(ctx.business, session.lang))
 
 
 def on_ask_service(session: Session, text: str, now: datetime, ctx: Context) -> Transition:
@@ -110,8 +112,9 @@ def on_ask_time(session: Session, text: str, now: datetime, ctx: Context) -> Tra
     if tw is not None:
         return _got_window(session, tw)
     if len(found) == 1:
-        return say(session, replies.ask_time(found[0].name, _zone(session, now, ctx)))
-    return say(session, replies.unclear_time())
+        return say(session, replies.ask_time(found[0].name, _zone(session, now, ctx),
+                                              session.lang))
+    return say(session, replies.unclear_time(session.lang))
 
 
 def on_pick_slot(session: Session, text: str, now: datetime, ctx: Context) -> Transition:
@@ -123,7 +126,7 @@ def on_pick_slot(session: Session, text: str, now: datetime, ctx: Context) -> Tr
         return summary(session, ctx, offer)
     if intents.is_more(text):
         if (session.page + 1) * 5 >= len(session.offers):
-            return say(session, replies.no_more_offers())
+            return say(session, replies.no_more_offers(session.lang))
         return show_page(replace(session, page=session.page + 1), ctx, "")
     return on_ask_time(session, text, now, ctx)  # a new time or a different service
 
@@ -142,9 +145,9 @@ def on_confirm_booking(session: Session, text: str, now: datetime, ctx: Context)
         return say(session, commands=(c.Book(session.service_key, offer.provider_key,
                                              offer.start),))
     if intents.is_no(text):
-        ask = replies.ask_time(ctx.service_name(session.service_key), _zone(session, now, ctx))
-        return say(replace(session, state=State.ASK_TIME, chosen=None),
-                   replace(ask, text="No problem. " + ask.text))
+        ask = replies.ask_time_again(ctx.service_name(session.service_key),
+                                     _zone(session, now, ctx), session.lang)
+        return say(replace(session, state=State.ASK_TIME, chosen=None), ask)
     return on_ask_time(session, text, now, ctx)
 
 
@@ -154,8 +157,7 @@ def on_offer_waitlist(session: Session, text: str, now: datetime, ctx: Context) 
         return say(session, commands=(c.JoinWaitlist(session.service_key, session.provider_key,
                                                      max(start, now), end),))
     if intents.is_no(text):
-        return say(replace(session, state=State.ASK_TIME), replies.unclear_time().text
-                   .replace("Sorry, I didn't catch a day or time. ", "OK, what other time? "))
+        return say(replace(session, state=State.ASK_TIME), replies.other_time(session.lang))
     return on_ask_time(session, text, now, ctx)
 
 
@@ -166,7 +168,7 @@ def on_confirm_series(session: Session, text: str, now: datetime, ctx: Context) 
             session.service_key, session.provider_key, s.first_day, s.at,
             ctx.zone(session).key, s.count, s.every_weeks),))
     if intents.is_no(text):
-        return say(session.reset(), replies.KEPT)
+        return say(session.reset(), replies.kept(session.lang))
     return start_booking(session.reset(), text, now, ctx)
 
 

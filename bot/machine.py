@@ -44,7 +44,7 @@ def step(session: Session, message: Input, now: datetime, ctx: Context) -> Trans
         return _pending_time(on_result(session, message, now, ctx), now, ctx)
     prefix: tuple[Reply, ...] = ()
     if session.idle_since(now):
-        session, prefix = session.reset(), (replies.simple(replies.TIMED_OUT),)
+        session, prefix = session.reset(), (replies.simple(replies.timed_out(session.lang)),)
     t = _pending_time(_on_message(session, message, now, ctx), now, ctx)
     return Transition(t.session.touched(now), prefix + t.replies, t.commands)
 
@@ -63,9 +63,9 @@ def _on_message(session: Session, message: InboundMessage, now: datetime,
                 ctx: Context) -> Transition:
     text = (message.action or message.text or "").strip()
     if len(text) > replies.MAX_INPUT:
-        return say(session, replies.TOO_LONG)
+        return say(session, replies.too_long(session.lang))
     if not text:
-        return say(session, replies.help_text(ctx.business))
+        return say(session, replies.help_text(ctx.business, session.lang))
     if _state_answer_first(session, text):
         return _by_state(session, text, now, ctx)
     fallback = _global(session, text, now, ctx)
@@ -85,7 +85,7 @@ def _global(  # noqa: PLR0911  (one early return per global intent reads best)
         session: Session, text: str, now: datetime, ctx: Context) -> Transition | None:
     in_flow = session.state is not State.IDLE
     if in_flow and intents.is_abort(text):
-        return say(session.reset(), replies.ABORTED)
+        return say(session.reset(), replies.aborted(session.lang))
     intent = intents.detect(text)
     if intent is Intent.TIMEZONE or zone_request(text)[0]:
         return _set_zone(session, text, now)
@@ -108,24 +108,26 @@ def _global(  # noqa: PLR0911  (one early return per global intent reads best)
 
 
 def _help(session: Session, _text: str, ctx: Context) -> Transition:
-    return say(session, replies.help_text(ctx.business))
+    return say(session, replies.help_text(ctx.business, session.lang))
 
 
 def _restart(session: Session, _text: str, ctx: Context) -> Transition:
-    return say(session.reset(), replies.simple(replies.RESTARTED), replies.help_text(ctx.business))
+    return say(session.reset(), replies.simple(replies.restarted(session.lang)),
+               replies.help_text(ctx.business, session.lang))
 
 
 def _stop(session: Session, _text: str, _ctx: Context) -> Transition:
-    return say(replace(session.reset(), opted_out=True), replies.STOPPED,
+    return say(replace(session.reset(), opted_out=True), replies.stopped(session.lang),
                commands=(c.SetOptOut(True),))
 
 
 def _start(session: Session, _text: str, _ctx: Context) -> Transition:
-    return say(replace(session, opted_out=False), replies.STARTED, commands=(c.SetOptOut(False),))
+    return say(replace(session, opted_out=False), replies.started(session.lang),
+               commands=(c.SetOptOut(False),))
 
 
 def _human(session: Session, text: str, _ctx: Context) -> Transition:
-    return say(session, replies.HUMAN, commands=(c.NotifyHuman(text),))
+    return say(session, replies.human(session.lang), commands=(c.NotifyHuman(text),))
 
 
 def _greet(session: Session, text: str, ctx: Context) -> Transition | None:
@@ -141,10 +143,10 @@ _SIMPLE: dict[Intent, Callable[[Session, str, Context], Transition | None]] = {
 def _set_zone(session: Session, text: str, now: datetime) -> Transition:
     _, zone = zone_request(text)
     if zone is None:
-        return say(session, replies.UNKNOWN_ZONE)
+        return say(session, replies.unknown_zone(session.lang))
     local = now.astimezone(ZoneInfo(zone))
-    label = f"{replies.clock(local)} {replies.zone_label(local)}"
-    return say(replace(session, tz=zone), replies.zone_set(zone, label),
+    label = replies.clock_zone(local, session.lang)
+    return say(replace(session, tz=zone), replies.zone_set(zone, label, session.lang),
                commands=(c.SetTimezone(zone),))
 
 

@@ -21,30 +21,33 @@ def listed(session: Session, bookings: tuple[BookingView, ...], now: datetime,
     """The runner's answer to ListBookings, read according to why we asked."""
     tz = ctx.zone(session)
     if not bookings:
-        return say(session.reset(), replies.no_bookings())
+        return say(session.reset(), replies.no_bookings(session.lang))
     if session.purpose not in (Purpose.CANCEL, Purpose.RESCHEDULE):
-        lines = [f"{i}. {booking_line(b, ctx, tz)}" for i, b in enumerate(bookings, 1)]
-        return say(session.reset(), replies.bookings_list(lines))
+        lines = [f"{i}. {booking_line(b, ctx, tz, session.lang)}"
+                 for i, b in enumerate(bookings, 1)]
+        return say(session.reset(), replies.bookings_list(lines, session.lang))
     session = replace(session, bookings=bookings)
     if len(bookings) == 1:
         return _chosen(session, bookings[0], now, ctx)
     action = "cancel" if session.purpose is Purpose.CANCEL else "move"
-    labels = [(booking_label(b, ctx, tz), f"booking:{b.id}") for b in bookings[:9]]
-    return say(replace(session, state=State.PICK_BOOKING), replies.pick_booking(action, labels))
+    labels = [(booking_label(b, ctx, tz, session.lang), f"booking:{b.id}")
+              for b in bookings[:9]]
+    return say(replace(session, state=State.PICK_BOOKING),
+               replies.pick_booking(action, labels, session.lang))
 
 
 def _chosen(session: Session, booking: BookingView, now: datetime, ctx: Context) -> Transition:
     tz = ctx.zone(session)
     session = replace(session, booking_id=booking.id, service_key=booking.service_key,
                       provider_key=booking.provider_key)
-    what = booking_line(booking, ctx, tz)
+    what = booking_line(booking, ctx, tz, session.lang)
     if session.purpose is Purpose.CANCEL:
-        reply = replies.confirm_cancel(what, refund_text(booking))
+        reply = replies.confirm_cancel(what, refund_text(booking, session.lang), session.lang)
         return say(replace(session, state=State.CONFIRM_CANCEL, pending_text=None), reply)
     asking = replace(session, state=State.ASK_TIME)
     if asking.pending_text and ctx.parse_time(asking.pending_text, now=now, tz=tz):
         return say(asking)  # the machine reads the pending time next (bot.machine.step)
-    return say(replace(asking, pending_text=None), replies.ask_new_time(what))
+    return say(replace(asking, pending_text=None), replies.ask_new_time(what, session.lang))
 
 
 def on_pick_booking(session: Session, text: str, now: datetime, ctx: Context) -> Transition:
@@ -56,9 +59,9 @@ def on_pick_booking(session: Session, text: str, now: datetime, ctx: Context) ->
     if booking is None:
         action = "cancel" if session.purpose is Purpose.CANCEL else "move"
         tz = ctx.zone(session)
-        labels = [(booking_label(b, ctx, tz), f"booking:{b.id}") for b in session.bookings]
-        ask = replies.pick_booking(action, labels)
-        return say(session, replace(ask, text="Please pick one: " + ask.text))
+        labels = [(booking_label(b, ctx, tz, session.lang), f"booking:{b.id}")
+                  for b in session.bookings]
+        return say(session, replies.pick_booking(action, labels, session.lang, again=True))
     return _chosen(session, booking, now, ctx)
 
 
@@ -79,15 +82,16 @@ def on_confirm_cancel(session: Session, text: str, _now: datetime, _ctx: Context
     if intents.is_yes(text) and session.booking_id:
         return say(session, commands=(c.CancelBooking(session.booking_id),))
     if intents.is_no(text):
-        return say(session.reset(), replies.KEPT)
-    return say(session, "Please reply yes to cancel it, or no to keep it.")
+        return say(session.reset(), replies.kept(session.lang))
+    return say(session, replies.cancel_yes_or_no(session.lang))
 
 
 def confirm_move(session: Session, offer: Offer, ctx: Context) -> Transition:
     booking = session.booking(session.booking_id)
     tz = ctx.zone(session)
-    old = replies.when(booking.start, tz) if booking else "your booking"
-    reply = replies.confirm_move(old, replies.when(offer.start, tz))
+    lang = session.lang
+    old = replies.when(booking.start, tz, lang) if booking else replies.your_booking(lang)
+    reply = replies.confirm_move(old, replies.when(offer.start, tz, lang), lang)
     return say(replace(session, state=State.CONFIRM_RESCHEDULE, chosen=offer), reply)
 
 
@@ -98,6 +102,6 @@ def on_confirm_reschedule(session: Session, text: str, _now: datetime,
         return say(session, commands=(c.RescheduleBooking(session.booking_id,
                                                           offer.provider_key, offer.start),))
     if intents.is_no(text):
-        ask = replies.ask_new_time("your booking")
+        ask = replies.ask_new_time(replies.your_booking(session.lang), session.lang)
         return say(replace(session, state=State.ASK_TIME, chosen=None), ask)
-    return say(session, "Please reply yes to move it, or no to pick another time.")
+    return say(session, replies.move_yes_or_no(session.lang))

@@ -61,46 +61,50 @@ def show_page(session: Session, ctx: Context, intro: str) -> Transition:
     tz = ctx.zone(session)
     first = session.page * PAGE
     page = session.offers[first:first + PAGE]
+    lang = session.lang
     zone = replies.zone_label(page[0].start.astimezone(tz)) if page else tz.key
-    labels = [(replies.short_when(o.start, tz), f"slot:{first + i}") for i, o in enumerate(page)]
+    labels = [(replies.short_when(o.start, tz, lang), f"slot:{first + i}")
+              for i, o in enumerate(page)]
     more = first + PAGE < len(session.offers)
-    text = f"{intro or 'More times'} ({zone}):"
+    text = replies.offers_intro(intro, zone, lang)
     return say(replace(session, state=State.PICK_SLOT),
-               replies.offers_text(text, labels, more=more))
+               replies.offers_text(text, labels, more=more, lang=lang))
 
 
 def summary(session: Session, ctx: Context, offer: Offer) -> Transition:
     service = ctx.business.service(session.service_key or "")
     assert service is not None
     due = service.amount_due_upfront
-    price = f"Price {replies.money(service.price)}"
-    if service.deposit.amount_minor and due == service.deposit:
-        price += f", deposit {replies.money(service.deposit)}"
+    lang = session.lang
+    deposit = service.deposit if service.deposit.amount_minor and due == service.deposit else None
     reply = replies.summary(
-        service=service.name, provider=ctx.provider_name(offer.provider_key),
-        start=replies.when(offer.start, ctx.zone(session)), price=price,
-        policy=replies.policy_line(ctx.business.policy),
-        due=replies.money(due) if due.amount_minor > 0 else None)
+        service=service.name, provider=ctx.provider_name(offer.provider_key, lang),
+        start=replies.when(offer.start, ctx.zone(session), lang),
+        price=replies.price_line(service.price, deposit, lang),
+        policy=replies.policy_line(ctx.business.policy, lang),
+        due=replies.money(due, lang) if due.amount_minor > 0 else None, lang=lang)
     return say(replace(session, state=State.CONFIRM_BOOKING, chosen=offer), reply)
 
 
-def why_empty(session: Session, ctx: Context, now: datetime) -> str:  # noqa: PLR0911
+def why_empty(session: Session, ctx: Context, now: datetime) -> str:
     """The most useful reason a window had no free slot (most specific first)."""
     if session.window is None:
         return ""
     start, end = session.window
     rules = ctx.business.rules
     if end <= now or (session.anchor is not None and session.anchor <= now):
-        return replies.error("in_the_past")
-    if start > now + timedelta(days=rules.max_days_ahead):
-        return replies.error("too_far_ahead")
-    if end <= now + rules.min_notice:
-        return replies.error("too_soon")
-    if not _open_during(ctx, session, start, end):
-        return replies.error("outside_hours")
-    if end - start <= timedelta(days=1):
-        return replies.error("day_full")
-    return "Nothing free in that window."
+        code = "in_the_past"
+    elif start > now + timedelta(days=rules.max_days_ahead):
+        code = "too_far_ahead"
+    elif end <= now + rules.min_notice:
+        code = "too_soon"
+    elif not _open_during(ctx, session, start, end):
+        code = "outside_hours"
+    elif end - start <= timedelta(days=1):
+        code = "day_full"
+    else:
+        code = "nothing_in_window"
+    return replies.error(code, session.lang)
 
 
 def _open_during(ctx: Context, session: Session, start: datetime, end: datetime) -> bool:
@@ -121,16 +125,19 @@ def _open_during(ctx: Context, session: Session, start: datetime, end: datetime)
     return False
 
 
-def booking_label(view: BookingView, ctx: Context, tz: ZoneInfo) -> str:
-    return f"{ctx.service_name(view.service_key)} {replies.short_when(view.start, tz)}"
+def booking_label(view: BookingView, ctx: Context, tz: ZoneInfo,
+                  lang: str | None = None) -> str:
+    return f"{ctx.service_name(view.service_key)} {replies.short_when(view.start, tz, lang)}"
 
 
-def booking_line(view: BookingView, ctx: Context, tz: ZoneInfo) -> str:
-    return (f"{ctx.service_name(view.service_key)} with {ctx.provider_name(view.provider_key)}, "
-            f"{replies.when(view.start, tz)}")
+def booking_line(view: BookingView, ctx: Context, tz: ZoneInfo,
+                 lang: str | None = None) -> str:
+    return replies.booking_line(ctx.service_name(view.service_key),
+                                ctx.provider_name(view.provider_key, lang),
+                                replies.when(view.start, tz, lang), lang)
 
 
-def refund_text(view: BookingView) -> str | None:
+def refund_text(view: BookingView, lang: str | None = None) -> str | None:
     if view.refund_minor <= 0:
         return None
-    return replies.money(Money(view.refund_minor, view.currency))
+    return replies.money(Money(view.refund_minor, view.currency), lang)

@@ -45,7 +45,8 @@ def series_text(session: Session, ctx: Context) -> str:
     s = session.series
     tz = ctx.zone(session)
     start = datetime.combine(s.first_day, s.at, tz)
-    every = "every" if s.every_weeks == 1 else f"every {s.every_weeks} weeks on"
-    return (f"{ctx.service_name(session.service_key)} {every} {start:%a} at "
-            f"{replies.clock(start)} {replies.zone_label(start)}, {s.count} times from "
-            f"{replies.day_label(s.first_day)}")
+    lang = session.lang
+    return replies.series_text(service=ctx.service_name(session.service_key), day=s.first_day,
+                               at=replies.clock_zone(start, lang), count=s.count,
+                               every_weeks=s.every_weeks,
+                               first=replies.day_label(s.first_day, lang), lang=lang)

@@ -23,14 +23,15 @@ def on_result(  # noqa: PLR0911  (a dispatcher: one return per result type)
         case c.BookingsListed():
             return manage.listed(session, result.bookings, now, ctx)
         case c.Cancelled():
-            what = booking_line(result.booking, ctx, ctx.zone(session))
-            refund = refund_text(replace(result.booking, refund_minor=result.refund_minor))
-            return say(session.reset(), replies.cancelled(what, refund))
+            what = booking_line(result.booking, ctx, ctx.zone(session), session.lang)
+            refund = refund_text(replace(result.booking, refund_minor=result.refund_minor),
+                                 session.lang)
+            return say(session.reset(), replies.cancelled(what, refund, session.lang))
         case c.Rescheduled():
-            what = booking_line(result.booking, ctx, ctx.zone(session))
-            return say(session.reset(), replies.moved(what))
+            what = booking_line(result.booking, ctx, ctx.zone(session), session.lang)
+            return say(session.reset(), replies.moved(what, session.lang))
         case c.WaitlistJoined():
-            return say(session.reset(), replies.waitlisted())
+            return say(session.reset(), replies.waitlisted(session.lang))
         case c.SeriesBooked():
             return _series(session, result)
         case c.Failed():
@@ -42,49 +43,52 @@ def _slots(session: Session, found: c.SlotsFound, now: datetime, ctx: Context) -
     tz = ctx.zone(session)
     offers = arrange(session, found.offers, tz)
     if offers:
-        intro = f"{ctx.service_name(session.service_key)}, free times"
+        intro = replies.free_times(ctx.service_name(session.service_key), session.lang)
         return show_page(replace(session, offers=offers, page=0), ctx, intro)
     reason = why_empty(session, ctx, now)
     if found.alternatives:
         alts = tuple(found.alternatives[:40])
         return show_page(replace(session, offers=alts, page=0, anchor=None), ctx,
-                         f"{reason} Nearest free times")
+                         replies.nearest_times(reason, session.lang))
     if session.purpose is Purpose.RESCHEDULE:
-        return say(replace(session, state=State.ASK_TIME), f"{reason} Try another time?")
-    return say(replace(session, state=State.OFFER_WAITLIST), replies.nothing_fits(reason))
+        return say(replace(session, state=State.ASK_TIME),
+                   replies.try_another_time(reason, session.lang))
+    return say(replace(session, state=State.OFFER_WAITLIST),
+               replies.nothing_fits(reason, session.lang))
 
 
 def _booked(session: Session, booked: c.Booked, ctx: Context) -> Transition:
-    b = booked.booking
-    service, start = ctx.service_name(b.service_key), replies.when(b.start, ctx.zone(session))
+    b, lang = booked.booking, session.lang
+    service = ctx.service_name(b.service_key)
+    start = replies.when(b.start, ctx.zone(session), lang)
     if booked.payment_due_minor > 0 and booked.payment_url:  # held until the webhook says paid
-        due = replies.money(Money(booked.payment_due_minor, b.currency))
-        until = (replies.clock(booked.payment_until.astimezone(ctx.zone(session)))
+        due = replies.money(Money(booked.payment_due_minor, b.currency), lang)
+        until = (replies.clock(booked.payment_until.astimezone(ctx.zone(session)), lang)
                  if booked.payment_until else None)
         return say(session.reset(), replies.pay_to_confirm(
             service=service, start=start, due=due, url=booked.payment_url, until=until,
-            test=booked.test_payment))
+            test=booked.test_payment, lang=lang))
     return say(session.reset(), replies.booked(service=service, start=start,
-                                               provider=ctx.provider_name(b.provider_key),
-                                               calendar_url=booked.calendar_url))
+                                               provider=ctx.provider_name(b.provider_key, lang),
+                                               calendar_url=booked.calendar_url, lang=lang))
 
 
 def _series(session: Session, done: c.SeriesBooked) -> Transition:
-    failed = [f"{replies.day_label(day)} ({replies.error(code).rstrip('.').lower()})"
-              for day, code in done.failed]
+    failed = [replies.series_failure(day, code, session.lang) for day, code in done.failed]
     total = len(done.booked) + len(done.failed)
-    return say(session.reset(), replies.series_done(len(done.booked), total, failed))
+    return say(session.reset(), replies.series_done(len(done.booked), total, failed,
+                                                    session.lang))
 
 
 def _failed(session: Session, failed: c.Failed, ctx: Context) -> Transition:
-    reason = replies.error(failed.code)
+    reason = replies.error(failed.code, session.lang)
     if failed.alternatives:
         offers: tuple[Offer, ...] = tuple(failed.alternatives)
         session = replace(session, offers=offers, page=0, chosen=None)
-        return show_page(session, ctx, f"{reason} Here are the nearest free ones")
+        return show_page(session, ctx, replies.nearest_free(reason, session.lang))
     if session.state in (State.CONFIRM_CANCEL, State.PICK_BOOKING):
         return say(session.reset(), reason)
     if session.service_key is None:
         return say(session.reset(), reason)
     return say(replace(session, state=State.ASK_TIME, chosen=None),
-               f"{reason} What other time suits you?")
+               replies.what_other_time(reason, session.lang))

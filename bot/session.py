@@ -67,6 +67,7 @@ class Session:
     state: State = State.IDLE
     purpose: Purpose | None = None
     tz: str | None = None  # the customer's IANA zone once known
+    lang: str | None = None  # the customer's language once known; None = the business default
     opted_out: bool = False
     service_key: str | None = None
     provider_key: str | None = None  # None = anyone
@@ -86,7 +87,8 @@ class Session:
 
     def reset(self) -> Session:
         """Back to the top, keeping what we know about the customer."""
-        return Session(tz=self.tz, opted_out=self.opted_out, updated_at=self.updated_at)
+        return Session(tz=self.tz, lang=self.lang, opted_out=self.opted_out,
+                       updated_at=self.updated_at)
 
     def idle_since(self, now: datetime) -> bool:
         return (self.state is not State.IDLE and self.updated_at is not None
@@ -120,6 +122,7 @@ def _dt(text: str | None) -> datetime | None:
 def _encode(s: Session) -> dict[str, Any]:
     return {
         "state": s.state.value, "purpose": s.purpose.value if s.purpose else None, "tz": s.tz,
+        "lang": s.lang,
         "opted_out": s.opted_out, "service_key": s.service_key, "provider_key": s.provider_key,
         "window": [_iso(s.window[0]), _iso(s.window[1])] if s.window else None,
         "part_of_day": s.part_of_day, "anchor": _iso(s.anchor),
@@ -145,7 +148,7 @@ def _decode(d: dict[str, Any]) -> Session:
     return Session(
         state=State(d.get("state", "idle")),
         purpose=Purpose(d["purpose"]) if d.get("purpose") else None,
-        tz=d.get("tz"), opted_out=bool(d.get("opted_out", False)),
+        tz=d.get("tz"), lang=d.get("lang"), opted_out=bool(d.get("opted_out", False)),
         service_key=d.get("service_key"), provider_key=d.get("provider_key"),
         window=(datetime.fromisoformat(window[0]), datetime.fromisoformat(window[1]))
         if window else None,

@@ -31,9 +31,9 @@ class Context:
         service = self.business.service(key or "")
         return service.name if service else (key or "")
 
-    def provider_name(self, key: str | None) -> str:
+    def provider_name(self, key: str | None, lang: str | None = None) -> str:
         provider = self.business.provider(key or "")
-        return provider.name if provider else "anyone available"
+        return provider.name if provider else replies.anyone(lang)
 
 
 @dataclass(frozen=True)

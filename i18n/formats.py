@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, format_time
+from babel.lists import format_list
 from babel.numbers import format_currency
 
 from i18n.catalogs import SOURCE_LANG, base_language
@@ -40,9 +41,17 @@ def clock(dt: datetime, lang: str | None = None) -> str:
     return format_time(dt, "short", locale=locale_of(lang))
 
 
+# CLDR's short day for Spanish is "mié, 9 dic"; followed by ", 10:00" that reads as a list,
+# so Spanish drops the first comma as people write it ("mié 9 dic, 10:00").
+_DAY_PATTERNS = {"es": "EEE d MMM"}
+
+
 def day_label(day: date, lang: str | None = None) -> str:
     if _english(lang):
         return f"{day:%a} {day.day} {day:%b}"
+    pattern = _DAY_PATTERNS.get(base_language(lang))
+    if pattern:
+        return format_date(day, pattern, locale=locale_of(lang))
     return format_skeleton("MMMEd", day, locale=locale_of(lang))
 
 
@@ -70,3 +79,17 @@ def price(amount_minor: int, currency: str, exponent: int, lang: str | None = No
     """'$25.00' in English, 'R$ 80,00' in Portuguese, '25,00 €' in German."""
     amount = Decimal(amount_minor).scaleb(-exponent)
     return format_currency(amount, currency.upper(), locale=locale_of(lang))
+
+
+def weekday(day: date, lang: str | None = None) -> str:
+    """'Tue', 'mar.', 'Di.': the abbreviated weekday name."""
+    if _english(lang):
+        return f"{day:%a}"
+    return format_date(day, "EEE", locale=locale_of(lang))
+
+
+def alternatives(items: list[str], lang: str | None = None) -> str:
+    """'A or B' (English house style: 'A or B or C'), 'A o B', 'A oder B' per CLDR."""
+    if _english(lang):
+        return " or ".join(items)
+    return format_list(items, style="or", locale=locale_of(lang))
