@@ -22,85 +22,102 @@ from channels.sms.gsm import segments, to_gsm
 from core.money import Money
 from core.notifications import SMS, Audience, BookingFacts, Kind, Message, Notice
 from core.usecases.provider import booking_ref
+from i18n import N_, say
 from jobs.ports import Renderer
 
 # Letters, not words: "CANCEL" typed alone is a carrier opt-out keyword (Twilio), which
 # would unsubscribe the customer and leave the booking standing. bookingbot.reply_router
-# reads C / R / X (and the full words) in the reminder's context.
-REMINDER_CHOICES = (("Confirm", "c"), ("Reschedule", "r"), ("Cancel", "x"))
-OFFER_CHOICES = (("Yes, book it", "yes"), ("No thanks", "no"))
-MY_BOOKINGS = 'Reply "my bookings" any time.'
+# reads C / R / X (and the full words) in the reminder's context. Labels are msgids.
+REMINDER_CHOICES = ((N_("Confirm"), "c"), (N_("Reschedule"), "r"), (N_("Cancel"), "x"))
+OFFER_CHOICES = ((N_("Yes, book it"), "yes"), (N_("No thanks"), "no"))
+MY_BOOKINGS = N_('Reply "my bookings" any time.')
 AddToCalendar = Callable[[str], str]  # booking id -> its .ics address
 
 
-def _money(facts: BookingFacts, minor: str | None) -> str:
-    return replies.money(Money(int(minor or 0), facts.booking.currency))
+def _choices(pairs: tuple[tuple[str, str], ...], lang: str | None) -> tuple[tuple[str, str], ...]:
+    return tuple((say(lang, label), payload) for label, payload in pairs)
+
+
+def _money(facts: BookingFacts, minor: str | None, lang: str | None = None) -> str:
+    return replies.money(Money(int(minor or 0), facts.booking.currency), lang)
 
 
 def _alternatives(n: Notice) -> Message:
     """The nearest free slots as choices, in the recipient's zone, the zone named once."""
+    lang = n.recipient.lang
     found = [(p, datetime.fromisoformat(start), name)
              for p, start, name in json.loads(n.value("alternatives") or "[]")]
     if not found:
-        return Message("Reply \"book\" to pick another time.")
+        return Message(say(lang, 'Reply "book" to pick another time.'))
     tz = n.recipient.tz
     several = len({name for _, _, name in found}) > 1
-    choices = tuple((replies.short_when(start, tz) + (f" with {name}" if several else ""), p)
+    choices = tuple((say(lang, "{when} with {provider}", when=replies.short_when(start, tz, lang),
+                         provider=name) if several else replies.short_when(start, tz, lang), p)
                     for p, start, name in found)
     zone = replies.zone_label(found[0][1].astimezone(tz))
-    return Message(f"Free times nearby ({zone}), tap one to book it:", choices)
+    return Message(say(lang, "Free times nearby ({zone}), tap one to book it:", zone=zone),
+                   choices)
 
 
 def _after_payment(n: Notice, f: BookingFacts, what: str) -> Message | None:
     """Payment outcomes and the provider's own words; None for every other kind."""
+    lang = n.recipient.lang
     match n.kind:
         case Kind.PAYMENT_EXPIRED:
-            return Message(f"The payment window for {what} closed, so nothing was charged "
-                           "and the slot was released. Reply BOOK to try again.")
+            return Message(say(lang, "The payment window for {what} closed, so nothing was "
+                                     "charged and the slot was released. Reply BOOK to try "
+                                     "again.", what=what))
         case Kind.LATE_PAYMENT_REFUNDED:
             more = _alternatives(n)
-            return Message(f"Sorry! Your payment of {_money(f, n.value('amount_minor'))} for "
-                           f"{what} came in after the slot had gone, so it is being refunded "
-                           f"in full. {more.text}", more.choices)
-        case Kind.PROVIDER_MESSAGE:
+            return Message(say(lang, "Sorry! Your payment of {amount} for {what} came in after "
+                                     "the slot had gone, so it is being refunded in full. "
+                                     "{more}", amount=_money(f, n.value("amount_minor"), lang),
+                               what=what, more=more.text), more.choices)
+        case Kind.PROVIDER_MESSAGE:  # the provider's own words, as they wrote them
             return Message(f"{f.business_name or f.provider_name}: {n.value('text') or ''}")
     return None
 
 
 def _customer_text(n: Notice, f: BookingFacts, when: str) -> Message:  # noqa: PLR0911
-    what = f"{f.service_name} with {f.provider_name}, {when}"
+    lang = n.recipient.lang
+    what = replies.booking_line(f.service_name, f.provider_name, when, lang)
     special = _after_payment(n, f, what)
     if special is not None:
         return special
+    args = {"what": what, "service": f.service_name, "when": when}
     match n.kind:
         case Kind.CONFIRMED:
-            return Message(f"Confirmed: {what}. {MY_BOOKINGS}")
+            return Message(say(lang, "Confirmed: {what}. {hint}", what=what,
+                               hint=say(lang, MY_BOOKINGS)))
         case Kind.REMINDER:
-            return Message(f"Reminder: {what}. See you then!", REMINDER_CHOICES)
+            return Message(say(lang, "Reminder: {what}. See you then!", what=what),
+                           _choices(REMINDER_CHOICES, lang))
         case Kind.CANCELLED:
-            return Message(f"Cancelled: {what}. Sorry about that. Reply \"book\" to pick "
-                           "another time.")
+            return Message(say(lang, 'Cancelled: {what}. Sorry about that. Reply "book" to '
+                                     'pick another time.', what=what))
         case Kind.RESCHEDULED:
             old = datetime.fromisoformat(n.value("old_start") or "")
-            return Message(f"Moved: {f.service_name} with {f.provider_name} is now {when} "
-                           f"(was {replies.short_when(old, n.recipient.tz)}).")
+            return Message(say(lang, "Moved: {service} with {provider} is now {when} (was "
+                                     "{was}).", service=f.service_name, provider=f.provider_name,
+                               when=when, was=replies.short_when(old, n.recipient.tz, lang)))
         case Kind.HOLD_EXPIRED:
-            return Message(f"The hold on {f.service_name}, {when} ran out, so it wasn't "
-                           "booked. Reply \"book\" to pick a time.")
+            return Message(say(lang, 'The hold on {service}, {when} ran out, so it wasn\'t '
+                                     'booked. Reply "book" to pick a time.', **args))
         case Kind.OFFER_LAPSED:
-            return Message(f"The offer of {f.service_name}, {when} has lapsed. You're still "
-                           "on the waitlist.")
+            return Message(say(lang, "The offer of {service}, {when} has lapsed. You're still "
+                                     "on the waitlist.", **args))
         case Kind.PAYMENT_RECEIVED:
-            return Message(f"Payment of {_money(f, n.value('amount_minor'))} received for "
-                           f"{f.service_name}, {when}. Thank you!")
+            return Message(say(lang, "Payment of {amount} received for {service}, {when}. "
+                                     "Thank you!",
+                               amount=_money(f, n.value("amount_minor"), lang), **args))
         case Kind.REFUND_ISSUED:
-            return Message(f"A refund of {_money(f, n.value('amount_minor'))} for "
-                           f"{f.service_name}, {when} is on its way.")
+            return Message(say(lang, "A refund of {amount} for {service}, {when} is on its way.",
+                               amount=_money(f, n.value("amount_minor"), lang), **args))
         case Kind.WAITLIST_OFFER:
-            return Message(f"A slot opened: {what}. It's held for you: reply YES within "
-                           f"{_minutes_left(n, f)} min to book it, or NO to pass.",
-                           OFFER_CHOICES)
-    return Message(f"Update about {what}.")
+            return Message(say(lang, "A slot opened: {what}. It's held for you: reply YES within "
+                                     "{minutes} min to book it, or NO to pass.", what=what,
+                               minutes=_minutes_left(n, f)), _choices(OFFER_CHOICES, lang))
+    return Message(say(lang, "Update about {what}.", what=what))
 
 
 def _minutes_left(n: Notice, f: BookingFacts) -> int:
@@ -130,10 +147,12 @@ def _provider_text(n: Notice, f: BookingFacts, when: str) -> Message:
 
 
 def _values(n: Notice, f: BookingFacts, when: str) -> dict[str, str]:
-    old = n.value("old_start")
+    old, lang = n.value("old_start"), n.recipient.lang
     return {"service": f.service_name, "provider": f.provider_name, "when": when,
-            "was": replies.short_when(datetime.fromisoformat(old), n.recipient.tz) if old else "",
-            "amount": _money(f, n.value("amount_minor")), "minutes": str(_minutes_left(n, f)),
+            "was": (replies.short_when(datetime.fromisoformat(old), n.recipient.tz, lang)
+                    if old else ""),
+            "amount": _money(f, n.value("amount_minor"), lang),
+            "minutes": str(_minutes_left(n, f)),
             "business": f.business_name or f.provider_name, "text": n.value("text") or ""}
 
 
@@ -161,11 +180,12 @@ def template_values(n: Notice, f: BookingFacts, when: str) -> tuple[str, ...]:
 def render(notice: Notice, facts: BookingFacts) -> Message:
     """``jobs.ports.Renderer``: the text of one notice, in its recipient's zone."""
     start = notice.start or facts.booking.start
-    when = replies.when(start, notice.recipient.tz)
     if notice.recipient.audience is Audience.PROVIDER:
-        return _provider_text(notice, facts, when)
+        return _provider_text(notice, facts, replies.when(start, notice.recipient.tz))
+    lang = notice.recipient.lang
+    when = replies.when(start, notice.recipient.tz, lang)
     message = _customer_text(notice, facts, when)
-    return replace(message, variables=template_values(notice, facts, when))
+    return replace(message, variables=template_values(notice, facts, when), lang=lang)
 
 
 Render = Callable[[Notice, BookingFacts], Message]
@@ -178,9 +198,9 @@ def _sms_segments(text: str) -> int:
 def _with_calendar_link(message: Message, link: str, *, sms: bool) -> Message:
     """The confirmation, ending with its link; on SMS without the "my bookings" hint when
     dropping it saves a segment."""
-    text = f"{message.text}\nAdd to calendar: {link}"
+    text = say(message.lang, "{text}\nAdd to calendar: {link}", text=message.text, link=link)
     if sms:
-        shorter = text.replace(f" {MY_BOOKINGS}", "", 1)
+        shorter = text.replace(f" {say(message.lang, MY_BOOKINGS)}", "", 1)
         if _sms_segments(shorter) < _sms_segments(text):
             text = shorter
     return replace(message, text=text)

@@ -37,7 +37,7 @@ from core.notifications import Kind
 from core.usecases import refund_quote
 from core.usecases.waitlist_offers import OfferUnitOfWork, accept_offer, decline_offer
 from db.jobs_store import SqlJobsStore
-from i18n import say
+from i18n import N_, say
 from jobs.notices import alternative
 from jobs.reply_context import SESSION_KEY, ReplyContext
 
@@ -45,7 +45,7 @@ STOP_WORDS = frozenset({"stop", "stopall", "unsubscribe", "end", "quit", "revoke
 CONFIRM = frozenset({"c", "confirm", "confirmed", "yes", "y", "ok", "okay", "see you"})
 CANCEL = frozenset({"x", "cancel", "cancel booking", "cancel it", "cancel my booking"})
 RESCHEDULE = frozenset({"r", "reschedule", "move", "move it", "change", "another time"})
-PASSED_ON = "OK, I've passed it on. You're still on the waitlist."
+PASSED_ON = N_("OK, I've passed it on. You're still on the waitlist.")
 
 
 def _stops(message: InboundMessage) -> bool:
@@ -99,6 +99,7 @@ class ReplyRouter:
             if tx.processed_reply(message.delivery_id) is not None:
                 return []  # a duplicate: no effect, no second answer
             session, out = self._act(meaning, context, tx.load() or Session(), message, now)
+            out = replies.in_language(out, session.lang)
             new = tx.save(session, delivery_id=message.delivery_id,  # saving drops the context
                           replies=[r.to_json() for r in out], now=now)
             return out if new else []
@@ -121,13 +122,16 @@ class ReplyRouter:
                                                   now=self.runner.clock())
         with self.offers_uow() as uow:
             ctx = Context(uow.business())
-        when = replies.when(booking.start, ctx.zone(Session(tz=customer.tz)))
+        zone = ctx.zone(Session(tz=customer.tz))
+        when = replies.when(booking.start, zone)
         self.runner.notify(channel=message.channel, sender_id=message.sender_id,
                            text=f"opted out of messages after the reminder for their booking "
                                 f"{booking.id[:8]} ({when}); it is still on and they get no "
                                 "more reminders")
-        return [*out, Reply(say(None, "Your booking {when} is still on. To cancel it, reply "
-                                      "START, then X.", when=when))]
+        lang = out[0].lang  # the opt-out confirmation's: the customer's language
+        return [*out, Reply(say(lang, "Your booking {when} is still on. To cancel it, reply "
+                                      "START, then X.",
+                                when=replies.when(booking.start, zone, lang)), lang=lang)]
 
     def _act(self, meaning: str, context: ReplyContext, session: Session,
              message: InboundMessage, now: datetime) -> tuple[Session, list[Reply]]:
@@ -137,17 +141,19 @@ class ReplyRouter:
         with uow:
             business = uow.business()
             booking = uow.bookings.get(context.booking_id)
+        lang = session.lang
         if booking is None or booking.customer_id != customer.id:
-            return session, [replies.simple(replies.error("unknown_booking"))]
+            return session, [replies.simple(replies.error("unknown_booking", lang))]
         ctx = Context(business)
         tz = ctx.zone(replace(session, tz=customer.tz or session.tz))
         if meaning in ("yes", "no"):
             return session, [self._offer(meaning, booking, actor=actor, ctx=ctx, tz=tz.key,
-                                                     now=now)]
+                                         now=now, lang=lang)]
         if alternative(meaning) is not None:
             return self._alternative(meaning, booking, session, ctx, tz.key)
         if meaning == "confirm":
-            return session, [replies.simple(f"Thanks, see you {replies.when(booking.start, tz)}!")]
+            return session, [replies.simple(say(lang, "Thanks, see you {when}!",
+                                                when=replies.when(booking.start, tz, lang)))]
         refund = refund_quote(business, booking, actor=actor, now=now)
         view = BookingView(booking.id, booking.service_key, booking.provider_key, booking.start,
                            refund.amount_minor, booking.currency)
@@ -156,40 +162,41 @@ class ReplyRouter:
         return t.session, list(t.replies)
 
     def _offer(self, meaning: str, booking: Booking, *, actor: Actor, ctx: Context, tz: str,
-               now: datetime) -> Reply:
+               now: datetime, lang: str | None) -> Reply:
         uow = self.offers_uow()
         with uow:
             offer = next((o for o in uow.offers.open_for_customer(actor.id)
                           if o.booking_id == booking.id), None)
         if offer is None:
-            return replies.simple(replies.error("hold_expired"))
+            return replies.simple(replies.error("hold_expired", lang))
         try:
             if meaning == "no":
                 decline_offer(self.offers_uow(), offer.id, actor=actor, now=now)
-                return replies.simple(PASSED_ON)
+                return replies.simple(say(lang, PASSED_ON))
             done = accept_offer(self.offers_uow(), offer.id, actor=actor, now=now)
         except DomainError as err:
-            return replies.simple(replies.error(err.code.value))
-        start = replies.when(done.start, ZoneInfo(tz))
+            return replies.simple(replies.error(err.code.value, lang))
+        start = replies.when(done.start, ZoneInfo(tz), lang)
         service = ctx.service_name(done.service_key)
         if done.status is BookingStatus.HELD:  # a paying service: held until paid
-            return self._pay(done, service=service, start=start, tz=ZoneInfo(tz), now=now)
+            return self._pay(done, service=service, start=start, tz=ZoneInfo(tz), now=now,
+                             lang=lang)
         return replies.booked(service=service, start=start,
-                              provider=ctx.provider_name(done.provider_key))
+                              provider=ctx.provider_name(done.provider_key, lang), lang=lang)
 
     def _pay(self, held: Booking, *, service: str, start: str, tz: ZoneInfo,
-             now: datetime) -> Reply:
+             now: datetime, lang: str | None) -> Reply:
         """The checkout link for an accepted offer (as the bot gives one after booking)."""
-        due = replies.money(Money(held.due_minor, held.currency))
+        due = replies.money(Money(held.due_minor, held.currency), lang)
         if self.runner.start_payment is None:  # payments not configured: held, no link
-            return replies.held_for_payment(service=service, start=start, due=due)
+            return replies.held_for_payment(service=service, start=start, due=due, lang=lang)
         try:
             link = self.runner.start_payment(held, service, now)
         except DomainError as err:  # the gateway is down: the hold was released
-            return replies.simple(replies.error(err.code.value))
-        until = replies.clock(link.expires_at.astimezone(tz)) if link.expires_at else None
+            return replies.simple(replies.error(err.code.value, lang))
+        until = replies.clock(link.expires_at.astimezone(tz), lang) if link.expires_at else None
         return replies.pay_to_confirm(service=service, start=start, due=due, url=link.url,
-                                      until=until, test=self.runner.test_payments)
+                                      until=until, test=self.runner.test_payments, lang=lang)
 
     @staticmethod
     def _alternative(payload: str, lost: Booking, session: Session, ctx: Context,

@@ -27,14 +27,23 @@ class Choice:
 
 @dataclass(frozen=True)
 class Reply:
-    """Text plus optional choices; channels render choices as buttons or numbered options."""
+    """Text plus optional choices; channels render choices as buttons or numbered options.
+
+    ``lang`` is the language the text is written in, so a channel's own words around it
+    (SMS's "Reply 1-5 or YES") are in the same one; None is the default, English."""
 
     text: str
     choices: tuple[Choice, ...] = field(default_factory=tuple)
+    lang: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "choices": [[c.label, c.payload] for c in self.choices]}
+        data: dict[str, Any] = {"text": self.text,
+                                "choices": [[c.label, c.payload] for c in self.choices]}
+        if self.lang is not None:  # stored replies written before languages stay readable
+            data["lang"] = self.lang
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Reply:
-        return cls(str(data["text"]), tuple(Choice(str(a), str(b)) for a, b in data["choices"]))
+        return cls(str(data["text"]), tuple(Choice(str(a), str(b)) for a, b in data["choices"]),
+                   data.get("lang"))

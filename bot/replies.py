@@ -9,10 +9,12 @@ texts, kept for callers and tests that want the default wording.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.messages import Choice, Reply
+from bot.timeparse.lang import detect_language
 from core.model import Business
 from core.money import Money, exponent
 from core.policy import CancellationPolicy
@@ -370,6 +372,13 @@ def error(code: str, lang: Lang = None) -> str:
     return say(lang, ERRORS.get(code, SOMETHING_WRONG))
 
 
+def failure(code: str, said: str = "") -> Reply:
+    """A channel's answer when a message could not be handled at all (the database is down,
+    say): no session to read the language from, so it is the language the message is in."""
+    lang = detect_language(said) if said else None
+    return Reply(error(code, lang), lang=lang)
+
+
 def series_failure(day: date, code: str, lang: Lang = None) -> str:
     reason = (say(lang, SERIES_REASONS[code]) if code in SERIES_REASONS
               else error(code, lang).rstrip(".").lower())
@@ -378,6 +387,16 @@ def series_failure(day: date, code: str, lang: Lang = None) -> str:
 
 def simple(text: str) -> Reply:
     return Reply(text)
+
+
+def in_language(out: list[Reply], lang: Lang) -> list[Reply]:
+    """The replies marked with the language they are written in (for the channel's own
+    words around them); a reply already marked keeps its mark."""
+    return [r if r.lang is not None or lang is None else replace(r, lang=lang) for r in out]
+
+
+def did_not_work(code: str, lang: Lang = None) -> str:
+    return say(lang, "Sorry, that didn't work ({code}).", code=code)
 
 
 def stopped(lang: Lang = None) -> str:

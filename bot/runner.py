@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
+from bot import replies
 from bot.commands import Command
 from bot.executor import Executor
 from bot.machine import step
@@ -93,7 +94,7 @@ class Runner:
             out.extend(more)
             if not t.commands:
                 break
-        return t.session, out
+        return t.session, replies.in_language(out, t.session.lang)
 
     @staticmethod
     def _run_commands(t: Transition, executor: Executor, now: datetime,
@@ -105,7 +106,7 @@ class Runner:
                 result = executor.run(command)
             except DomainError as err:  # a failure while finding alternatives, say
                 result = None
-                out.append(Reply(f"Sorry, that didn't work ({err.code.value})."))
+                out.append(Reply(replies.did_not_work(err.code.value, session.lang)))
             if result is None:
                 continue
             nxt = step(session, result, now, ctx)

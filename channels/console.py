@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TextIO
 
 from bot.messages import Choice, InboundMessage, Reply
-from bot.replies import error as error_text
+from bot.replies import failure
 from core.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -42,10 +42,10 @@ def _answer(handle: Callable[[InboundMessage], list[Reply]],
     try:
         return handle(message)
     except DomainError as err:  # e.g. BUSY
-        return [Reply(error_text(err.code.value))]
+        return [failure(err.code.value, message.text)]
     except Exception:  # the database went away, say: one masked log line, not a crash
         log.exception("console message failed")
-        return [Reply(error_text("internal"))]
+        return [failure("internal", message.text)]
 
 
 def run_console(*, sender_id: str, stdin: TextIO, stdout: TextIO,

@@ -16,9 +16,15 @@ from enum import StrEnum
 
 from starlette.requests import Request
 
+from i18n import say
+
 MAX_BODY_BYTES = 64 * 1024
-RATE_NOTICE = ("You're sending messages faster than I can keep up. "
-               "Please wait a minute, then try again.")
+def rate_notice(lang: str | None = None) -> str:
+    return say(lang, "You're sending messages faster than I can keep up. Please wait a "
+                     "minute, then try again.")
+
+
+RATE_NOTICE = rate_notice()
 
 
 class BodyTooLarge(Exception):

@@ -70,6 +70,7 @@ class Recipient:
     tz: ZoneInfo  # times in their texts are shown in this zone
     opted_out: bool = False
     customer_id: str | None = None  # customers: re-checked for opt-out at delivery
+    lang: str | None = None  # the language their texts are written in; None = the default
 
     @property
     def quiet_hours(self) -> bool:

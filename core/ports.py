@@ -110,9 +110,10 @@ class Sender(Protocol):
 
 @runtime_checkable
 class TemplateSender(Protocol):
-    """A ``Sender`` that may have to send a notification as an approved template (WhatsApp
-    outside the customer-service window), so it needs the notification's kind and values.
-    The deliverer calls ``send_notification`` instead of ``send`` when a sender has it."""
+    """A ``Sender`` that needs more of a notification than its text: its kind and values (an
+    approved template, WhatsApp outside the customer-service window) or its language (the
+    words SMS adds around the choices). The deliverer calls ``send_notification`` instead
+    of ``send`` when a sender has it."""
 
     channel: str
 

@@ -32,7 +32,14 @@ def customer_recipient(row: Mapping[Any, Any], business: Business) -> Recipient:
     """A customer row (``customers.*`` columns) as a recipient on their own channel."""
     tz = ZoneInfo(row["tz"]) if row["tz"] else business.tz
     return Recipient(Audience.CUSTOMER, row["channel"], row["sender_id"], tz,
-                     opted_out=bool(row["opted_out"]), customer_id=row["id"])
+                     opted_out=bool(row["opted_out"]), customer_id=row["id"],
+                     lang=customer_lang(row))
+
+
+def customer_lang(row: Mapping[Any, Any]) -> str | None:
+    """The customer's language, once the customers table has one (a row read before the
+    column exists has none: the business default)."""
+    return row.get("lang")
 
 
 def provider_recipient(business: Business, provider_key: str,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from core.errors import DomainError, ErrorCode
 from core.notifications import Audience, Recipient
 from core.usecases.waitlist_offers import OfferRepository, OfferStatus, WaitlistOffer
-from db.jobs_facts import C
+from db.jobs_facts import C, customer_lang
 from db.jobs_tables import WAITLIST_OFFERS as O
 from db.tables import BusinessRow, table_of
 from db.uow import SqlUnitOfWork
@@ -85,7 +85,7 @@ class SqlOfferRepository:
         rows = self._session.execute(select(C).where(C.c.id.in_(ids))).mappings()
         return {r["id"]: Recipient(Audience.CUSTOMER, r["channel"], r["sender_id"],
                                    ZoneInfo(r["tz"] or zone), opted_out=bool(r["opted_out"]),
-                                   customer_id=r["id"]) for r in rows}
+                                   customer_id=r["id"], lang=customer_lang(r)) for r in rows}
 
 
 class JobsUnitOfWork(SqlUnitOfWork):

@@ -14,6 +14,8 @@ The catalogs are read with Babel (the maintained gettext toolchain: extraction w
 
 from __future__ import annotations
 
+from babel.core import negotiate_locale
+
 from i18n.catalogs import N_, Catalogs
 
 DEFAULT = Catalogs()
@@ -34,4 +36,14 @@ def languages() -> tuple[str, ...]:
     return DEFAULT.languages()
 
 
-__all__ = ["DEFAULT", "N_", "Catalogs", "languages", "say", "say_n"]
+def browser_language(accept_language: str) -> str:
+    """The best offered language for an HTTP ``Accept-Language`` header (English if none)."""
+    wanted = [part.split(";")[0].strip().replace("-", "_")
+              for part in accept_language.split(",") if part.strip()]
+    offered = languages()
+    found = negotiate_locale(wanted, offered) or negotiate_locale(
+        [w.split("_")[0] for w in wanted], offered)
+    return found or offered[0]
+
+
+__all__ = ["DEFAULT", "N_", "Catalogs", "browser_language", "languages", "say", "say_n"]

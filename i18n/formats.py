@@ -88,8 +88,13 @@ def weekday(day: date, lang: str | None = None) -> str:
     return format_date(day, "EEE", locale=locale_of(lang))
 
 
+def or_list(items: list[str], lang: str | None = None) -> str:
+    """'A, B or C' per CLDR ('A, B oder C', 'A, B ou C')."""
+    return format_list(items, style="or", locale=locale_of(lang))
+
+
 def alternatives(items: list[str], lang: str | None = None) -> str:
     """'A or B' (English house style: 'A or B or C'), 'A o B', 'A oder B' per CLDR."""
     if _english(lang):
         return " or ".join(items)
-    return format_list(items, style="or", locale=locale_of(lang))
+    return or_list(items, lang)

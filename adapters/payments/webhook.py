@@ -21,6 +21,7 @@ from starlette.routing import Route
 
 from adapters.payments.events import translate
 from core.payments import PaymentEvent
+from i18n import browser_language, say
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +34,15 @@ MAX_BODY = 512 * 1024  # Stripe events are a few kB; anything larger is not from
 
 async def returned(request: Request) -> PlainTextResponse:
     """The customer's browser after Checkout. It proves nothing (anyone can open it): only
-    the signed webhook confirms a booking, so this page just points back to the chat."""
+    the signed webhook confirms a booking, so this page just points back to the chat, in
+    the language the browser asks for (Checkout itself follows it too: locale "auto")."""
+    lang = browser_language(request.headers.get("accept-language", ""))
     if request.query_params.get("result") == "paid":
-        text = "Thank you! Your confirmation will arrive in the chat in a moment."
+        text = say(lang, "Thank you! Your confirmation will arrive in the chat in a moment.")
     else:
-        text = "No payment was taken. Go back to the chat to try again or pick another time."
-    return PlainTextResponse(text)
+        text = say(lang, "No payment was taken. Go back to the chat to try again or pick "
+                         "another time.")
+    return PlainTextResponse(text, headers={"Content-Language": lang})
 
 
 def _bad(reason: str, status: int = 400) -> JSONResponse:

@@ -16,6 +16,7 @@ from channels.twilio.optout import OptOutRegistry
 from channels.twilio.phone import to_e164
 from channels.twilio.rest import TwilioRest, send_error
 from core.errors import PermanentSendError
+from core.notifications import Outgoing
 
 log = logging.getLogger(__name__)
 
@@ -36,17 +37,23 @@ class SmsSender:
         self._opt_outs = opt_outs
 
     def send(self, recipient_id: str, text: str,
-             choices: Sequence[tuple[str, str]] = ()) -> str:
+             choices: Sequence[tuple[str, str]] = (), lang: str | None = None) -> str:
         to = to_e164(recipient_id)
         if to is None:
             raise PermanentSendError("sms: not a phone number")
         if self._opt_outs.is_opted_out(to):
             raise PermanentSendError("sms: recipient opted out")
-        body = render(Reply(text, tuple(Choice(label, payload) for label, payload in choices)))
+        body = render(Reply(text, tuple(Choice(label, payload) for label, payload in choices),
+                            lang))
         seg = segments(body)
         sid = self._rest.create(to=to, from_=self._from, body=body)
         log.info("sms sent: %d segment(s), %s", seg.count, seg.encoding)
         return sid
+
+    def send_notification(self, message: Outgoing) -> str:
+        """``core.ports.TemplateSender``: SMS has no templates, but the footer it adds
+        ("Reply C to confirm") is written in the notification's language."""
+        return self.send(message.address, message.text, message.choices, message.lang)
 
     def close(self) -> None:
         self._rest.close()

@@ -29,12 +29,13 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.messages import Reply
-from bot.replies import error as error_text
+from bot.replies import failure
+from bot.timeparse.lang import detect_language
 from channels.http_guard import (
-    RATE_NOTICE,
     BodyTooLarge,
     RateLimiter,
     Verdict,
+    rate_notice,
     read_body,
     secrets_equal,
 )
@@ -78,19 +79,20 @@ class TelegramChannel:
             return Answer()
         verdict = self.limiter.check(f"telegram:{inbound.message.sender_id}")
         if verdict is not Verdict.ALLOW:  # not the conversation's: nothing durable to settle
-            notices = [Reply(RATE_NOTICE)] if verdict is Verdict.NOTICE else []
+            lang = detect_language(inbound.message.text)
+            notices = [Reply(rate_notice(lang), lang=lang)] if verdict is Verdict.NOTICE else []
             return self._answer(inbound, notices, remove_keyboard=False,
                                 webhook_reply=webhook_reply, settle=False)
         try:
             replies = await run_in_threadpool(self.handler, inbound.message)
         except DomainError as err:  # e.g. BUSY: a concurrent message won; nothing recorded
             log.warning("telegram from %s not handled: %s", inbound.chat_id, err.code.value)
-            return self._answer(inbound, [Reply(error_text(err.code.value))],
+            return self._answer(inbound, [failure(err.code.value, inbound.message.text)],
                                 remove_keyboard=False, webhook_reply=webhook_reply,
                                 settle=False)
         except Exception:  # the database is down, say: answer as SMS does, nothing recorded
             log.exception("telegram update from %s failed", inbound.chat_id)
-            return self._answer(inbound, [Reply(error_text("internal"))],
+            return self._answer(inbound, [failure("internal", inbound.message.text)],
                                 remove_keyboard=False, webhook_reply=webhook_reply,
                                 settle=False)
         return self._answer(inbound, replies, remove_keyboard=True,

@@ -23,8 +23,9 @@ from starlette.routing import Route
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.messages import InboundMessage, Reply
-from bot.replies import error as error_text
-from channels.http_guard import RATE_NOTICE, RateLimiter, Verdict
+from bot.replies import failure
+from bot.timeparse.lang import detect_language
+from channels.http_guard import RateLimiter, Verdict, rate_notice
 from channels.location import zone_for
 from channels.mount import MessageHandler, ReplyLedger
 from channels.twilio.keywords import Keyword
@@ -104,7 +105,8 @@ class TwilioInbound:
         # STOP and START are honoured even in a flood; everything else is rate-limited.
         verdict = self.limiter.check(f"{self.channel}:{sender}")
         if verdict is not Verdict.ALLOW and word not in (Keyword.OPT_OUT, Keyword.OPT_IN):
-            return (RATE_NOTICE if verdict is Verdict.NOTICE else None), None
+            return (rate_notice(detect_language(body)) if verdict is Verdict.NOTICE
+                    else None), None
         message = InboundMessage(self.channel, sender, delivery, self.clock(), text=body,
                                  action=word.value if word else None)
         failed = None  # nothing recorded: the error text is not a durable reply
@@ -117,7 +119,7 @@ class TwilioInbound:
             log.exception("%s message from %s failed", self.channel, sender)
             failed = "internal"
         if failed is not None:
-            return self.render([Reply(error_text(failed))]) or None, None
+            return self.render([failure(failed, body)]) or None, None
         if await run_in_threadpool(self.opt_outs.is_opted_out, sender):
             return None, Settle(delivery, len(replies), sent=False) if replies else None
         return self.render(replies) or None, (Settle(delivery, len(replies), sent=True)

@@ -14,13 +14,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.messages import Choice, Reply
+from i18n import N_, formats, say
+from i18n.catalogs import base_language
+
+# Answers offered as a word to type, in the reply's language (the command words such as
+# BOOK are offered as the payload itself, which the conversation reads in every language).
+_ANSWERS = {"yes": N_("YES"), "no": N_("NO")}
 
 
 def _is_word(payload: str) -> bool:
     return payload.replace(" ", "").isalpha()
 
 
-def _either(words: list[str]) -> str:
+def _either(words: list[str], lang: str | None) -> str:
+    if base_language(lang) != "en":
+        return formats.or_list(words, lang)
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
@@ -34,19 +42,22 @@ class TextRenderer:
         self._reserved = reserved
         self._finish = finish  # e.g. GSM-7 transliteration for SMS
 
-    def _word(self, choice: Choice) -> str:
+    def _word(self, choice: Choice, lang: str | None) -> str:
         if choice.payload.lower() in self._reserved:
             return choice.label.upper()
         if len(choice.payload) == 1:  # a letter stands for its label: "C to confirm"
-            return f"{choice.payload.upper()} to {choice.label.lower()}"
+            return say(lang, "{letter} to {action}", letter=choice.payload.upper(),
+                       action=choice.label.lower())
+        if choice.payload in _ANSWERS:  # "Responde SÍ o NO": the bot reads both forms
+            return say(lang, _ANSWERS[choice.payload])
         return choice.payload.upper()
 
-    def _footer(self, numbered: list[Choice], words: list[Choice]) -> str:
+    def _footer(self, numbered: list[Choice], words: list[Choice], lang: str | None) -> str:
         offers = []
         if numbered:
             offers.append("1" if len(numbered) == 1 else f"1-{len(numbered)}")
-        offers.extend(self._word(c) for c in words)
-        return f"Reply {_either(offers)}"
+        offers.extend(self._word(c, lang) for c in words)
+        return say(lang, "Reply {options}", options=_either(offers, lang))
 
     def render(self, reply: Reply) -> str:
         numbered = [c for c in reply.choices if not _is_word(c.payload)]
@@ -54,7 +65,7 @@ class TextRenderer:
         lines = [reply.text]
         lines += [f"{i}) {c.label}" for i, c in enumerate(numbered, 1)]
         if reply.choices:
-            lines.append(self._footer(numbered, words))
+            lines.append(self._footer(numbered, words, reply.lang))
         return self._finish("\n".join(lines))
 
     def render_all(self, replies: list[Reply]) -> str:

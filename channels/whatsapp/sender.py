@@ -59,8 +59,10 @@ class WhatsAppSender:
     def _open(self, to: str) -> bool:
         return inside(self._windows.last_inbound(to), self._clock())
 
-    def _free_form(self, to: str, text: str, choices: Sequence[tuple[str, str]]) -> str:
-        body = render(Reply(text, tuple(Choice(label, payload) for label, payload in choices)))
+    def _free_form(self, to: str, text: str, choices: Sequence[tuple[str, str]],
+                   lang: str | None = None) -> str:
+        body = render(Reply(text, tuple(Choice(label, payload) for label, payload in choices),
+                            lang))
         return self._rest.create(to=to, from_=self._from, body=body)
 
     def send(self, recipient_id: str, text: str,
@@ -75,7 +77,7 @@ class WhatsAppSender:
     def send_notification(self, message: Outgoing) -> str:
         to = self._to(message.address)
         if self._open(to):
-            return self._free_form(to, message.text, message.choices)
+            return self._free_form(to, message.text, message.choices, message.lang)
         sid = self._templates.pick(message.kind, message.lang)
         if sid is None:
             reason = (f"whatsapp: outside the 24-hour window and no template configured for "
