@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench venv clean
+.PHONY: run test lint bench stress venv clean
 
 venv: $(STAMP)
 
@@ -36,6 +36,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/reminder_bench.py
 	$(BIN)/python bench/webhook_bench.py
 	$(BIN)/python bench/memory_bench.py
+
+# The concurrency tests 20 times in a row with every core kept busy (issue 12's proof).
+stress: $(STAMP)
+	tools/stress_concurrency.sh 20
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
