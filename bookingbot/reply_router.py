@@ -30,7 +30,7 @@ from bot.offers import summary
 from bot.runner import Runner
 from bot.session import BookingView, Offer, Purpose, Session, State
 from bot.transition import Context
-from core.booking import Actor, Booking, BookingStatus
+from core.booking import Actor, Booking, BookingStatus, reference
 from core.errors import DomainError
 from core.money import Money
 from core.notifications import Kind
@@ -182,7 +182,8 @@ class ReplyRouter:
             return self._pay(done, service=service, start=start, tz=ZoneInfo(tz), now=now,
                              lang=lang)
         return replies.booked(service=service, start=start,
-                              provider=ctx.provider_name(done.provider_key, lang), lang=lang)
+                              provider=ctx.provider_name(done.provider_key, lang),
+                              ref=reference(done.id), lang=lang)
 
     def _pay(self, held: Booking, *, service: str, start: str, tz: ZoneInfo,
              now: datetime, lang: str | None) -> Reply:
@@ -194,9 +195,11 @@ class ReplyRouter:
             link = self.runner.start_payment(held, service, now)
         except DomainError as err:  # the gateway is down: the hold was released
             return replies.simple(replies.error(err.code.value, lang))
-        until = replies.clock(link.expires_at.astimezone(tz), lang) if link.expires_at else None
+        until = (replies.clock_zone(link.expires_at.astimezone(tz), lang) if link.expires_at
+                 else None)
         return replies.pay_to_confirm(service=service, start=start, due=due, url=link.url,
-                                      until=until, test=self.runner.test_payments, lang=lang)
+                                      until=until, test=self.runner.test_payments,
+                                      ref=reference(held.id), lang=lang)
 
     @staticmethod
     def _alternative(payload: str, lost: Booking, session: Session, ctx: Context,

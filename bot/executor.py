@@ -22,7 +22,7 @@ from bot.ports import (
 )
 from bot.session import BookingView, Offer
 from core.availability import Slot
-from core.booking import Actor, Booking
+from core.booking import Actor, Booking, BookingStatus
 from core.errors import DomainError, ErrorCode
 from core.interval import Interval
 from core.model import Business, Service
@@ -207,5 +207,6 @@ class Executor:
 
     def _view(self, b: Booking) -> BookingView:
         refund = refund_quote(self.business, b, actor=self.actor, now=self.now)
+        unpaid = b.status is BookingStatus.HELD and b.due_minor > b.paid_minor
         return BookingView(b.id, b.service_key, b.provider_key, b.start, refund.amount_minor,
-                           b.currency)
+                           b.currency, pay_by=b.hold_expires_at if unpaid else None)

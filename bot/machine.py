@@ -96,7 +96,7 @@ def _global(  # noqa: PLR0911  (one early return per global intent reads best)
         return say(replace(session.reset(), purpose=None), commands=(c.ListBookings(),))
     if intent in (Intent.CANCEL, Intent.RESCHEDULE):
         purpose = Purpose.CANCEL if intent is Intent.CANCEL else Purpose.RESCHEDULE
-        pending = text if purpose is Purpose.RESCHEDULE else None
+        pending = text  # the request may already say which booking, or the new time
         return say(replace(session.reset(), purpose=purpose, pending_text=pending),
                    commands=(c.ListBookings(),))
     if intent is Intent.WAITLIST:

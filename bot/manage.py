@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot import commands as c
 from bot import intents, replies
+from bot.booking_texts import listing_line
 from bot.offers import booking_label, booking_line, refund_text
 from bot.session import BookingView, Offer, Purpose, Session, State
 from bot.transition import Context, Transition, say
@@ -23,17 +24,26 @@ def listed(session: Session, bookings: tuple[BookingView, ...], now: datetime,
     if not bookings:
         return say(session.reset(), replies.no_bookings(session.lang))
     if session.purpose not in (Purpose.CANCEL, Purpose.RESCHEDULE):
-        lines = [f"{i}. {booking_line(b, ctx, tz, session.lang)}"
+        lines = [f"{i}. {listing_line(session.lang, booking_line(b, ctx, tz, session.lang), b, tz)}"
                  for i, b in enumerate(bookings, 1)]
         return say(session.reset(), replies.bookings_list(lines, session.lang))
     session = replace(session, bookings=bookings)
-    if len(bookings) == 1:
-        return _chosen(session, bookings[0], now, ctx)
+    named = _named_in_request(session, now, ctx)
+    if len(bookings) == 1 or named is not None:
+        return _chosen(session, named or bookings[0], now, ctx)
     action = "cancel" if session.purpose is Purpose.CANCEL else "move"
     labels = [(booking_label(b, ctx, tz, session.lang), f"booking:{b.id}")
               for b in bookings[:9]]
     return say(replace(session, state=State.PICK_BOOKING),
                replies.pick_booking(action, labels, session.lang))
+
+
+def _named_in_request(session: Session, now: datetime, ctx: Context) -> BookingView | None:
+    """"cancel the one on the 22nd": the request itself names the booking to cancel. (A
+    reschedule's text names the *new* time, so it is not read as picking a booking.)"""
+    if session.purpose is not Purpose.CANCEL or not session.pending_text:
+        return None
+    return _by_time(session, session.pending_text, now, ctx)
 
 
 def _chosen(session: Session, booking: BookingView, now: datetime, ctx: Context) -> Transition:
@@ -66,7 +76,11 @@ def on_pick_booking(session: Session, text: str, now: datetime, ctx: Context) ->
 
 
 def _by_time(session: Session, text: str, now: datetime, ctx: Context) -> BookingView | None:
-    """'the friday one' / 'the haircut': pick by day or service when exactly one matches."""
+    """'the friday one' / 'the haircut' / its reference: pick one when exactly one matches."""
+    words = set(intents.normalise(text).upper().split())
+    by_ref = [b for b in session.bookings if b.reference in words]
+    if len(by_ref) == 1:
+        return by_ref[0]
     tw = ctx.parse_time(text, now=now, tz=ctx.zone(session))
     if tw is not None:
         hits = [b for b in session.bookings if tw.start <= b.start < max(tw.end, tw.start) or

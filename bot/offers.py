@@ -81,7 +81,8 @@ def summary(session: Session, ctx: Context, offer: Offer) -> Transition:
         service=service.name, provider=ctx.provider_name(offer.provider_key, lang),
         start=replies.when(offer.start, ctx.zone(session), lang),
         price=replies.price_line(service.price, deposit, lang),
-        policy=replies.policy_line(ctx.business.policy, lang),
+        # Nothing is paid before the visit, so there is nothing to refund: no policy quoted.
+        policy=replies.policy_line(ctx.business.policy, lang) if due.amount_minor > 0 else "",
         due=replies.money(due, lang) if due.amount_minor > 0 else None, lang=lang)
     return say(replace(session, state=State.CONFIRM_BOOKING, chosen=offer), reply)
 

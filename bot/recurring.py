@@ -8,6 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import replies
+from bot.booking_texts import series_total
 from bot.intents import normalise
 from bot.session import SeriesRequest, Session
 from bot.timeparse import TimeWindow
@@ -46,7 +47,12 @@ def series_text(session: Session, ctx: Context) -> str:
     tz = ctx.zone(session)
     start = datetime.combine(s.first_day, s.at, tz)
     lang = session.lang
-    return replies.series_text(service=ctx.service_name(session.service_key), day=s.first_day,
+    text = replies.series_text(service=ctx.service_name(session.service_key), day=s.first_day,
                                at=replies.clock_zone(start, lang), count=s.count,
                                every_weeks=s.every_weeks,
                                first=replies.day_label(s.first_day, lang), lang=lang)
+    service = ctx.business.service(session.service_key or "")
+    if service is None:
+        return text
+    # The whole series' price, before the customer says yes to all of it.
+    return f"{text}. {series_total(lang, service.price, s.count)}"

@@ -189,23 +189,29 @@ def yes_no(lang: Lang = None) -> tuple[Choice, Choice]:
 
 def summary(*, service: str, provider: str, start: str, price: str, policy: str,
             due: str | None, lang: Lang = None) -> Reply:
+    """``policy`` empty: nothing is paid up front, so no refund policy is quoted."""
     args = {"service": service, "provider": provider, "start": start, "price": price,
             "policy": policy}
-    text = (say(lang, "{service} with {provider}, {start}. {price}. Payment of {due} would be "
-                      "requested. Cancel: {policy}. Confirm?", due=due, **args) if due else
-            say(lang, "{service} with {provider}, {start}. {price}. Cancel: {policy}. "
-                      "Confirm?", **args))
+    if due:
+        text = say(lang, "{service} with {provider}, {start}. {price}. Payment of {due} would "
+                         "be requested. Cancel: {policy}. Confirm?", due=due, **args)
+    elif policy:
+        text = say(lang, "{service} with {provider}, {start}. {price}. Cancel: {policy}. "
+                         "Confirm?", **args)
+    else:
+        text = say(lang, "{service} with {provider}, {start}. {price}. Confirm?", **args)
     return Reply(text, yes_no(lang))
 
 
 def booked(*, service: str, start: str, provider: str, calendar_url: str | None = None,
-           lang: Lang = None) -> Reply:
+           ref: str = "", lang: Lang = None) -> Reply:
+    """``ref``: the booking reference (core.booking.reference)."""
+    args = {"service": service, "provider": provider, "start": start, "ref": ref}
     if calendar_url:  # the link is long: it replaces the hint to stay near one SMS segment
-        return Reply(say(lang, "Booked! {service} with {provider}, {start}. Add to calendar: "
-                               "{url}", service=service, provider=provider, start=start,
-                         url=calendar_url))
-    return Reply(say(lang, "Booked! {service} with {provider}, {start}. Reply \"my bookings\" "
-                           "any time.", service=service, provider=provider, start=start))
+        return Reply(say(lang, "Booked! {service} with {provider}, {start}. Ref {ref}. Add to "
+                               "calendar: {url}", url=calendar_url, **args))
+    return Reply(say(lang, "Booked! {service} with {provider}, {start}. Ref {ref}. Reply \"my "
+                           "bookings\" any time.", **args))
 
 
 def held_for_payment(*, service: str, start: str, due: str, lang: Lang = None) -> Reply:
@@ -214,12 +220,13 @@ def held_for_payment(*, service: str, start: str, due: str, lang: Lang = None) -
 
 
 def pay_to_confirm(*, service: str, start: str, due: str, url: str, until: str | None,
-                   test: bool, lang: Lang = None) -> Reply:
-    args = {"service": service, "start": start, "due": due, "url": url}
-    text = (say(lang, "Held for you: {service}, {start}. Pay {due} here to confirm: {url} "
-                      "(link valid until {until}).", until=until, **args) if until else
-            say(lang, "Held for you: {service}, {start}. Pay {due} here to confirm: {url}.",
-                **args))
+                   test: bool, ref: str = "", lang: Lang = None) -> Reply:
+    """``until``: the link's deadline, a time with its zone named (clock_zone)."""
+    args = {"service": service, "start": start, "due": due, "url": url, "ref": ref}
+    text = (say(lang, "Held for you: {service}, {start}. Ref {ref}. Pay {due} here to confirm: "
+                      "{url} (link valid until {until}).", until=until, **args) if until else
+            say(lang, "Held for you: {service}, {start}. Ref {ref}. Pay {due} here to confirm: "
+                      "{url}.", **args))
     if test:
         text += say(lang, " TEST PAYMENT: no money moves.")
     return Reply(text)

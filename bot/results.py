@@ -63,14 +63,15 @@ def _booked(session: Session, booked: c.Booked, ctx: Context) -> Transition:
     start = replies.when(b.start, ctx.zone(session), lang)
     if booked.payment_due_minor > 0 and booked.payment_url:  # held until the webhook says paid
         due = replies.money(Money(booked.payment_due_minor, b.currency), lang)
-        until = (replies.clock(booked.payment_until.astimezone(ctx.zone(session)), lang)
+        until = (replies.clock_zone(booked.payment_until.astimezone(ctx.zone(session)), lang)
                  if booked.payment_until else None)
         return say(session.reset(), replies.pay_to_confirm(
             service=service, start=start, due=due, url=booked.payment_url, until=until,
-            test=booked.test_payment, lang=lang))
+            test=booked.test_payment, ref=b.reference, lang=lang))
     return say(session.reset(), replies.booked(service=service, start=start,
                                                provider=ctx.provider_name(b.provider_key, lang),
-                                               calendar_url=booked.calendar_url, lang=lang))
+                                               calendar_url=booked.calendar_url,
+                                               ref=b.reference, lang=lang))
 
 
 def _series(session: Session, done: c.SeriesBooked) -> Transition:

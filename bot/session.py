@@ -9,6 +9,8 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
+from core.booking import reference
+
 # A conversation idle this long is politely reset: the offers it holds are stale by then.
 IDLE_TIMEOUT = timedelta(minutes=30)
 
@@ -52,6 +54,11 @@ class BookingView:
     start: datetime  # UTC
     refund_minor: int = 0  # what cancelling now would refund
     currency: str = "USD"
+    pay_by: datetime | None = None  # UTC; set while an unpaid hold waits for its payment
+
+    @property
+    def reference(self) -> str:
+        return reference(self.id)
 
 
 @dataclass(frozen=True)
@@ -130,7 +137,7 @@ def _encode(s: Session) -> dict[str, Any]:
         "chosen": [s.chosen.provider_key, _iso(s.chosen.start)] if s.chosen else None,
         "booking_id": s.booking_id,
         "bookings": [[b.id, b.service_key, b.provider_key, _iso(b.start), b.refund_minor,
-                      b.currency] for b in s.bookings],
+                      b.currency, _iso(b.pay_by)] for b in s.bookings],
         "series": ([s.series.first_day.isoformat(), s.series.at.isoformat(), s.series.count,
                     s.series.every_weeks] if s.series else None),
         "pending_text": s.pending_text,
@@ -157,7 +164,8 @@ def _decode(d: dict[str, Any]) -> Session:
         chosen=_offer(d["chosen"]) if d.get("chosen") else None,
         booking_id=d.get("booking_id"),
         bookings=tuple(BookingView(b[0], b[1], b[2], datetime.fromisoformat(b[3]), int(b[4]),
-                                   b[5]) for b in d.get("bookings", [])),
+                                   b[5], _dt(b[6] if len(b) > 6 else None))
+                       for b in d.get("bookings", [])),
         series=SeriesRequest(date.fromisoformat(series[0]), time.fromisoformat(series[1]),
                              int(series[2]), int(series[3])) if series else None,
         pending_text=d.get("pending_text"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -89,6 +90,19 @@ class Booking:
             raise DomainError(ErrorCode.INVALID_TRANSITION,
                               f"a {self.status.value} booking cannot be moved")
         return replace(self, start=start, end=end, block=block)
+
+
+# Crockford's base32: no I, L, O or U, so a code read out or typed is not misread.
+_REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+REF_LENGTH = 6
+
+
+def reference(booking_id: str) -> str:
+    """The short code a customer quotes ("K7M2QX"): derived from the id, so it needs no
+    column and is the same in every message, the admin and Slack. 32**6 codes make a clash
+    among one business's bookings unlikely; it names a booking to a person, never a key."""
+    n = int.from_bytes(hashlib.sha256(booking_id.encode()).digest()[:4], "big")
+    return "".join(_REF_ALPHABET[(n >> (5 * i)) & 31] for i in range(REF_LENGTH))
 
 
 @dataclass(frozen=True)

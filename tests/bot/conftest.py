@@ -50,3 +50,7 @@ def business() -> Business:
 @pytest.fixture
 def ctx(business: Business) -> Context:
     return Context(business)
+
+
+# Scripted console customers over a real database (defined after make_business: they use it).
+from tests.bot.console_kit import shop, sqlite_shop  # noqa: E402, F401
