@@ -155,9 +155,9 @@ def test_an_accepted_paying_offer_that_lapses_is_a_payment_expiry(
     clock.advance(timedelta(minutes=2))
     replies = say(router(w), "YES", "43")
     assert len(replies) == 1
-    assert replies[0].text.startswith("Held for you: Colour, Thu 10 Jan 11:00 AM GMT. Pay "
-                                      "20.00 EUR here to confirm: https://test-payment.invalid")
-    assert "(link valid until 8:33 AM)" in replies[0].text
+    assert replies[0].text.startswith("Held for you: Colour, Thu 10 Jan 11:00 AM GMT. Ref ")
+    assert "Pay 20.00 EUR here to confirm: https://test-payment.invalid" in replies[0].text
+    assert "(link valid until 8:33 AM GMT)" in replies[0].text  # the deadline names its zone
     clock.advance(timedelta(hours=1))
     settle(w)
     kinds = w.sent_kinds()
