@@ -46,6 +46,20 @@ def _command(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str
                           + (f" {details}" if details else ""), parents=[_common()])
 
 
+def _admin_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = _command(sub, "admin", "web admin accounts (/admin, served by `bookingbot serve`)")
+    p.add_argument("action", choices=["add-user"], help="add-user: create a staff account")
+    p.add_argument("email", help="the account's e-mail address (its login)")
+    p.add_argument("--role", required=True, choices=["owner", "manager", "provider"],
+                   help="owner: everything; manager: all but accounts and settings; "
+                        "provider: own agenda and customers")
+    p.add_argument("--provider", default=None, metavar="KEY",
+                   help="the provider key a provider account belongs to")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read the password from the first line of stdin (default: prompt)")
+    _db_arg(p)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bookingbot", description=DESCRIPTION,
                                      epilog=EPILOG.strip(), parents=[_common()])
@@ -113,6 +127,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("ref", metavar="ID-OR-PHONE",
                    help="customer id, E.164 phone number or chat handle")
     _db_arg(p)
+
+    _admin_parser(sub)
 
     p = _command(sub, "telegram", "Telegram set-up")
     p.add_argument("action", choices=["set-webhook"],
@@ -189,6 +205,13 @@ def _run_customer(args: argparse.Namespace) -> int:
     return customer(args.action, args.ref, db=args.db)
 
 
+def _run_admin(args: argparse.Namespace) -> int:
+    from bookingbot.admin_wiring import add_user
+
+    return add_user(args.email, role=args.role, provider=args.provider,
+                    password_stdin=args.password_stdin, db=args.db)
+
+
 def _run_telegram(args: argparse.Namespace) -> int:
     from bookingbot.channels_wiring import set_telegram_webhook
     from bookingbot.settings import Settings
@@ -209,6 +232,7 @@ HANDLERS: dict[str, Handler] = {
     "setup": _run_setup, "db": _run_db, "slots": _run_slots, "chat": _run_chat,
     "parse-time": _run_parse_time, "serve": _run_serve, "telegram": _run_telegram,
     "worker": _run_worker, "calendar": _run_calendar, "customer": _run_customer,
+    "admin": _run_admin,
 }
 
 

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     stripe_api_base: str | None = None
     # Signs providers' calendar feed addresses (/calendar/<provider>/<token>.ics); unset: no feed.
     calendar_feed_secret: SecretStr | None = None
+    # Signs the web admin's session cookies and CSRF tokens; unset: random per process.
+    admin_secret: SecretStr | None = None
     # The console demo's explicit "test payment" gateway: no money moves, and replies say so.
     payments_test_mode: bool = False
 

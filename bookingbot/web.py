@@ -24,6 +24,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bookingbot.admin_wiring import admin_mount
 from bookingbot.bootstrap import Database, database, utcnow
 from bookingbot.channels_wiring import (
     SqlOptOuts,
@@ -133,7 +134,7 @@ def serve(*, host: str, port: int | None, db: str | None, telegram_polling: bool
 
     # Last in the list, so shut down first: before the database is closed.
     marks = ChannelMount("reply-ledger", (), on_shutdown=(write_marks,))
-    app: ASGIApp = build_app(handle, mounts=[*mounts, marks])
+    app: ASGIApp = build_app(handle, mounts=[*mounts, admin_mount(handle, settings), marks])
     if os.environ.get(PAUSE_ENV):
         app = PauseBeforeResponse(app, Path(os.environ[PAUSE_ENV]))
     # log_config=None: uvicorn's records go through bookingbot.logs (configured by the CLI);

@@ -1,0 +1,40 @@
+"""What the admin is handed by the composition root: stores as Protocols, plus the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from core.ports import UnitOfWork
+from core.staff import Failures, Role, StaffAccount
+from core.usecases.provider import ProviderQueries
+
+
+class StaffStore(Protocol):
+    def add(self, *, email: str, role: Role, provider_key: str | None, password_hash: str,
+            now: datetime) -> StaffAccount: ...
+
+    def by_email(self, email: str) -> StaffAccount | None: ...
+
+    def by_id(self, account_id: str) -> StaffAccount | None: ...
+
+    def all(self) -> list[StaffAccount]: ...
+
+    def end_sessions(self, account_id: str) -> None: ...
+
+    def failures(self, key: str) -> Failures | None: ...
+
+    def record_failure(self, key: str, now: datetime) -> Failures: ...
+
+    def clear_failures(self, key: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class AdminDeps:
+    staff: StaffStore
+    uow: Callable[[], UnitOfWork]
+    queries: ProviderQueries
+    clock: Callable[[], datetime]
+    secret: bytes  # signs session cookies and CSRF tokens

@@ -1,0 +1,73 @@
+"""The web admin's wiring (``admin`` is handed its stores here) and ``bookingbot admin``."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import secrets
+import sys
+from typing import TextIO
+
+from starlette.routing import Mount
+
+from admin.app import build_admin
+from admin.passwords import hash_password, password_problem
+from admin.ports import AdminDeps
+from bookingbot.bootstrap import Database, database, utcnow
+from bookingbot.cli_errors import CommandError
+from bookingbot.settings import Settings
+from channels.mount import ChannelMount
+from core.staff import Role, account_problem
+from db.provider_queries import SqlProviderQueries
+from db.staff import DuplicateAccount, SqlStaffStore
+
+log = logging.getLogger(__name__)
+
+
+def admin_deps(db: Database, settings: Settings) -> AdminDeps:
+    if settings.admin_secret is not None:
+        secret = settings.admin_secret.get_secret_value().encode()
+    else:
+        log.warning("ADMIN_SECRET is not set: admin sessions end when this process stops")
+        secret = secrets.token_bytes(32)
+    return AdminDeps(staff=SqlStaffStore(db.sessions), uow=db.uow_factory(),
+                     queries=SqlProviderQueries(clock=utcnow), clock=utcnow, secret=secret)
+
+
+def admin_mount(db: Database, settings: Settings) -> ChannelMount:
+    return ChannelMount("admin", (Mount("/admin", app=build_admin(admin_deps(db, settings))),))
+
+
+def _read_password(stdin: TextIO, *, from_stdin: bool) -> str:
+    if from_stdin:
+        return stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise CommandError("the two passwords differ")
+    return first
+
+
+def add_user(email: str, *, role: str, provider: str | None, password_stdin: bool,
+             db: str | None, stdin: TextIO = sys.stdin) -> int:
+    if "@" not in email or len(email) > 254:
+        raise CommandError(f"{email!r} is not an e-mail address")
+    handle = database(db)
+    try:
+        with handle.uow() as uow:
+            keys = frozenset(p.key for p in uow.business().providers)
+        problem = account_problem(Role(role), provider, keys)
+        if problem:
+            raise CommandError(problem)
+        password = _read_password(stdin, from_stdin=password_stdin)
+        if (weak := password_problem(password)) is not None:
+            raise CommandError(weak)
+        try:
+            account = SqlStaffStore(handle.sessions).add(
+                email=email, role=Role(role), provider_key=provider,
+                password_hash=hash_password(password), now=utcnow())
+        except DuplicateAccount:
+            raise CommandError(f"an account for {email.lower()} exists already") from None
+        print(f"added {account.role.value} {account.email}")  # noqa: T201
+        return 0
+    finally:
+        handle.close()

@@ -1,0 +1,125 @@
+"""Browser tests of the web admin: a real app on uvicorn (in a thread) over a real database,
+driven by Playwright in Debian's Chromium (one browser for the whole session).
+
+Chromium missing -> skip, unless ``CI=true`` (``.ci/run`` installs it), where it fails.
+Screenshots of the pages go to ``var/screenshots/`` (the README shows them).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, sync_playwright
+from pydantic import SecretStr
+
+from admin.passwords import hash_password
+from bookingbot import web
+from bookingbot.admin_wiring import admin_mount
+from bookingbot.bootstrap import Database, database, utcnow
+from bookingbot.chat import seed_demo
+from bookingbot.settings import Settings
+from core.staff import Role
+from db.staff import SqlStaffStore
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+PASSWORD = "correct horse battery"  # noqa: S105 - the test accounts' password
+
+
+def chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        message = "Chromium not installed (apt-get install -y chromium)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    path = chromium()
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=path, args=["--no-sandbox"])
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@dataclass
+class Site:
+    db: Database
+    base: str
+    staff: SqlStaffStore
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def account(self, email: str, role: Role, provider: str | None = None) -> str:
+        if self.staff.by_email(email) is None:
+            self.staff.add(email=email, role=role, provider_key=provider,
+                           password_hash=hash_password(PASSWORD), now=utcnow())
+        return email
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_site(url: str) -> Iterator[Site]:
+    db = database(url)
+    seed_demo(db)
+    settings = Settings(admin_secret=SecretStr("test secret " * 4))
+    app = web.build_app(db, mounts=[admin_mount(db, settings)])
+    port = _port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
+                                           server_header=False, lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:  # a condition polled, bounded
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.01)
+    try:
+        yield Site(db, f"http://127.0.0.1:{port}", SqlStaffStore(db.sessions))
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        db.close()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    yield from start_site(f"sqlite:///{tmp_path_factory.mktemp('admin') / 'admin.db'}")
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1100, "height": 800})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def log_in(page: Page, site: Site, email: str, password: str = PASSWORD) -> None:
+    page.goto(site.url("/admin/login"))
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def shot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
