@@ -1,6 +1,10 @@
 """Browser tests of the web admin: a real app on uvicorn (in a thread) over a real database,
 driven by Playwright in Debian's Chromium (one browser for the whole session).
 
+Playwright's sync API keeps its event loop running in the main thread while it is open, so
+the browser (and the site) are package-scoped: one browser for all of ``tests/admin``, closed
+before the rest of the suite calls ``asyncio.run``.
+
 Chromium missing -> skip, unless ``CI=true`` (``.ci/run`` installs it), where it fails.
 Screenshots of the pages go to ``var/screenshots/`` (the README shows them).
 """
@@ -31,7 +35,7 @@ from core.staff import Role
 from db.staff import SqlStaffStore
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-PASSWORD = "correct horse battery"  # noqa: S105 - the test accounts' password
+PASSWORD = "correct horse battery"
 
 
 def chromium() -> str:
@@ -44,7 +48,7 @@ def chromium() -> str:
     return found
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     path = chromium()
     with sync_playwright() as p:
@@ -99,7 +103,7 @@ def start_site(url: str) -> Iterator[Site]:
         db.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     yield from start_site(f"sqlite:///{tmp_path_factory.mktemp('admin') / 'admin.db'}")
 

@@ -28,7 +28,9 @@ def test_owner_made_by_the_cli_logs_in_and_out(site: Site, page: Page) -> None:
     log_in(page, site, "owner@example.com")
     expect(page.get_by_text("Signed in as owner@example.com, role owner")).to_be_visible()
     cookie = next(c for c in page.context.cookies() if c["name"] == "bb_admin")
-    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and cookie["path"] == "/admin"
+    assert cookie["httpOnly"]
+    assert cookie["sameSite"] == "Lax"
+    assert cookie["path"] == "/admin"
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(site.url("/admin/login"))
     # The cookie from before the logout no longer opens anything.
@@ -42,12 +44,14 @@ def test_the_cli_refuses_weak_passwords_and_providers_without_a_provider(site: S
         [str(BIN), "admin", "add-user", "weak@example.com", "--role", "manager",
          "--password-stdin", "--db", site.db.url],
         input="short\n", capture_output=True, text=True, timeout=60, check=False)
-    assert weak.returncode != 0 and "at least 10 characters" in weak.stderr
+    assert weak.returncode != 0
+    assert "at least 10 characters" in weak.stderr
     orphan = subprocess.run(
         [str(BIN), "admin", "add-user", "p@example.com", "--role", "provider",
          "--password-stdin", "--db", site.db.url],
         input=PASSWORD + "\n", capture_output=True, text=True, timeout=60, check=False)
-    assert orphan.returncode != 0 and "--provider KEY" in orphan.stderr
+    assert orphan.returncode != 0
+    assert "--provider KEY" in orphan.stderr
     assert site.staff.by_email("weak@example.com") is None
     assert site.staff.by_email("p@example.com") is None
 
@@ -86,14 +90,16 @@ def test_a_post_without_the_csrf_token_is_refused(site: Site, page: Page) -> Non
 def test_admin_pages_carry_the_security_headers_and_no_traceback(site: Site) -> None:
     reply = httpx.get(site.url("/admin/login"))
     csp = reply.headers["content-security-policy"]
-    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "script-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
     assert "'unsafe-inline'" not in csp
     assert reply.headers["x-frame-options"] == "DENY"
     assert reply.headers["x-content-type-options"] == "nosniff"
     assert reply.headers["cache-control"] == "no-store"
     assert "<script>" not in reply.text  # the one script is a file
     missing = httpx.get(site.url("/admin/nothing-here"))
-    assert missing.status_code == 404 and "Traceback" not in missing.text
+    assert missing.status_code == 404
+    assert "Traceback" not in missing.text
     https = httpx.get(site.url("/admin/login"), headers={"x-forwarded-proto": "https"})
     assert "strict-transport-security" in https.headers
     assert "Secure" in https.headers["set-cookie"]

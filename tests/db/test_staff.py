@@ -44,7 +44,8 @@ def test_five_failures_throttle_until_the_window_has_passed(
         failures = store.record_failure("address:10.0.0.1", NOW + timedelta(seconds=i))
         assert failures.throttled(NOW + timedelta(seconds=i)) == (i == MAX_FAILURES - 1)
     stored = store.failures("address:10.0.0.1")
-    assert stored is not None and stored.count == MAX_FAILURES
+    assert stored is not None
+    assert stored.count == MAX_FAILURES
     assert stored.throttled(NOW + WINDOW - timedelta(seconds=1))
     assert not stored.throttled(NOW + WINDOW)
     assert store.failures("address:10.0.0.2") is None  # keys are counted apart
@@ -69,7 +70,8 @@ def test_concurrent_failures_are_all_counted(sessions: sessionmaker[Session]) ->
     for t in threads:
         t.join()
     stored = store.failures("account:a@example.com")
-    assert stored is not None and stored.count == 5
+    assert stored is not None
+    assert stored.count == 5
 
 
 @pytest.mark.parametrize(("role", "areas"), [
