@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench stress venv clean
+.PHONY: run test lint bench stress venv clean catalogs
 
 venv: $(STAMP)
 
@@ -43,3 +43,13 @@ stress: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# Message catalogs (README, "Languages"): the template from the code, then every language's
+# catalog updated from it (new texts arrive untranslated; the i18n test then names them).
+BABEL_KEYWORDS := --no-default-keywords -k say:2 -k say_n:2,3 -k N_
+catalogs: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output \
+	  --width 100 --project bookingbot --copyright-holder bookingbot \
+	  -o i18n/locale/bookingbot.pot bot bookingbot channels jobs adapters
+	$(BIN)/pybabel update -i i18n/locale/bookingbot.pot -d i18n/locale -D bookingbot \
+	  --width 100 --no-fuzzy-matching --ignore-pot-creation-date

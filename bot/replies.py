@@ -92,7 +92,7 @@ def policy_line(policy: CancellationPolicy, lang: Lang = None) -> str:
     for tier in sorted(policy.tiers, key=lambda t: t.min_notice, reverse=True):
         hours = tier.min_notice.total_seconds() / 3600
         back = _refund_share(tier.refund_percent, lang)
-        parts.append(say(lang, "{hours}h+ ahead {refund}", hours=f"{hours:g}", refund=back)
+        parts.append(say(lang, "{hours}h+ ahead {refund}", hours=format(hours, "g"), refund=back)
                      if hours else say(lang, "later {refund}", refund=back))
     return ", ".join(parts) or say(lang, "no refunds")
 

@@ -16,7 +16,7 @@ from bot.messages import Choice, Reply
 from channels.sms.render import render as sms_render
 from core.booking import Booking, BookingStatus, Interval
 from core.notifications import Audience, BookingFacts, Kind, Notice, Recipient
-from i18n import browser_language, say
+from i18n import browser_language
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 START = datetime(2026, 12, 9, 13, 0, tzinfo=UTC)  # Wed 9 Dec, 10:00 in São Paulo
@@ -58,7 +58,9 @@ def test_sms_footer_is_in_the_replys_language() -> None:
     footer = sms_render(reply).splitlines()[-1]
     english = sms_render(Reply("x", reply.choices)).splitlines()[-1]
     assert english == "Reply YES or NO"
-    assert footer == say("es", "Reply {options}", options=f"{say('es', 'YES')} o {say('es', 'NO')}")
+    assert footer == "Responde SI o NO"  # GSM-7 on SMS: the accent goes, one segment stays
+    letters = Reply("x", (Choice("Confirmar", "c"), Choice("Cancelar", "x")), lang="es")
+    assert sms_render(letters).splitlines()[-1] == "Responde C para confirmar o X para cancelar"
 
 
 def test_stored_replies_keep_their_language() -> None:
