@@ -52,4 +52,4 @@ catalogs: $(STAMP)
 	  --width 100 --project bookingbot --copyright-holder bookingbot \
 	  -o i18n/locale/bookingbot.pot bot bookingbot channels jobs adapters
 	$(BIN)/pybabel update -i i18n/locale/bookingbot.pot -d i18n/locale -D bookingbot \
-	  --width 100 --no-fuzzy-matching --ignore-pot-creation-date
+	  --width 100 --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date

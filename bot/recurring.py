@@ -55,4 +55,6 @@ def series_text(session: Session, ctx: Context) -> str:
     if service is None:
         return text
     # The whole series' price, before the customer says yes to all of it.
-    return f"{text}. {series_total(lang, service.price, s.count)}"
+    # "ab Di., 8. Dez." already ends its sentence: no second full stop.
+    stop = " " if text.endswith(".") else ". "
+    return f"{text}{stop}{series_total(lang, service.price, s.count)}"

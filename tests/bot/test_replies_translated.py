@@ -86,10 +86,12 @@ def test_series_plural_follows_the_language(ctx: Context) -> None:
         request = SeriesRequest(tue, time(10), count, every)
         return series_text(replace(base, lang=lang, series=request), ctx)
 
-    assert series("de", 1) == "Haircut jeden Di. um 10:00 (EST), 1-mal ab Di., 8. Dez."
-    assert series("de", 6, 2) == ("Haircut alle 2 Wochen am Di. um 10:00 (EST), 6-mal ab "
-                                  "Di., 8. Dez.")
-    assert series("es", 1) == "Haircut cada mar a las 10:00 (EST), 1 vez desde el mar 8 dic"
-    assert series("es", 3).endswith(", 3 veces desde el mar 8 dic")
-    assert series("fr", 1).endswith(", 1 fois à partir du mar. 8 déc.")
-    assert series("pt", 4).endswith(", 4 vezes a partir de ter., 8 de dez.")
+    assert series("de", 1) == ("Haircut jeden Di. um 10:00 (EST), 1-mal ab Di., 8. Dez. "
+                               "Gesamt 30,00\xa0$ (1 x 30,00\xa0$)")
+    assert series("de", 6, 2).startswith("Haircut alle 2 Wochen am Di. um 10:00 (EST), 6-mal "
+                                         "ab Di., 8. Dez. Gesamt")
+    assert series("es", 1).startswith("Haircut cada mar a las 10:00 (EST), 1 vez desde el "
+                                      "mar 8 dic. Total")
+    assert ", 3 veces desde el mar 8 dic." in series("es", 3)
+    assert ", 1 fois à partir du mar. 8 déc. Total" in series("fr", 1)
+    assert ", 4 vezes a partir de ter., 8 de dez. Total" in series("pt", 4)
