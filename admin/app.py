@@ -14,6 +14,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from admin import login
+from admin.agenda import agenda_routes
 from admin.guard import Gate, Who
 from admin.headers import AdminHeaders
 from admin.ports import AdminDeps
@@ -48,6 +49,7 @@ def build_admin(deps: AdminDeps) -> Starlette:
         Route("/login", gate.page(partial(login.login, gate), area=None, public=True),
               methods=["POST"]),
         Route("/logout", gate.page(partial(login.logout, gate), area=None), methods=["POST"]),
+        *agenda_routes(gate),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     return Starlette(routes=routes, middleware=[Middleware(AdminHeaders)],

@@ -17,7 +17,9 @@ STATIC = HERE / "static"
 ENV = Environment(loader=FileSystemLoader(HERE / "templates"),
                   autoescape=select_autoescape(default=True), trim_blocks=True,
                   lstrip_blocks=True)
-MENU: tuple[tuple[Area, str, str], ...] = ()
+MENU: tuple[tuple[Area, str, str], ...] = (
+    (Area.AGENDA, "/admin/agenda", "Agenda"),
+)
 
 
 def render(who: Who | None, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:

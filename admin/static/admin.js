@@ -11,7 +11,20 @@
       })
       .catch(function () { /* offline for a moment: try again next time */ });
   }
+  // A page asking for the viewer's zone (data-viewer-tz) is reloaded once with the
+  // browser's own zone, so every time is shown where the viewer is.
+  function viewerZone() {
+    var form = document.querySelector("form[data-viewer-tz]");
+    var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!form || !tz) { return false; }
+    var url = new URL(window.location.href);
+    if (url.searchParams.has("tz")) { return false; }
+    url.searchParams.set("tz", tz);
+    window.location.replace(url.toString());
+    return true;
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    if (viewerZone()) { return; }
     document.querySelectorAll("[data-refresh]").forEach(function (el) {
       var every = parseFloat(el.getAttribute("data-every") || "5") * 1000;
       setInterval(function () { refresh(el); }, every);

@@ -163,7 +163,7 @@ def _day_window(provider: Provider, day: date) -> Interval:
                     local_midnight(day + timedelta(days=1), provider.tz))
 
 
-def _items(uow: UnitOfWork, q: ProviderQueries, business: Business,
+def agenda_items(uow: UnitOfWork, q: ProviderQueries, business: Business,
            bookings: Sequence[Booking]) -> tuple[AgendaItem, ...]:
     cards = q.customer_cards(uow, sorted({b.customer_id for b in bookings}))
     out = []
@@ -184,7 +184,7 @@ def agenda(uow: UnitOfWork, q: ProviderQueries, *, provider_key: str, day: date,
         live = [b for b in uow.bookings.occupying(provider_key, window, now)
                 if window.start <= b.start < window.end]
         hours, _ = provider.hours_on(day)
-        return Agenda(provider, day, _items(uow, q, business, live),
+        return Agenda(provider, day, agenda_items(uow, q, business, live),
                       tuple(q.time_off(uow, provider_key, window)), hours.closed)
 
 

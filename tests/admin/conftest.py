@@ -12,14 +12,17 @@ Screenshots of the pages go to ``var/screenshots/`` (the README shows them).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -127,3 +130,20 @@ def log_in(page: Page, site: Site, email: str, password: str = PASSWORD) -> None
 def shot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def csrf_of(html: str) -> str:
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert token is not None
+    return token.group(1)
+
+
+@contextmanager
+def http_login(site: Site, email: str) -> Iterator[httpx.Client]:
+    """A logged-in HTTP client (for pages whose content, not behaviour, is under test)."""
+    with httpx.Client(base_url=site.base, follow_redirects=False) as client:
+        token = csrf_of(client.get("/admin/login").text)
+        done = client.post("/admin/login", data={"csrf_token": token, "email": email,
+                                                 "password": PASSWORD})
+        assert done.status_code == 303, done.text
+        yield client
