@@ -44,7 +44,8 @@ class Database:
 
 def database(url: str | None = None, *, migrate: bool = True) -> Database:
     """Open the database; the embedded SQLite default is created and migrated on first use."""
-    resolved = url or Settings().database_url
+    settings = Settings()
+    resolved = url or settings.database_url
     try:
         backend = make_url(normalise_url(resolved)).get_backend_name()
     except ArgumentError:
@@ -58,5 +59,5 @@ def database(url: str | None = None, *, migrate: bool = True) -> Database:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     if migrate:
         upgrade(resolved)
-    engine = make_engine(resolved)
+    engine = make_engine(resolved, statement_timeout=settings.db_statement_timeout)
     return Database(resolved, engine, sessionmaker(engine, expire_on_commit=False))

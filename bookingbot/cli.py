@@ -27,6 +27,13 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
+def _positive(text: str) -> int:
+    value = int(text) if text.isdigit() else 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return value
+
+
 def _db_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", dest="db", default=None, metavar="URL",
                    help="database URL (default: $DATABASE_URL or the embedded SQLite file)")
@@ -113,6 +120,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=None, help="port (default: $PORT)")
     p.add_argument("--telegram-polling", action="store_true",
                    help="run Telegram by long polling (development without a public URL)")
+    p.add_argument("--workers", type=_positive, default=1, metavar="N",
+                   help="web processes on one socket (uvicorn's supervisor; default 1)")
     _db_arg(p)
 
     p = _command(sub, "worker", "run the jobs: notifications, reminders, expiry, waitlist",
@@ -190,7 +199,7 @@ def _run_serve(args: argparse.Namespace) -> int:
     from bookingbot.web import serve
 
     return serve(host=listen_host(args.host, os.environ), port=args.port, db=args.db,
-                 telegram_polling=args.telegram_polling)
+                 telegram_polling=args.telegram_polling, workers=args.workers)
 
 
 def _run_worker(args: argparse.Namespace) -> int:

@@ -14,6 +14,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     database_url: str = Field(default=DEFAULT_DB)
+    # PostgreSQL's statement_timeout for every query of the app ("15s", "500ms", "1min").
+    db_statement_timeout: str = Field(default="15s", pattern=r"^[1-9][0-9]*(ms|s|min)$")
     business_file: Path | None = None
     public_base_url: str | None = None
     port: int = 8000

@@ -2,8 +2,10 @@
 
 Public routes, and nothing else: ``POST /telegram/webhook``, ``POST /twilio/sms``,
 ``POST /slack/events`` and ``POST /stripe/webhook`` (mounted by their issues through the
-same ``ChannelMount``), ``GET /healthz`` (503 unless the database is reachable *and*
-migrated to this code's head).
+same ``ChannelMount``), ``GET /healthz`` (liveness: 200 while the process serves, 503 only
+when the database is behind this code's migrations, a deployment error no retry will mend) and
+``GET /readyz`` (readiness: 503 unless the database is reachable *and* migrated, so a load
+balancer takes the process out of rotation during a database outage without restarting it).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from bookingbot.channels_wiring import (
     describe,
     reply_ledger,
 )
+from bookingbot.cli_errors import CommandError
+from bookingbot.logs import configure
 from bookingbot.settings import Settings
 from channels.asgi_guard import AsgiGuard
 from channels.mount import ChannelMount
@@ -85,10 +89,18 @@ def build_app(db: Database, *, mounts: Sequence[ChannelMount] = ()) -> Starlette
 
     async def healthz(_: Request) -> JSONResponse:
         state = await run_in_threadpool(database_state)
+        live = state != "not migrated"
         return JSONResponse({"ok": state == "ok", "database": state},
+                            status_code=200 if live else 503)
+
+    async def readyz(_: Request) -> JSONResponse:
+        state = await run_in_threadpool(database_state)
+        # The pid tells which of `serve --workers N` processes answered.
+        return JSONResponse({"ready": state == "ok", "database": state, "pid": os.getpid()},
                             status_code=200 if state == "ok" else 503)
 
-    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
+    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"]),
+                               Route("/readyz", readyz, methods=["GET"])]
     for mount in mounts:
         routes.extend(mount.routes)
     paths = _paths(routes)
@@ -119,8 +131,44 @@ def build_app(db: Database, *, mounts: Sequence[ChannelMount] = ()) -> Starlette
                      middleware=[Middleware(AsgiGuard, limits=limits)])
 
 
-def serve(*, host: str, port: int | None, db: str | None, telegram_polling: bool = False) -> int:
+# `serve --workers N` hands uvicorn an import string, so each web process builds its own app
+# (its own pool, ledger and mounts) from the environment: these carry the command's options.
+SERVE_DATABASE_ENV = "BOOKINGBOT_SERVE_DATABASE_URL"
+
+
+def serve(*, host: str, port: int | None, db: str | None, telegram_polling: bool = False,
+          workers: int = 1) -> int:
     settings = Settings()
+    if workers > 1:
+        if telegram_polling:
+            raise CommandError("--telegram-polling runs in one process; drop --workers or "
+                               "use the webhook")
+        if db:
+            os.environ[SERVE_DATABASE_ENV] = db
+        print(describe(channel_states(settings, telegram_polling=False)))  # noqa: T201
+        print(f"web: {workers} processes on one socket")  # noqa: T201
+        # uvicorn's own supervisor: it spawns the processes on one socket, restarts a dead
+        # one and passes SIGTERM on for a graceful shutdown of each.
+        uvicorn.run("bookingbot.web:create_app", factory=True, workers=workers, host=host,
+                    port=port or settings.port, log_config=None, server_header=False)
+        return 0
+    app = _process_app(settings, db=db, telegram_polling=telegram_polling)
+    # log_config=None: uvicorn's records go through bookingbot.logs (configured by the CLI);
+    # no "server: uvicorn" banner.
+    uvicorn.run(app, host=host, port=port or settings.port, log_config=None,
+                server_header=False)
+    return 0
+
+
+def create_app() -> ASGIApp:
+    """uvicorn's app factory for ``serve --workers N``: one web process's app."""
+    configure(None)  # a spawned process starts without the CLI's logging configuration
+    return _process_app(Settings(), db=os.environ.get(SERVE_DATABASE_ENV),
+                        telegram_polling=False, announce=False)
+
+
+def _process_app(settings: Settings, *, db: str | None, telegram_polling: bool,
+                 announce: bool = True) -> ASGIApp:
     handle = database(db or settings.database_url)
     runner = build_runner(handle, settings)
     ledger = reply_ledger(handle)
@@ -128,7 +176,9 @@ def serve(*, host: str, port: int | None, db: str | None, telegram_polling: bool
                           opt_outs=SqlOptOuts(handle),
                           clock=utcnow, telegram_polling=telegram_polling, db=handle,
                           ledger=ledger)
-    print(describe(channel_states(settings, telegram_polling=telegram_polling)))  # noqa: T201
+    if announce:
+        print(describe(channel_states(settings, telegram_polling=telegram_polling)))  # noqa: T201
+
     async def write_marks() -> None:  # uvicorn shuts down after the last request's work
         await run_in_threadpool(ledger.close)
 
@@ -137,8 +187,4 @@ def serve(*, host: str, port: int | None, db: str | None, telegram_polling: bool
     app: ASGIApp = build_app(handle, mounts=[*mounts, admin_mount(handle, settings), marks])
     if os.environ.get(PAUSE_ENV):
         app = PauseBeforeResponse(app, Path(os.environ[PAUSE_ENV]))
-    # log_config=None: uvicorn's records go through bookingbot.logs (configured by the CLI);
-    # no "server: uvicorn" banner.
-    uvicorn.run(app, host=host, port=port or settings.port, log_config=None,
-                server_header=False)
-    return 0
+    return app

@@ -15,6 +15,9 @@ from sqlalchemy.pool import ConnectionPoolEntry
 SQLITE_BEGIN_OPTION = "sqlite_begin"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 PG_LOCK_TIMEOUT = "5s"
+# No statement runs longer than this (a stuck query frees its connection and its locks
+# rather than draining the pool); configurable as DB_STATEMENT_TIMEOUT.
+PG_STATEMENT_TIMEOUT = "15s"
 PING_AFTER_IDLE_S = 10.0
 _IDLE_SINCE = "bookingbot_idle_since"
 
@@ -28,7 +31,8 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20,
-                pre_ping: bool = True, echo: bool = False) -> Engine:
+                pre_ping: bool = True, echo: bool = False,
+                statement_timeout: str = PG_STATEMENT_TIMEOUT) -> Engine:
     """An engine for ``url``. Dispose it when done (``engine.dispose()``).
 
     PostgreSQL sessions run with ``timezone=UTC``: psycopg then hands back instants already
@@ -43,6 +47,7 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20,
     engine = create_engine(parsed, pool_size=pool_size, max_overflow=max_overflow,
                            pool_recycle=1800, echo=echo, hide_parameters=True,
                            connect_args={"options": f"-c lock_timeout={PG_LOCK_TIMEOUT} "
+                                                    f"-c statement_timeout={statement_timeout} "
                                                     "-c timezone=UTC"})
     if pre_ping:
         _ping_when_idle(engine)

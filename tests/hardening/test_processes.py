@@ -47,12 +47,12 @@ def _env(url: str, extra: dict[str, str] | None = None) -> dict[str, str]:
 
 
 @contextmanager
-def serving(url: str, tmp: Path, name: str,
-            extra: dict[str, str] | None = None) -> Iterator[tuple[int, int]]:
+def serving(url: str, tmp: Path, name: str, extra: dict[str, str] | None = None,
+            args: tuple[str, ...] = ()) -> Iterator[tuple[int, int]]:
     """(port, pid) of a ``bookingbot serve`` answering /healthz."""
     port = _free_port()
     log = (tmp / f"{name}.log").open("wb")
-    proc = subprocess.Popen([BOOKINGBOT, "serve", "--port", str(port)], cwd=tmp,
+    proc = subprocess.Popen([BOOKINGBOT, "serve", "--port", str(port), *args], cwd=tmp,
                             env=_env(url, extra), stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
