@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from bot import commands as c
 from bot import flows, intents, replies
+from bot.answers import answer_question
 from bot.commands import Result
 from bot.flows import HANDLERS
 from bot.intents import Intent
@@ -68,6 +69,11 @@ def _on_message(session: Session, message: InboundMessage, now: datetime,
         return say(session, replies.help_text(ctx.business, session.lang))
     if _state_answer_first(session, text):
         return _by_state(session, text, now, ctx)
+    # A receptionist question ("are you open sunday?") is answered from the business file
+    # and the flow carries on where it was (bot.answers).
+    answered = answer_question(session, text, now, ctx)
+    if answered is not None:
+        return answered
     fallback = _global(session, text, now, ctx)
     return fallback or _by_state(session, text, now, ctx)
 

@@ -189,6 +189,28 @@ class Rules:
 
 
 @dataclass(frozen=True)
+class FaqEntry:
+    """A question the business answers in its own words; ``keywords`` (lowercase words or
+    phrases) let the bot recognise it however the customer puts it."""
+
+    question: str
+    answer: str
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BusinessInfo:
+    """What a receptionist knows besides the calendar. ``owner_phone`` (E.164) is where a
+    "talk to a person" request goes by SMS when no Slack channel is set: never shown."""
+
+    address: str = ""
+    phone: str = ""
+    about: str = ""
+    owner_phone: str = ""
+    faq: tuple[FaqEntry, ...] = ()
+
+
+@dataclass(frozen=True)
 class Business:
     name: str
     tz: ZoneInfo
@@ -197,6 +219,7 @@ class Business:
     providers: tuple[Provider, ...]
     rules: Rules
     policy: CancellationPolicy
+    info: BusinessInfo = BusinessInfo()
 
     def service(self, key: str) -> Service | None:
         return next((s for s in self.services if s.key == key), None)

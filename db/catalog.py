@@ -18,6 +18,7 @@ from core.booking import BookingStatus
 from core.errors import DomainError, ErrorCode
 from core.model import (
     Business,
+    BusinessInfo,
     CalendarLink,
     ClassTime,
     DatedException,
@@ -96,7 +97,7 @@ def provider_values(p: Provider, position: int) -> dict[str, Any]:
 
 def business_values(b: Business, raw_text: str) -> dict[str, Any]:
     return {"name": b.name, "tz": b.tz.key, "currency": b.currency, "rules": encode(b.rules),
-            "policy": encode(b.policy), "raw_text": raw_text}
+            "policy": encode(b.policy), "raw_text": raw_text, "info": encode(b.info)}
 
 
 def sync_business(session: Session, business: Business, *, raw_text: str,
@@ -222,6 +223,7 @@ def load_business(session: Session) -> Business | None:
         providers=tuple(_provider(r) for r in providers.mappings()),
         rules=decode_dataclass(Rules, row["rules"]),
         policy=decode_dataclass(CancellationPolicy, row["policy"]),
+        info=decode_dataclass(BusinessInfo, row["info"]) if row["info"] else BusinessInfo(),
     )
 
 

@@ -64,6 +64,7 @@ class BusinessRow(Base):
     rules: Mapped[dict[str, Any]]
     policy: Mapped[dict[str, Any]]
     raw_text: Mapped[str] = mapped_column(Text)
+    info: Mapped[dict[str, Any] | None]  # core.model.BusinessInfo (address, FAQ, ...)
     revision: Mapped[int] = mapped_column(Integer)  # bumped by every sync that changes anything
     updated_at: Mapped[datetime]
 
@@ -245,6 +246,28 @@ class OutboxRow(Base):
     next_attempt_at: Mapped[datetime]
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
+
+
+class HandoffRow(Base):
+    """A "talk to a person" request (db.handoffs); open until the team answers or the
+    customer goes back to the bot."""
+
+    __tablename__ = "handoffs"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'answered', 'closed')", name="status"),
+        Index("ix_handoffs_conversation", "channel", "sender_id", "status"),
+        Index("ix_handoffs_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    sender_id: Mapped[str] = mapped_column(String(128))
+    customer_id: Mapped[str] = mapped_column(String(36))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    delivered_via: Mapped[list[Any]]
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
 
 
 def table_of(model: type[Base]) -> Table:

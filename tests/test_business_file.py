@@ -502,3 +502,42 @@ def test_yaml_base_sixty_numbers_stay_as_written() -> None:
 def test_floats_never_round_through_binary() -> None:
     assert values.amount(Decimal("0.1")) == Decimal("0.1")
     assert values.deposit("20%") == values.PercentOfPrice(20)
+
+
+def test_example_has_the_receptionist_facts() -> None:
+    info = parse_business(example_text()).info
+    assert info.address.startswith("12 Main St")
+    assert info.phone == "+12125550100"  # normalised to E.164
+    assert "since 1999" in info.about
+    assert info.owner_phone == ""  # commented out in the example
+    assert [e.question for e in info.faq] == ["Do you have parking?", "Can I bring my kids?"]
+    assert info.faq[0].keywords == ("parking", "park", "car")
+
+
+def test_receptionist_facts_problems_are_reported_with_line_and_path() -> None:
+    text = edit('phone: "+1 212 555 0100"', 'phone: "555-0100"', example_text())
+    text = edit('  # owner_phone: "+1 212 555 0199"', '  owner_phone: 12', text)
+    text = edit("    a: Free parking behind the shop; enter from Elm St.\n", "", text)
+    text = edit("    keywords: [kids, children, child]", "    keywords: [kids, 3]\n    when: x",
+                text)
+    found = problems(text)
+    paths = [(path, message.split(";")[0]) for path, _, message in found]
+    assert ("business.phone", '"555-0100" is not a phone number') in paths
+    assert ("business.owner_phone", '"12" is not a phone number') in paths
+    assert any(p == "faq[0]" and "a" in m for p, m in paths)
+    assert ("faq[1].keywords[1]", "3 should be text") in paths
+    assert any(p == "faq[1].when" for p, _ in paths)
+    lines = {path: line for path, line, _ in found}
+    text_lines = text.splitlines()
+    assert "phone:" in text_lines[lines["business.phone"] - 1]
+    assert "keywords" in text_lines[lines["faq[1].keywords[1]"] - 1]
+
+
+def test_a_business_without_the_facts_still_loads() -> None:
+    text = example_text()
+    for line in text.splitlines(keepends=True):
+        if line.startswith(("  address:", "  phone:", "  about:")):
+            text = text.replace(line, "")
+    text = text.split("\nfaq:")[0] + "\n"
+    info = parse_business(text).info
+    assert (info.address, info.phone, info.faq) == ("", "", ())

@@ -22,15 +22,22 @@ from bookingbot.business.providers import build_providers
 from bookingbot.business.report import validate
 from bookingbot.business.rules import build_policy, build_rules
 from bookingbot.business.salvage import Salvaged, validate_all
-from bookingbot.business.schema import BusinessIn, ProviderIn, RulesIn, ServiceIn, TierIn
+from bookingbot.business.schema import (
+    BusinessIn,
+    FaqIn,
+    ProviderIn,
+    RulesIn,
+    ServiceIn,
+    TierIn,
+)
 from bookingbot.business.services import Numbered as NumberedServices
 from bookingbot.business.services import build_services, service_keys
 from bookingbot.business.yamltree import Document, read_yaml
-from core.model import Business, Rules
+from core.model import Business, BusinessInfo, FaqEntry, Rules
 
 M = TypeVar("M", bound=BaseModel)
 _REQUIRED = ("business", "services", "providers")
-_SECTIONS = (*_REQUIRED, "rules", "cancellation_policy")
+_SECTIONS = (*_REQUIRED, "rules", "cancellation_policy", "faq")
 _EMPTY = "the file is empty; it needs business:, services: and providers: sections"
 
 
@@ -61,6 +68,7 @@ def parse_business(text: str, *, source: str = "<string>") -> Business:
     providers = _entries(ProviderIn, top, "providers", problems, salvaged)
     rules = validate_all(RulesIn, top.get("rules") or {}, ("rules",), problems, salvaged)
     tiers = _entries(TierIn, top, "cancellation_policy", problems, salvaged, required=False)
+    faq = _entries(FaqIn, top, "faq", problems, salvaged, required=False)
     schema_stage = len(problems.found)
     built_services = build_services(services or [], currency, problems)
     built_providers = build_providers(
@@ -78,8 +86,15 @@ def parse_business(text: str, *, source: str = "<string>") -> Business:
     return Business(
         name=business.name, tz=business.timezone, currency=business.currency,
         services=tuple(built_services), providers=tuple(built_providers),
-        rules=build_rules(rules), policy=policy,
+        rules=build_rules(rules), policy=policy, info=_info(business, faq or []),
     )
+
+
+def _info(business: BusinessIn, faq: list[tuple[int, FaqIn]]) -> BusinessInfo:
+    return BusinessInfo(
+        address=business.address or "", phone=business.phone or "",
+        about=business.about or "", owner_phone=business.owner_phone or "",
+        faq=tuple(FaqEntry(e.q, e.a, tuple(e.keywords)) for _, e in faq))
 
 
 def _parts(top: dict[str, object]) -> tuple[ZoneInfo | None, str | None]:

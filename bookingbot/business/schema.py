@@ -72,10 +72,27 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+Phone = Annotated[str, PlainValidator(values.phone)]
+Keyword = Annotated[str, PlainValidator(values.keyword)]
+
+
 class BusinessIn(_Model):
     name: Text
     timezone: Zone
     currency: Currency
+    # What the bot answers "where are you?", "what's your number?", "tell me about you" with.
+    address: Text | None = None
+    phone: Phone | None = None
+    about: Text | None = None
+    owner_phone: Phone | None = None  # "talk to a person" by SMS when Slack is not set up
+
+
+class FaqIn(_Model):
+    """One question the business answers itself: q, a, and optional keywords."""
+
+    q: Text
+    a: Text
+    keywords: Annotated[list[Keyword], BeforeValidator(_as_list)] = Field(default_factory=list)
 
 
 class ServiceIn(_Model):

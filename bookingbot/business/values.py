@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+import phonenumbers
 from pydantic_core import PydanticCustomError
 
 from bookingbot.business.problems import show
@@ -65,6 +66,24 @@ def slug(name: str) -> str:
     """'Hair & Beard' -> 'hair-beard': the stable key derived from a display name."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+def phone(value: object) -> str:
+    """An international number ("+1 555 010 0199") -> E.164 ("+15550100199")."""
+    written = text(value) if not isinstance(value, int) else str(value)
+    try:
+        number = phonenumbers.parse(written, None)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise fail(f"{show(written)} is not a phone number; write it in international form "
+                   'with the country code, like "+1 555 010 0199"')
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def keyword(value: object) -> str:
+    """A word or phrase a question is recognised by: lowercase, single spaces."""
+    return re.sub(r"\s+", " ", text(value).lower())
 
 
 def slack_user(value: object) -> str:
