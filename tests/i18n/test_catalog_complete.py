@@ -66,7 +66,8 @@ def test_the_five_languages_are_offered() -> None:
 
 def test_the_template_is_current() -> None:
     pot = {_key(m.id) for m in _read(LOCALE_DIR / f"{DOMAIN}.pot") if m.id}
-    assert pot == EXTRACTED, "run `make catalogs`"
+    assert pot == EXTRACTED, ("texts changed: run `make catalogs`, then translate the new "
+                              "msgstr entries in i18n/locale/*/LC_MESSAGES/bookingbot.po")
 
 
 @pytest.mark.parametrize("lang", OFFERED)
@@ -76,7 +77,9 @@ def test_every_text_is_translated(lang: str) -> None:
             if m.id and not m.fuzzy and all(m.string if isinstance(m.string, tuple)
                                             else (m.string,))}
     missing = sorted(str(m) for m in EXTRACTED - done)
-    assert not missing, f"{lang}: untranslated {missing}"
+    assert not missing, (f"{lang}: untranslated {missing}: run `make catalogs` and fill in "
+                         f"their msgstr in i18n/locale/{lang}/LC_MESSAGES/bookingbot.po "
+                         "(README, Languages)")
 
 
 @pytest.mark.parametrize("lang", OFFERED)
