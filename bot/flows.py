@@ -10,9 +10,9 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot import commands as c
-from bot import intents, manage, replies
+from bot import intents, manage, memory, replies
 from bot.intents import ANYONE, Intent
-from bot.offers import search, show_page, summary, window_of
+from bot.offers import find, show_page, summary
 from bot.recurring import parse_series, series_text
 from bot.session import Purpose, Session, State
 from bot.timeparse import TimeWindow
@@ -39,6 +39,12 @@ def _services(text: str, ctx: Context) -> list[Service]:
     return intents.match_services(text, ctx.business.services)
 
 
+def _named_or_only(text: str, ctx: Context) -> list[Service]:
+    """The services a message names; a business with one service never asks which."""
+    found = _services(text, ctx)
+    return found or (list(ctx.business.services) if len(ctx.business.services) == 1 else [])
+
+
 def start_booking(session: Session, text: str, now: datetime, ctx: Context) -> Transition:
     """Start (or restart) a booking from whatever the first message already says."""
     session = replace(session, purpose=session.purpose or Purpose.BOOK)
@@ -46,8 +52,11 @@ def start_booking(session: Session, text: str, now: datetime, ctx: Context) -> T
     if series is not None:
         session = replace(session, purpose=Purpose.SERIES, series=series)
     session = _with_provider(session, text, ctx)
-    found = _services(text, ctx)
+    found = _named_or_only(text, ctx)
     if len(found) != 1:
+        tw = memory.read_time(session, text, now, ctx)
+        if tw is not None:  # kept for when the service is named
+            session = memory.remember(session, tw)
         return _ask_service(replace(session, state=State.ASK_SERVICE), found, ctx)
     return _after_service(replace(session, service_key=found[0].key), text, now, ctx)
 
@@ -65,21 +74,27 @@ def _after_service(session: Session, text: str, now: datetime, ctx: Context) -> 
     if session.purpose is Purpose.SERIES and session.series is not None:
         reply = replies.confirm_series(series_text(session, ctx), session.lang)
         return say(replace(session, state=State.CONFIRM_SERIES), reply)
-    tw = ctx.parse_time(text, now=now, tz=ctx.zone(session))
+    tw = memory.read_time(session, text, now, ctx)
     if tw is not None:
         return _got_window(session, tw)
+    if session.window is not None:  # the time was said before the service
+        return _go(session)
     ask = replies.ask_time(ctx.service_name(session.service_key), _zone(session, now, ctx),
                            session.lang)
     return say(replace(session, state=State.ASK_TIME), ask)
 
 
 def _got_window(session: Session, tw: TimeWindow) -> Transition:
-    if session.purpose is Purpose.WAITLIST:
-        start, end, _, _ = window_of(tw)
-        assert session.service_key is not None
-        return say(replace(session, window=(start, end)), commands=(
+    return _go(memory.remember(session, tw))
+
+
+def _go(session: Session) -> Transition:
+    """Service and time known: join the waitlist for it, or look for free slots."""
+    if session.purpose is Purpose.WAITLIST and session.window and session.service_key:
+        start, end = session.window
+        return say(session, commands=(
             c.JoinWaitlist(session.service_key, session.provider_key, start, end),))
-    return search(session, tw)
+    return find(session)
 
 
 def on_idle(session: Session, text: str, now: datetime, ctx: Context) -> Transition:
@@ -99,18 +114,24 @@ def on_ask_service(session: Session, text: str, now: datetime, ctx: Context) -> 
         found = [ctx.business.services[idx]] if idx is not None else _services(text, ctx)
     session = _with_provider(session, text, ctx)
     if len(found) != 1:
-        return _ask_service(session, found, ctx)
+        tw = memory.read_time(session, text, now, ctx)
+        return _ask_service(memory.remember(session, tw) if tw else session, found, ctx)
     return _after_service(replace(session, service_key=found[0].key), text, now, ctx)
 
 
 def on_ask_time(session: Session, text: str, now: datetime, ctx: Context) -> Transition:
+    before = session
     session = _with_provider(session, text, ctx)
     found = _services(text, ctx)
     if len(found) == 1 and found[0].key != session.service_key:
         session = replace(session, service_key=found[0].key)  # changed their mind
-    tw = _parse(text, now, ctx, session)
+    tw = memory.read_time(session, text, now, ctx)
     if tw is not None:
         return _got_window(session, tw)
+    changed = (session.service_key, session.provider_key) != (before.service_key,
+                                                              before.provider_key)
+    if changed and session.window is not None:  # same time, other service or person
+        return _go(session)
     if len(found) == 1:
         return say(session, replies.ask_time(found[0].name, _zone(session, now, ctx),
                                               session.lang))

@@ -28,17 +28,22 @@ def window_of(tw: TimeWindow) -> tuple[datetime, datetime, datetime | None, str 
     start, end = tw.start.astimezone(UTC), tw.end.astimezone(UTC)
     if start == end:  # an instant: search around it, show the nearest first
         return start - AROUND_BEFORE, start + AROUND_AFTER, start, None
-    part = tw.part_of_day if tw.grain != "part_of_day" else None
-    return start, end, None, part
+    # The part is kept even when it is the window itself: a later bare day keeps it.
+    return start, end, None, tw.part_of_day
 
 
 def search(session: Session, tw: TimeWindow, *, state: State = State.PICK_SLOT) -> Transition:
     """Remember the window and ask the runner for the free slots in it."""
     start, end, anchor, part = window_of(tw)
+    return find(replace(session, window=(start, end), anchor=anchor, part_of_day=part), state)
+
+
+def find(session: Session, state: State = State.PICK_SLOT) -> Transition:
+    """Ask the runner for the free slots in the window the session remembers."""
     service_key = session.service_key
-    assert service_key is not None  # every caller has a service by now
-    session = replace(session, state=state, window=(start, end), anchor=anchor, part_of_day=part,
-                      offers=(), page=0, chosen=None)
+    assert service_key is not None and session.window is not None  # callers have both
+    start, end = session.window
+    session = replace(session, state=state, offers=(), page=0, chosen=None)
     return say(session, commands=(c.FindSlots(service_key, session.provider_key, start, end),))
 
 
