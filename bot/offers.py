@@ -41,7 +41,8 @@ def search(session: Session, tw: TimeWindow, *, state: State = State.PICK_SLOT) 
 def find(session: Session, state: State = State.PICK_SLOT) -> Transition:
     """Ask the runner for the free slots in the window the session remembers."""
     service_key = session.service_key
-    assert service_key is not None and session.window is not None  # callers have both
+    assert service_key is not None
+    assert session.window is not None
     start, end = session.window
     session = replace(session, state=state, offers=(), page=0, chosen=None)
     return say(session, commands=(c.FindSlots(service_key, session.provider_key, start, end),))

@@ -113,7 +113,8 @@ def test_waitlist_time_said_before_the_service_is_kept(sqlite_shop: Shop) -> Non
 def test_memory_is_pure_and_serialised(ctx: Context) -> None:
     msg = InboundMessage("test", "u1", "d1", NOW, text="anything saturday morning?")
     first = step(Session(), msg, NOW, ctx)
-    assert first.session.state is State.ASK_SERVICE and first.session.window is not None
+    assert first.session.state is State.ASK_SERVICE
+    assert first.session.window is not None
     restored = Session.from_json(first.session.to_json())
     again = step(restored, replace(msg, text="haircut", delivery_id="d2"), NOW, ctx)
     assert again.session.purpose is Purpose.BOOK
