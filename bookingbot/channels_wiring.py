@@ -16,6 +16,7 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 
+from adapters.rate_limit_redis import RedisHitCounter
 from bookingbot.bootstrap import Database, utcnow
 from bookingbot.calendar_feed import booking_link, calendar_feed_mount
 from bookingbot.calendar_wiring import calendar_refresher
@@ -30,7 +31,7 @@ from bookingbot.payments_wiring import (
 from bookingbot.reply_router import ReplyRouter
 from bookingbot.settings import Settings
 from bot.runner import Runner
-from channels.http_guard import RateLimiter
+from channels.http_guard import RateLimiter, SenderLimiter, SharedRateLimiter
 from channels.mount import ChannelMount, MessageHandler, ReplyLedger
 from channels.slack import SlackHumanNotifier, slack_mount, web_client
 from channels.sms import OptOutRegistry, SmsSender, sms_mount
@@ -49,6 +50,7 @@ from db.delivery_status import SqlDeliveryStatus
 from db.jobs_store import SqlJobsStore
 from db.offers import JobsUnitOfWork
 from db.provider_queries import SqlProviderQueries
+from db.rate_limits import SqlHitCounter
 from db.reply_outbox import SqlReplyLedger
 from db.service_windows import SqlServiceWindows
 
@@ -235,13 +237,25 @@ def twilio_status_mount(settings: Settings, db: Database,
                         (status_route(signature, SqlDeliveryStatus(db.sessions, clock)),))
 
 
+def sender_limiter(settings: Settings, db: Database | None) -> SenderLimiter:
+    """Redis when ``REDIS_URL`` is set, else PostgreSQL: counted where every web process
+    counts. SQLite is one process, so its limit lives in that process's memory."""
+    limit, window = settings.rate_limit_per_minute, 60.0
+    if settings.redis_url:
+        return SharedRateLimiter(RedisHitCounter(settings.redis_url), limit=limit,
+                                 window_s=window)
+    if db is not None and db.engine.dialect.name == "postgresql":
+        return SharedRateLimiter(SqlHitCounter(db.engine), limit=limit, window_s=window)
+    return RateLimiter(limit=limit, window_s=window)
+
+
 def build_mounts(settings: Settings, *, handler: MessageHandler, opt_outs: OptOutRegistry,
                  clock: Callable[[], datetime] = utcnow, telegram_polling: bool = False,
-                 limiter: RateLimiter | None = None, db: Database | None = None,
+                 limiter: SenderLimiter | None = None, db: Database | None = None,
                  ledger: ReplyLedger | None = None) -> list[ChannelMount]:
     """``ledger``: where the channels settle the replies they delivered, when ``handler``
     writes them to the outbox (``build_runner`` with settings does; see ``reply_ledger``)."""
-    limiter = limiter or RateLimiter()
+    limiter = limiter or sender_limiter(settings, db)
     mounts: list[ChannelMount] = []
     if telegram_state(settings, polling=telegram_polling).on:
         assert settings.telegram_bot_token is not None

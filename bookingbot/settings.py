@@ -19,6 +19,10 @@ class Settings(BaseSettings):
     business_file: Path | None = None
     public_base_url: str | None = None
     port: int = 8000
+    # Messages a sender may send a minute before one notice and then silence; shared by every
+    # web process (Redis at REDIS_URL if set, else PostgreSQL; in memory on SQLite).
+    rate_limit_per_minute: int = Field(default=20, ge=1)
+    redis_url: str | None = None
     log_level: str = "INFO"
 
     telegram_bot_token: SecretStr | None = None

@@ -13,7 +13,9 @@ import time
 from collections import deque
 from collections.abc import Callable
 from enum import StrEnum
+from typing import Protocol
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from i18n import say
@@ -59,12 +61,54 @@ class Verdict(StrEnum):
     DROP = "drop"  # further messages in the same flood: silence
 
 
+class SenderLimiter(Protocol):
+    shared: bool  # True: ``check`` makes a round trip (run it off the event loop)
+
+    def check(self, sender_key: str) -> Verdict: ...
+
+
+class HitCounter(Protocol):
+    """Where a shared limit counts (PostgreSQL or Redis): every web process sees one count."""
+
+    def hit(self, key: str, window_s: float) -> int:
+        """Messages from ``key`` in its current window, this one included."""
+
+
+async def verdict_for(limiter: SenderLimiter, sender_key: str) -> Verdict:
+    """The verdict, without blocking the event loop on a shared limiter's round trip."""
+    if limiter.shared:
+        return await run_in_threadpool(limiter.check, sender_key)
+    return limiter.check(sender_key)
+
+
+class SharedRateLimiter:
+    """The same rule as ``RateLimiter`` (``limit`` a window, then one notice, then silence)
+    counted where every web process counts: a fixed window per sender, so ``serve --workers``
+    or several hosts cannot loosen it."""
+
+    shared = True
+
+    def __init__(self, counter: HitCounter, *, limit: int = 20, window_s: float = 60.0) -> None:
+        self.limit = limit
+        self.window_s = window_s
+        self._counter = counter
+
+    def check(self, sender_key: str) -> Verdict:
+        hits = self._counter.hit(sender_key, self.window_s)
+        if hits <= self.limit:
+            return Verdict.ALLOW
+        return Verdict.NOTICE if hits == self.limit + 1 else Verdict.DROP
+
+
 class RateLimiter:
     """A sliding-window limit per sender, kept in this process's memory.
 
-    It is a flood guard, not a quota: with several web workers each has its own window,
-    which only makes the limit a little looser. Clock injected for tests.
+    For one process (the SQLite default, tests); with several web processes each would have
+    its own window, so PostgreSQL deployments use ``SharedRateLimiter``. Clock injected for
+    tests.
     """
+
+    shared = False
 
     def __init__(self, *, limit: int = 20, window_s: float = 60.0,
                  clock: Callable[[], float] = time.monotonic, max_senders: int = 10_000) -> None:

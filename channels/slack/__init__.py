@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 
 from bot.ports import CustomerDirectory
 from bot.session import SessionStore
-from channels.http_guard import RateLimiter
+from channels.http_guard import SenderLimiter
 from channels.mount import ChannelMount, MessageHandler
 from channels.slack.alerts import SlackHumanNotifier, provider_alert
 from channels.slack.app import MAX_BODY_BYTES, PATH, bolt_app, events_route, web_client
@@ -35,7 +35,7 @@ __all__ = ["PATH", "SlackHome", "SlackHumanNotifier", "SlackSender", "provider_a
 def slack_mount(*, client: WebClient, signing_secret: str, handler: MessageHandler,
                 store: SessionStore, customers: CustomerDirectory,
                 uow: Callable[[], UnitOfWork], queries: ProviderQueries,
-                limiter: RateLimiter, clock: Callable[[], datetime],
+                limiter: SenderLimiter, clock: Callable[[], datetime],
                 command: str = "/bookings", executor: Executor | None = None) -> ChannelMount:
     """The Slack route. ``executor`` runs listeners after their ack (default: 8 threads,
     drained at shutdown so work acknowledged to Slack is finished, not dropped)."""

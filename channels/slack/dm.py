@@ -20,7 +20,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.messages import InboundMessage, Reply
 from bot.ports import CustomerDirectory
 from bot.session import SessionStore
-from channels.http_guard import RATE_NOTICE, RateLimiter, Verdict
+from channels.http_guard import RATE_NOTICE, SenderLimiter, Verdict
 from channels.mount import MessageHandler
 from channels.slack.render import answered, render
 
@@ -42,7 +42,7 @@ class DmRelay:
     handler: MessageHandler
     store: SessionStore
     customers: CustomerDirectory
-    limiter: RateLimiter
+    limiter: SenderLimiter
     clock: Callable[[], datetime]
 
     def inbound(self, client: WebClient, message: InboundMessage, *, dm_channel: str,

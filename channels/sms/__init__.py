@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from channels.http_guard import RateLimiter
+from channels.http_guard import SenderLimiter
 from channels.mount import ChannelMount, MessageHandler, ReplyLedger
 from channels.sms.sender import SmsSender
 from channels.sms.webhook import PATH, sms_channel, sms_route
@@ -19,7 +19,7 @@ __all__ = ["PATH", "NoOptOuts", "OptOutRegistry", "SmsSender", "sms_mount"]
 
 
 def sms_mount(*, auth_token: str, public_base_url: str, handler: MessageHandler,
-              limiter: RateLimiter, opt_outs: OptOutRegistry,
+              limiter: SenderLimiter, opt_outs: OptOutRegistry,
               clock: Callable[[], datetime],
               ledger: ReplyLedger | None = None) -> ChannelMount:
     """``ledger``: the handler's replies are durable (an outbox), settle them once sent."""

@@ -14,7 +14,7 @@ from datetime import datetime
 from starlette.routing import Route
 
 from bot.messages import Reply
-from channels.http_guard import RateLimiter
+from channels.http_guard import SenderLimiter
 from channels.mount import MessageHandler, ReplyLedger
 from channels.sms.gsm import segments
 from channels.sms.keywords import keyword
@@ -41,7 +41,7 @@ def _render(replies: list[Reply]) -> str:
 
 
 def sms_channel(auth_token: str, public_base_url: str, handler: MessageHandler, *,
-                limiter: RateLimiter, opt_outs: OptOutRegistry,
+                limiter: SenderLimiter, opt_outs: OptOutRegistry,
                 clock: Callable[[], datetime],
                 ledger: ReplyLedger | None = None) -> TwilioInbound:
     """The SMS flavour of ``TwilioInbound``."""

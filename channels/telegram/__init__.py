@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from channels.http_guard import RateLimiter
+from channels.http_guard import SenderLimiter
 from channels.mount import ChannelMount, MessageHandler, ReplyLedger
 from channels.telegram.api import TelegramApi
 from channels.telegram.polling import TelegramPoller
@@ -21,7 +21,7 @@ __all__ = ["PATH", "TelegramApi", "TelegramChannel", "TelegramPoller", "Telegram
 
 
 def telegram_mount(*, token: str, secret: str | None, handler: MessageHandler,
-                   limiter: RateLimiter, clock: Callable[[], datetime],
+                   limiter: SenderLimiter, clock: Callable[[], datetime],
                    base_url: str | None = None, polling: bool = False,
                    ledger: ReplyLedger | None = None) -> ChannelMount:
     """Webhook mode needs ``secret``; polling mode serves no route at all. ``ledger``: the

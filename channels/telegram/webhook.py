@@ -33,11 +33,12 @@ from bot.replies import failure
 from bot.timeparse.lang import detect_language
 from channels.http_guard import (
     BodyTooLarge,
-    RateLimiter,
+    SenderLimiter,
     Verdict,
     rate_notice,
     read_body,
     secrets_equal,
+    verdict_for,
 )
 from channels.mount import MessageHandler, ReplyLedger
 from channels.telegram.api import TelegramApi
@@ -67,7 +68,7 @@ class TelegramChannel:
 
     api: TelegramApi
     handler: MessageHandler
-    limiter: RateLimiter
+    limiter: SenderLimiter
     clock: Callable[[], datetime]
     ledger: ReplyLedger | None = None  # set when the handler's replies are durable
 
@@ -77,7 +78,7 @@ class TelegramChannel:
         inbound = parse_update(update, received_at=self.clock())
         if inbound is None:
             return Answer()
-        verdict = self.limiter.check(f"telegram:{inbound.message.sender_id}")
+        verdict = await verdict_for(self.limiter, f"telegram:{inbound.message.sender_id}")
         if verdict is not Verdict.ALLOW:  # not the conversation's: nothing durable to settle
             lang = detect_language(inbound.message.text)
             notices = [Reply(rate_notice(lang), lang=lang)] if verdict is Verdict.NOTICE else []

@@ -25,7 +25,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.messages import InboundMessage, Reply
 from bot.replies import failure
 from bot.timeparse.lang import detect_language
-from channels.http_guard import RateLimiter, Verdict, rate_notice
+from channels.http_guard import SenderLimiter, Verdict, rate_notice, verdict_for
 from channels.location import zone_for
 from channels.mount import MessageHandler, ReplyLedger
 from channels.twilio.keywords import Keyword
@@ -72,7 +72,7 @@ class TwilioInbound:
     channel: str
     signature: TwilioSignature
     handler: MessageHandler
-    limiter: RateLimiter
+    limiter: SenderLimiter
     opt_outs: OptOutRegistry
     clock: Callable[[], datetime]
     address: Callable[[str], str | None]  # Twilio's From -> our address, None: ignore it
@@ -103,7 +103,7 @@ class TwilioInbound:
         if self.on_inbound is not None:
             await run_in_threadpool(self.on_inbound, sender, delivery, self.clock())
         # STOP and START are honoured even in a flood; everything else is rate-limited.
-        verdict = self.limiter.check(f"{self.channel}:{sender}")
+        verdict = await verdict_for(self.limiter, f"{self.channel}:{sender}")
         if verdict is not Verdict.ALLOW and word not in (Keyword.OPT_OUT, Keyword.OPT_IN):
             return (rate_notice(detect_language(body)) if verdict is Verdict.NOTICE
                     else None), None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from channels.http_guard import RateLimiter
+from channels.http_guard import SenderLimiter
 from channels.mount import ChannelMount, MessageHandler, ReplyLedger
 from channels.twilio.optout import OptOutRegistry
 from channels.whatsapp.address import to_whatsapp
@@ -23,7 +23,7 @@ __all__ = ["CHANNEL", "PATH", "Templates", "WhatsAppSender", "to_whatsapp", "wha
 
 
 def whatsapp_mount(*, auth_token: str, public_base_url: str, handler: MessageHandler,
-                   limiter: RateLimiter, opt_outs: OptOutRegistry, windows: ServiceWindows,
+                   limiter: SenderLimiter, opt_outs: OptOutRegistry, windows: ServiceWindows,
                    clock: Callable[[], datetime],
                    ledger: ReplyLedger | None = None) -> ChannelMount:
     """``ledger``: the handler's replies are durable (an outbox), settle them once sent."""

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from starlette.routing import Route
 
-from channels.http_guard import RateLimiter
+from channels.http_guard import SenderLimiter
 from channels.mount import MessageHandler, ReplyLedger
 from channels.twilio.inbound import TwilioInbound, twilio_route
 from channels.twilio.keywords import keyword
@@ -28,7 +28,7 @@ PATH = "/twilio/whatsapp"
 
 
 def whatsapp_channel(*, auth_token: str, public_base_url: str, handler: MessageHandler,
-                     limiter: RateLimiter, opt_outs: OptOutRegistry, windows: ServiceWindows,
+                     limiter: SenderLimiter, opt_outs: OptOutRegistry, windows: ServiceWindows,
                      clock: Callable[[], datetime],
                      ledger: ReplyLedger | None = None) -> TwilioInbound:
     return TwilioInbound(CHANNEL, TwilioSignature(auth_token, public_base_url), handler,
