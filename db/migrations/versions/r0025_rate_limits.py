@@ -1,7 +1,7 @@
 """The rate limit shared by every web process: one counter row per sender.
 
 Revision ID: 0025
-Revises: 0022
+Revises: 0020
 Create Date: 2026-12-07
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from db.types import UTCDateTime
 
 revision = "0025"
-down_revision = "0022"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
