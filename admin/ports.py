@@ -7,8 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from core.booking import Actor
+from core.listing import BookingListing
+from core.payments import PaymentsUnitOfWork
 from core.ports import UnitOfWork
 from core.staff import Failures, Role, StaffAccount
+from core.usecases.booking import CancelOutcome
 from core.usecases.provider import ProviderQueries
 
 
@@ -31,6 +35,9 @@ class StaffStore(Protocol):
     def clear_failures(self, key: str) -> None: ...
 
 
+Canceller = Callable[[str, Actor, datetime], CancelOutcome]
+
+
 @dataclass(frozen=True)
 class AdminDeps:
     staff: StaffStore
@@ -38,3 +45,6 @@ class AdminDeps:
     queries: ProviderQueries
     clock: Callable[[], datetime]
     secret: bytes  # signs session cookies and CSRF tokens
+    lists: BookingListing
+    payments: Callable[[], PaymentsUnitOfWork]
+    cancel: Canceller  # the chat's own: cancel and refund per the policy

@@ -19,6 +19,7 @@ ENV = Environment(loader=FileSystemLoader(HERE / "templates"),
                   lstrip_blocks=True)
 MENU: tuple[tuple[Area, str, str], ...] = (
     (Area.AGENDA, "/admin/agenda", "Agenda"),
+    (Area.BOOKINGS, "/admin/bookings", "Bookings"),
 )
 
 

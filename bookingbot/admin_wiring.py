@@ -15,27 +15,33 @@ from admin.passwords import hash_password, password_problem
 from admin.ports import AdminDeps
 from bookingbot.bootstrap import Database, database, utcnow
 from bookingbot.cli_errors import CommandError
+from bookingbot.payments_wiring import Clock, build_payment_gateway, canceller, payments_uow
 from bookingbot.settings import Settings
 from channels.mount import ChannelMount
 from core.staff import Role, account_problem
+from db.admin_queries import SqlAdminQueries
 from db.provider_queries import SqlProviderQueries
 from db.staff import DuplicateAccount, SqlStaffStore
 
 log = logging.getLogger(__name__)
 
 
-def admin_deps(db: Database, settings: Settings) -> AdminDeps:
+def admin_deps(db: Database, settings: Settings, *, clock: Clock = utcnow) -> AdminDeps:
     if settings.admin_secret is not None:
         secret = settings.admin_secret.get_secret_value().encode()
     else:
         log.warning("ADMIN_SECRET is not set: admin sessions end when this process stops")
         secret = secrets.token_bytes(32)
+    gateway = build_payment_gateway(settings)
     return AdminDeps(staff=SqlStaffStore(db.sessions), uow=db.uow_factory(),
-                     queries=SqlProviderQueries(clock=utcnow), clock=utcnow, secret=secret)
+                     queries=SqlProviderQueries(clock=clock), clock=clock, secret=secret,
+                     lists=SqlAdminQueries(db.sessions), payments=payments_uow(db),
+                     cancel=canceller(db, gateway))
 
 
-def admin_mount(db: Database, settings: Settings) -> ChannelMount:
-    return ChannelMount("admin", (Mount("/admin", app=build_admin(admin_deps(db, settings))),))
+def admin_mount(db: Database, settings: Settings, *, clock: Clock = utcnow) -> ChannelMount:
+    deps = admin_deps(db, settings, clock=clock)
+    return ChannelMount("admin", (Mount("/admin", app=build_admin(deps)),))
 
 
 def _read_password(stdin: TextIO, *, from_stdin: bool) -> str:

@@ -17,9 +17,10 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -32,10 +33,13 @@ from admin.passwords import hash_password
 from bookingbot import web
 from bookingbot.admin_wiring import admin_mount
 from bookingbot.bootstrap import Database, database, utcnow
+from bookingbot.business_file import load_business_file
 from bookingbot.chat import seed_demo
 from bookingbot.settings import Settings
 from core.staff import Role
+from db.catalog import sync_business
 from db.staff import SqlStaffStore
+from tests.example_file import example_file
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 PASSWORD = "correct horse battery"
@@ -84,11 +88,19 @@ def _port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_site(url: str) -> Iterator[Site]:
+def start_site(url: str, *, business: Path | None = None,
+               clock: Callable[[], datetime] = utcnow) -> Iterator[Site]:
+    """The demo business (or ``business``) with payments in test mode (no money moves)."""
     db = database(url)
-    seed_demo(db)
-    settings = Settings(admin_secret=SecretStr("test secret " * 4))
-    app = web.build_app(db, mounts=[admin_mount(db, settings)])
+    if business is None:
+        seed_demo(db)
+    else:
+        loaded, raw = load_business_file(business)
+        with db.sessions() as s, s.begin():
+            sync_business(s, loaded, raw_text=raw, now=clock())
+    settings = Settings(admin_secret=SecretStr("test secret " * 4), payments_test_mode=True,
+                        stripe_secret_key=None)
+    app = web.build_app(db, mounts=[admin_mount(db, settings, clock=clock)])
     port = _port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
                                            server_header=False, lifespan="off"))
@@ -109,6 +121,18 @@ def start_site(url: str) -> Iterator[Site]:
 @pytest.fixture(scope="package")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     yield from start_site(f"sqlite:///{tmp_path_factory.mktemp('admin') / 'admin.db'}")
+
+
+# The shipped example with its payments on: Hair Colour (Sam, America/Chicago) is paid in
+# full up front, and a customer's cancellation 2-24 h ahead gets 50 % back.
+PAID_NOW = datetime(2030, 1, 8, 12, 0, tzinfo=UTC)  # a Tuesday, 06:00 in Chicago
+
+
+@pytest.fixture(scope="package")
+def paid_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    folder = tmp_path_factory.mktemp("paid")
+    yield from start_site(f"sqlite:///{folder / 'paid.db'}",
+                          business=example_file(folder, payments=True), clock=lambda: PAID_NOW)
 
 
 @pytest.fixture
