@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, NamedTuple, Protocol, runtime_checkable
 
 from core.availability import Taken
 from core.booking import AuditEntry, Booking
@@ -66,6 +66,14 @@ class WaitlistRepository(Protocol):
     def remove(self, entry_id: str) -> None: ...
 
 
+class Surroundings(NamedTuple):
+    """What a write for one provider checks, read under that provider's lock."""
+
+    stale: list[Booking]  # lapsed holds in the way of the block (still 'held' rows)
+    taken: list[Taken]  # occupying bookings around the start (but the one being moved)
+    busy: list[Interval]  # time off and calendar blocks around the start
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the ``with`` block without ``commit()`` rolls back."""
 
@@ -86,6 +94,12 @@ class UnitOfWork(Protocol):
 
     def lock_provider(self, provider_key: str) -> None:
         """Serialise writes for one provider until commit (per-day limits stay exact)."""
+
+    def lock_and_read(self, provider_key: str, *, block: Interval, around: Interval,
+                      now: datetime, ignore: str | None = None) -> Surroundings:
+        """``lock_provider``, then ``bookings.stale_holds`` over ``block`` and
+        ``bookings.taken`` and ``busy.busy`` over ``around``: every read made after the
+        lock is granted, and on PostgreSQL all of it in one round trip."""
 
     def business(self) -> Business:
         """The business as loaded by ``bookingbot setup``."""

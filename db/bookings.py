@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -69,6 +70,36 @@ def _stale_hold(now: datetime) -> ColumnElement[bool]:
                 or_(B.c.hold_expires_at.is_(None), B.c.hold_expires_at <= now))
 
 
+def taken_query(provider_key: str, window: Interval, now: datetime,
+                ignore: str | None = None) -> Select[Any]:
+    """What ``taken_of`` reads: three columns of the occupying bookings, not whole rows."""
+    stmt = (select(B.c.start_at, B.c.block_start, B.c.block_end, B.c.capacity,
+                   B.c.session_key, B.c.seats)
+            .where(_overlapping(provider_key, window), _live(now))
+            .order_by(B.c.block_start))
+    return stmt if ignore is None else stmt.where(B.c.id != ignore)
+
+
+def taken_of(provider_key: str, rows: Sequence[Sequence[Any]]) -> list[Taken]:
+    return [Taken(provider_key, start, Interval(bs, be),
+                  session=None if cap is None else key, seats=seats)
+            for start, bs, be, cap, key, seats in rows]
+
+
+def stale_query(provider_key: str, window: Interval, now: datetime) -> Select[Any]:
+    """Whole rows (``bookings_of``) of the lapsed holds whose block meets ``window``."""
+    return (select(B).where(_overlapping(provider_key, window), _stale_hold(now))
+            .order_by(B.c.block_start))
+
+
+_COLUMNS = tuple(B.columns.keys())
+
+
+def bookings_of(rows: Sequence[Sequence[Any]]) -> list[Booking]:
+    """Rows of ``select(B)`` as plain tuples (a pipeline's) or SQLAlchemy rows."""
+    return [booking_from_row(dict(zip(_COLUMNS, r, strict=True))) for r in rows]  # type: ignore[arg-type]
+
+
 class SqlBookingRepository:
     """Every write goes straight to the database, so an overlap is refused at the call."""
 
@@ -107,21 +138,12 @@ class SqlBookingRepository:
 
     def taken(self, provider_key: str, window: Interval, now: datetime, *,
               ignore: str | None = None) -> list[Taken]:
-        stmt = (select(B.c.start_at, B.c.block_start, B.c.block_end, B.c.capacity,
-                       B.c.session_key, B.c.seats)
-                .where(_overlapping(provider_key, window), _live(now))
-                .order_by(B.c.block_start))
-        if ignore is not None:
-            stmt = stmt.where(B.c.id != ignore)
         with translate():
-            rows = self._session.execute(stmt).all()
-        return [Taken(provider_key, start, Interval(bs, be),
-                      session=None if cap is None else key, seats=seats)
-                for start, bs, be, cap, key, seats in rows]
+            rows = self._session.execute(taken_query(provider_key, window, now, ignore)).all()
+        return taken_of(provider_key, rows)
 
     def stale_holds(self, provider_key: str, window: Interval, now: datetime) -> list[Booking]:
-        return self._all(select(B).where(_overlapping(provider_key, window), _stale_hold(now))
-                         .order_by(B.c.block_start))
+        return self._all(stale_query(provider_key, window, now))
 
     def expired_holds(self, now: datetime, limit: int) -> list[Booking]:
         """Due for the expiry sweep; rows locked by another sweeper are skipped (PostgreSQL)."""

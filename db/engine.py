@@ -10,6 +10,8 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from db import pipeline
+
 # Execution option: ``engine.execution_options(sqlite_begin="DEFERRED")`` for a read-only
 # SQLite engine that should not take the write lock. Everything else begins IMMEDIATE.
 SQLITE_BEGIN_OPTION = "sqlite_begin"
@@ -51,6 +53,7 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20,
                                                     "-c timezone=UTC"})
     if pre_ping:
         _ping_when_idle(engine)
+    pipeline.install(engine)
     return engine
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core.events import Event
+from db import pipeline
 from db.codec import encode
 from db.tables import OutboxRow, table_of
 
@@ -50,4 +51,5 @@ def emit(session: Session, events: Sequence[Event], *, now: datetime) -> None:
     rows = list({r["idempotency_key"]: r for r in (outbox_row(e, now) for e in events)}.values())
     dialect = session.get_bind().dialect.name
     stmt = (postgresql.insert(OUTBOX) if dialect == "postgresql" else sqlite.insert(OUTBOX))
-    session.execute(stmt.on_conflict_do_nothing(index_elements=["idempotency_key"]), rows)
+    pipeline.execute_later(
+        session, stmt.inline().on_conflict_do_nothing(index_elements=["idempotency_key"]), rows)

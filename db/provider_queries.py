@@ -22,7 +22,14 @@ from core.events import Event
 from core.interval import Interval
 from core.model import Business
 from core.payments import PaymentRepository
-from core.ports import AuditLog, BookingRepository, BusyRepository, UnitOfWork, WaitlistRepository
+from core.ports import (
+    AuditLog,
+    BookingRepository,
+    BusyRepository,
+    Surroundings,
+    UnitOfWork,
+    WaitlistRepository,
+)
 from core.usecases.provider import TIME_OFF, AlreadyDone, CustomerCard, TimeOff
 from db.bookings import B, booking_from_row
 from db.clock import Clock, system_clock
@@ -145,6 +152,11 @@ class OnceUnitOfWork:
 
     def lock_provider(self, provider_key: str) -> None:
         self._inner.lock_provider(provider_key)
+
+    def lock_and_read(self, provider_key: str, *, block: Interval, around: Interval,
+                      now: datetime, ignore: str | None = None) -> Surroundings:
+        return self._inner.lock_and_read(provider_key, block=block, around=around, now=now,
+                                         ignore=ignore)
 
     def business(self) -> Business:
         return self._inner.business()

@@ -6,12 +6,13 @@ import dataclasses
 import typing
 from typing import Any
 
-from sqlalchemy import RowMapping, delete, insert, select, text, union_all
+from sqlalchemy import CompoundSelect, RowMapping, delete, insert, select, text, union_all
 from sqlalchemy.orm import Session
 
 from core.booking import MAX_BLOCK, Actor, AuditEntry
 from core.interval import Interval
 from core.waitlist import WaitlistEntry
+from db import pipeline
 from db.bookings import SqlBookingRepository
 from db.codec import decode, encode
 from db.errors import translate
@@ -26,6 +27,23 @@ BB = table_of(BusyBlockRow)
 LONG_BUSY = {"postgresql": text("busy_blocks.end_at - busy_blocks.start_at > interval '7 days'"),
              "sqlite": text("julianday(busy_blocks.end_at) - julianday(busy_blocks.start_at) > 7")}
 W = table_of(WaitlistEntryRow)
+_AUDIT_INSERT = insert(A).inline()  # nothing read back: it may be deferred (db.pipeline)
+
+
+def busy_query(provider_key: str, window: Interval, dialect: str) -> CompoundSelect[Any]:
+    """Busy blocks meeting ``window`` in two disjoint parts, each a range on an index
+    (migration 0018): blocks starting in the window widened by ``MAX_BLOCK``, and the long
+    ones that started before that. The plain overlap test cannot bound a B-tree scan from
+    below (it read the provider's whole history). Rows: (start_at, end_at)."""
+    lower = window.start - MAX_BLOCK
+    recent = select(BB.c.start_at, BB.c.end_at).where(
+        BB.c.provider_key == provider_key, BB.c.start_at > lower,
+        BB.c.start_at < window.end, BB.c.end_at > window.start)
+    long_ago = select(BB.c.start_at, BB.c.end_at).where(
+        BB.c.provider_key == provider_key,
+        LONG_BUSY["postgresql" if dialect == "postgresql" else "sqlite"],
+        BB.c.start_at <= lower, BB.c.end_at > window.start)
+    return union_all(recent, long_ago).order_by("start_at", "end_at")
 
 
 class SqlAuditLog:
@@ -33,7 +51,7 @@ class SqlAuditLog:
         self._session = session
 
     def record(self, entry: AuditEntry) -> None:
-        self._session.execute(insert(A), {
+        pipeline.execute_later(self._session, _AUDIT_INSERT, {
             "booking_id": entry.booking_id, "at": entry.at, "actor_kind": entry.actor.kind,
             "actor_id": entry.actor.id, "channel": entry.actor.channel, "action": entry.action,
             "before": dict(entry.before), "after": dict(entry.after),
@@ -54,23 +72,8 @@ class SqlBusyRepository:
         self._session = session
 
     def busy(self, provider_key: str, window: Interval) -> list[Interval]:
-        """Two disjoint parts, each a range on an index (migration 0018): blocks starting in
-        the window widened by ``MAX_BLOCK``, and the long ones that started before that.
-        The plain overlap test cannot bound a B-tree scan from below (it read the
-        provider's whole history)."""
-        lower = window.start - MAX_BLOCK
-        recent = select(BB.c.start_at, BB.c.end_at).where(
-            BB.c.provider_key == provider_key, BB.c.start_at > lower,
-            BB.c.start_at < window.end, BB.c.end_at > window.start)
-        long_ago = select(BB.c.start_at, BB.c.end_at).where(
-            BB.c.provider_key == provider_key, LONG_BUSY[self._dialect()],
-            BB.c.start_at <= lower, BB.c.end_at > window.start)
-        stmt = union_all(recent, long_ago).order_by("start_at", "end_at")
+        stmt = busy_query(provider_key, window, self._session.get_bind().dialect.name)
         return [Interval(s, e) for s, e in self._session.execute(stmt)]
-
-    def _dialect(self) -> str:
-        return "postgresql" if self._session.get_bind().dialect.name == "postgresql" \
-            else "sqlite"
 
     def add(self, provider_key: str, span: Interval, *, source: str,
             external_id: str | None = None, note: str = "") -> None:

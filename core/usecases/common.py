@@ -63,12 +63,13 @@ def validate_under_lock(uow: UnitOfWork, business: Business, service: Service, *
     Returns the lapsed holds standing in the way; the caller expires them in the same
     transaction (they are still 'held' rows, so the database would refuse us otherwise).
     """
-    uow.lock_provider(provider_key)
     end, block = block_of(service, start)
-    stale = [b for b in uow.bookings.stale_holds(provider_key, block, now) if b.id != moving]
-    taken, busy = context(uow, provider_key, Interval(start, end), now, ignore=moving)
+    seen = uow.lock_and_read(provider_key, block=block, now=now, ignore=moving,
+                             around=Interval(start, end).widen(CONTEXT, CONTEXT))
+    stale = [b for b in seen.stale if b.id != moving]
     check_start(business=business, service_key=service.key, provider_key=provider_key,
-                start=start, now=now, taken=taken, busy={provider_key: busy}, seats=seats)
+                start=start, now=now, taken=seen.taken, busy={provider_key: seen.busy},
+                seats=seats)
     return stale
 
 
