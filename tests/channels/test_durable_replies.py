@@ -262,7 +262,8 @@ def _kill_and_recover(db: Database, url: str, tmp_path: Path, fake: FakeTelegram
     try:
         poster.start()
         deadline = time.monotonic() + 60
-        while not marker.exists() and time.monotonic() < deadline:
+        # exists() may see the file before its text is written: wait for the text
+        while not (marker.exists() and marker.read_text()) and time.monotonic() < deadline:
             time.sleep(0.01)
         assert marker.read_text() == URL  # paused after the commit, before any answer
         serve.send_signal(signal.SIGKILL)
