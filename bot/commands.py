@@ -25,10 +25,20 @@ class FindSlots:
 
 
 @dataclass(frozen=True)
+class HoldSlot:
+    """Hold the slot the customer is about to confirm, so nobody else can take it meanwhile."""
+
+    service_key: str
+    provider_key: str
+    start: datetime
+
+
+@dataclass(frozen=True)
 class Book:
     service_key: str
     provider_key: str
     start: datetime
+    hold_id: str | None = None  # the hold taken at "Confirm?": confirmed, never re-taken
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,13 @@ class NotifyHuman:
 
 
 @dataclass(frozen=True)
+class ReleaseHold:
+    """The customer left "Confirm?" without booking: free the slot for others at once."""
+
+    booking_id: str
+
+
+@dataclass(frozen=True)
 class SetTimezone:
     tz: str
 
@@ -83,8 +100,8 @@ class SetOptOut:
     opted_out: bool
 
 
-Command = (FindSlots | Book | ListBookings | CancelBooking | RescheduleBooking | JoinWaitlist
-           | BookSeries | NotifyHuman | SetTimezone | SetOptOut)
+Command = (FindSlots | HoldSlot | ReleaseHold | Book | ListBookings | CancelBooking
+           | RescheduleBooking | JoinWaitlist | BookSeries | NotifyHuman | SetTimezone | SetOptOut)
 
 # --- results (past tense) -------------------------------------------------------------
 
@@ -93,6 +110,15 @@ Command = (FindSlots | Book | ListBookings | CancelBooking | RescheduleBooking |
 class SlotsFound:
     offers: tuple[Offer, ...]  # inside the window asked for
     alternatives: tuple[Offer, ...] = ()  # the nearest after it, when the window had none
+
+
+@dataclass(frozen=True)
+class Held:
+    """The slot is held for the customer until ``expires_at`` (UTC)."""
+
+    booking_id: str
+    offer: Offer
+    expires_at: datetime
 
 
 @dataclass(frozen=True)
@@ -140,5 +166,5 @@ class Failed:
     alternatives: tuple[Offer, ...] = ()
 
 
-Result = (SlotsFound | Booked | BookingsListed | Cancelled | Rescheduled | WaitlistJoined
-          | SeriesBooked | Failed)
+Result = (SlotsFound | Held | Booked | BookingsListed | Cancelled | Rescheduled
+          | WaitlistJoined | SeriesBooked | Failed)

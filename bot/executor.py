@@ -36,6 +36,7 @@ from core.usecases import (
     hold_slot,
     join_waitlist,
     refund_quote,
+    release_hold,
     reschedule,
 )
 
@@ -82,6 +83,8 @@ class Executor:
         match cmd:
             case c.FindSlots():
                 return self._find(cmd)
+            case c.HoldSlot():
+                return self._hold(cmd)
             case c.Book():
                 return self._book(cmd)
             case c.ListBookings():
@@ -106,7 +109,9 @@ class Executor:
         return None
 
     def _side_effect(self, cmd: c.Command) -> None:
-        if isinstance(cmd, c.NotifyHuman):
+        if isinstance(cmd, c.ReleaseHold):
+            release_hold(self.uow(), cmd.booking_id, actor=self.actor, now=self.now)
+        elif isinstance(cmd, c.NotifyHuman):
             self.notify(channel=self.channel, sender_id=self.sender_id, text=cmd.text)
         elif isinstance(cmd, c.SetTimezone):
             self.customers.set_tz(self.customer.id, cmd.tz)
@@ -146,7 +151,7 @@ class Executor:
 
     def _near(self, cmd: c.Command) -> tuple[Offer, ...]:
         """Alternatives after a refused booking or move: the nearest free ones after it."""
-        if isinstance(cmd, c.Book):
+        if isinstance(cmd, c.Book | c.HoldSlot):
             return self._after(cmd.service_key, None, cmd.start - timedelta(hours=1))
         if isinstance(cmd, c.RescheduleBooking):
             mine = next((b for b in self._mine() if b.id == cmd.booking_id), None)
@@ -168,9 +173,26 @@ class Executor:
                      and b.occupies(self.now)
                      and cmd.provider_key in (None, b.provider_key)), None)
 
+    def _hold(self, cmd: c.HoldSlot) -> c.Held:
+        """The short hold while the customer reads "Confirm?" (rules.hold): nobody else is
+        offered the slot or can take it until they answer."""
+        self._fresh_calendar(cmd.provider_key)
+        hold = hold_slot(self.uow(), service_key=cmd.service_key, provider_key=cmd.provider_key,
+                         start=cmd.start, customer_id=self.customer.id, actor=self.actor,
+                         now=self.now)
+        return c.Held(hold.id, Offer(hold.provider_key, hold.start),
+                      hold.hold_expires_at or self.now)
+
+    def _own_hold(self, hold_id: str) -> Booking | None:
+        uow = self.uow()
+        with uow:
+            hold = uow.bookings.get(hold_id)
+        return hold if hold is not None and hold.customer_id == self.customer.id else None
+
     def _book(self, cmd: c.Book) -> c.Booked:
         self._fresh_calendar(cmd.provider_key)
-        hold = self._already_mine(cmd) or hold_slot(
+        held = self._own_hold(cmd.hold_id) if cmd.hold_id else None
+        hold = held or self._already_mine(cmd) or hold_slot(
             self.uow(), service_key=cmd.service_key, provider_key=cmd.provider_key,
             start=cmd.start, customer_id=self.customer.id, actor=self.actor, now=self.now)
         service = self.business.service(cmd.service_key)

@@ -12,9 +12,9 @@ from datetime import datetime
 from bot import commands as c
 from bot import intents, manage, memory, replies
 from bot.intents import ANYONE, Intent
-from bot.offers import find, show_page, summary
+from bot.offers import find, show_page
 from bot.recurring import parse_series, series_text
-from bot.session import Purpose, Session, State
+from bot.session import Offer, Purpose, Session, State
 from bot.timeparse import TimeWindow
 from bot.transition import Context, Handler, Transition, say
 from core.model import Service
@@ -144,12 +144,20 @@ def on_pick_slot(session: Session, text: str, now: datetime, ctx: Context) -> Tr
         offer = session.offers[idx]
         if session.purpose is Purpose.RESCHEDULE:
             return manage.confirm_move(session, offer, ctx)
-        return summary(session, ctx, offer)
+        return hold_for_confirm(session, offer)
     if intents.is_more(text):
         if (session.page + 1) * 5 >= len(session.offers):
             return say(session, replies.no_more_offers(session.lang))
         return show_page(replace(session, page=session.page + 1), ctx, "")
     return on_ask_time(session, text, now, ctx)  # a new time or a different service
+
+
+def hold_for_confirm(session: Session, offer: Offer) -> Transition:
+    """Hold the picked slot first; the summary ("Confirm?") follows once it is held
+    (bot.results), so the customer's yes cannot lose it to someone faster."""
+    assert session.service_key is not None  # a slot was offered for a service
+    return say(replace(session, chosen=offer),
+               commands=(c.HoldSlot(session.service_key, offer.provider_key, offer.start),))
 
 
 def _slot_index(session: Session, text: str) -> int | None:
@@ -164,7 +172,7 @@ def on_confirm_booking(session: Session, text: str, now: datetime, ctx: Context)
     if intents.is_yes(text) and session.chosen and session.service_key:
         offer = session.chosen
         return say(session, commands=(c.Book(session.service_key, offer.provider_key,
-                                             offer.start),))
+                                             offer.start, hold_id=session.hold_id),))
     if intents.is_no(text):
         ask = replies.ask_time_again(ctx.service_name(session.service_key),
                                      _zone(session, now, ctx), session.lang)

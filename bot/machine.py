@@ -44,10 +44,26 @@ def step(session: Session, message: Input, now: datetime, ctx: Context) -> Trans
     if not isinstance(message, InboundMessage):
         return _pending_time(on_result(session, message, now, ctx), now, ctx)
     prefix: tuple[Reply, ...] = ()
+    before = session
     if session.idle_since(now):
         session, prefix = session.reset(), (replies.simple(replies.timed_out(session.lang)),)
-    t = _pending_time(_on_message(session, message, now, ctx), now, ctx)
+    t = _release_left_hold(before, _pending_time(_on_message(session, message, now, ctx),
+                                                 now, ctx))
     return Transition(t.session.touched(now), prefix + t.replies, t.commands)
+
+
+def _release_left_hold(before: Session, t: Transition) -> Transition:
+    """The hold taken at "Confirm?" ends as soon as the conversation leaves that question
+    without booking -- a no, a new time or service, a restart, the idle timeout -- so the
+    slot is offered to others again at once (its expiry would free it later anyway)."""
+    held = before.hold_id
+    if held is None:
+        return t
+    booking = any(isinstance(cmd, c.Book) and cmd.hold_id == held for cmd in t.commands)
+    if booking or (t.session.state is State.CONFIRM_BOOKING and t.session.hold_id == held):
+        return t
+    return Transition(replace(t.session, hold_id=None), t.replies,
+                      (c.ReleaseHold(held), *t.commands))
 
 
 def _pending_time(t: Transition, now: datetime, ctx: Context) -> Transition:

@@ -84,6 +84,9 @@ class Session:
     offers: tuple[Offer, ...] = ()
     page: int = 0
     chosen: Offer | None = None
+    # The short hold taken on ``chosen`` while the customer reads "Confirm?" (a held booking's
+    # id): released by the machine whenever the conversation leaves that question unbooked.
+    hold_id: str | None = None
     booking_id: str | None = None
     bookings: tuple[BookingView, ...] = ()
     series: SeriesRequest | None = None
@@ -135,7 +138,7 @@ def _encode(s: Session) -> dict[str, Any]:
         "part_of_day": s.part_of_day, "anchor": _iso(s.anchor),
         "offers": [[o.provider_key, _iso(o.start)] for o in s.offers], "page": s.page,
         "chosen": [s.chosen.provider_key, _iso(s.chosen.start)] if s.chosen else None,
-        "booking_id": s.booking_id,
+        "booking_id": s.booking_id, "hold_id": s.hold_id,
         "bookings": [[b.id, b.service_key, b.provider_key, _iso(b.start), b.refund_minor,
                       b.currency, _iso(b.pay_by)] for b in s.bookings],
         "series": ([s.series.first_day.isoformat(), s.series.at.isoformat(), s.series.count,
@@ -162,7 +165,7 @@ def _decode(d: dict[str, Any]) -> Session:
         part_of_day=d.get("part_of_day"), anchor=_dt(d.get("anchor")),
         offers=tuple(_offer(p) for p in d.get("offers", [])), page=int(d.get("page", 0)),
         chosen=_offer(d["chosen"]) if d.get("chosen") else None,
-        booking_id=d.get("booking_id"),
+        booking_id=d.get("booking_id"), hold_id=d.get("hold_id"),
         bookings=tuple(BookingView(b[0], b[1], b[2], datetime.fromisoformat(b[3]), int(b[4]),
                                    b[5], _dt(b[6] if len(b) > 6 else None))
                        for b in d.get("bookings", [])),

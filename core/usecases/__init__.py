@@ -10,6 +10,7 @@ from core.usecases.booking import (
     confirm,
     hold_slot,
     refund_quote,
+    release_hold,
 )
 from core.usecases.lifecycle import complete, expire_holds, mark_no_show, reschedule
 from core.usecases.refunds import cancel
@@ -19,5 +20,5 @@ from core.usecases.waitlist import join_waitlist, leave_waitlist
 __all__ = [
     "CancelOutcome", "SeriesOutcome", "available_slots", "book_series", "cancel", "cancel_series",
     "complete", "confirm", "confirm_series", "expire_holds", "hold_slot", "join_waitlist",
-    "leave_waitlist", "mark_no_show", "refund_quote", "reschedule",
+    "leave_waitlist", "mark_no_show", "refund_quote", "release_hold", "reschedule",
 ]

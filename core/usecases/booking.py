@@ -132,6 +132,24 @@ def confirm(uow: UnitOfWork, booking_id: str, *, actor: Actor, now: datetime,
         return booking
 
 
+def release_hold(uow: UnitOfWork, booking_id: str, *, actor: Actor, now: datetime) -> bool:
+    """The customer walked away from "Confirm?": their unpaid hold ends now instead of at its
+    expiry, so the slot is free for the next customer (and the waitlist) at once. Anything
+    but a held, unpaid booking is left alone (a retry, or a hold already confirmed or paid
+    for); returns whether a hold was released."""
+    with uow:
+        held = owned(uow, booking_id, actor)
+        if held.status is not BookingStatus.HELD or held.paid_minor > 0:
+            return False
+        released = held.transition(BookingStatus.CANCELLED)
+        uow.bookings.update(released)
+        record(uow, before=held, after=released, actor=actor, action="booking.hold_released",
+               now=now)
+        uow.emit(freed(released, now))
+        uow.commit()
+        return True
+
+
 def cancelled_by(actor: Actor) -> CancelledBy:
     by = {"customer": CancelledBy.CUSTOMER, "provider": CancelledBy.PROVIDER}
     return by.get(actor.kind, CancelledBy.SYSTEM)

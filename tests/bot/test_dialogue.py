@@ -14,6 +14,7 @@ from bot.messages import InboundMessage
 from bot.session import BookingView, Offer, Purpose, Session, State
 from bot.transition import Context
 from tests.bot.conftest import NOW
+from tests.bot.holding import picked
 
 SLOT = datetime(2025, 12, 3, 19, 0, tzinfo=UTC)  # Wed 3 Dec 2:00 PM EST
 BOOKING = BookingView("b1", "haircut", "alex", SLOT, 3000, "USD")
@@ -63,8 +64,8 @@ CASES = [
     (ASK_TIME, "asdf", State.ASK_TIME, "e.g."),
     (ASK_TIME, "actually a beard trim", State.ASK_TIME, "Beard Trim: when"),
     # pick a slot
-    (PICK, "1", State.CONFIRM_BOOKING, "Haircut with Alex, Wed 3 Dec 2:00 PM EST"),
-    (PICK, "slot:2", State.CONFIRM_BOOKING, "2:30 PM EST"),
+    (PICK, "1", State.PICK_SLOT, ""),  # held first: see test_a_pick_is_held_then_summarised
+    (PICK, "slot:2", State.PICK_SLOT, ""),
     (PICK, "more", State.PICK_SLOT, "More times (EST)"),
     (PICK, "next tue at 3", State.PICK_SLOT, ""),
     # confirm
@@ -187,8 +188,48 @@ def test_session_round_trips_json() -> None:
 
 def test_customer_zone_named_on_every_time(ctx: Context) -> None:
     london = replace(PICK, tz="Europe/London")
-    t = step(london, msg("1"), NOW, ctx)
+    t = picked(london, "1", NOW, ctx)
     assert "Wed 3 Dec 7:00 PM GMT" in t.replies[0].text
+
+
+@pytest.mark.parametrize(("text", "index", "contains"), [
+    ("1", 0, "Haircut with Alex, Wed 3 Dec 2:00 PM EST"), ("slot:2", 2, "2:30 PM EST")])
+def test_a_pick_is_held_then_summarised(ctx: Context, text: str, index: int,
+                                        contains: str) -> None:
+    t = step(PICK, msg(text), NOW, ctx)
+    assert t.commands == (c.HoldSlot("haircut", "alex", OFFERS[index].start),)
+    assert t.replies == ()  # nothing is said before the slot is safely held
+    done = picked(PICK, text, NOW, ctx)
+    assert done.session.state is State.CONFIRM_BOOKING
+    assert done.session.hold_id == "hold-1"
+    assert contains in done.replies[0].text
+    assert "Confirm?" in done.replies[0].text
+
+
+@pytest.mark.parametrize(("text", "state"), [
+    ("no", State.ASK_TIME), ("tomorrow at 4pm", State.PICK_SLOT), ("start over", State.IDLE),
+    ("cancel", State.IDLE), ("my bookings", State.IDLE)])
+def test_leaving_confirm_releases_the_hold(ctx: Context, text: str, state: State) -> None:
+    confirming = picked(PICK, "1", NOW, ctx).session
+    t = step(confirming, msg(text), NOW, ctx)
+    assert t.session.state is state
+    assert t.commands[0] == c.ReleaseHold("hold-1")  # first: the slot is free before a search
+    assert t.session.hold_id is None
+
+
+def test_yes_confirms_the_hold_and_a_question_keeps_it(ctx: Context) -> None:
+    confirming = picked(PICK, "1", NOW, ctx).session
+    yes = step(confirming, msg("yes"), NOW, ctx)
+    assert yes.commands == (c.Book("haircut", "alex", OFFERS[0].start, hold_id="hold-1"),)
+    aside = step(confirming, msg("help"), NOW, ctx)
+    assert not any(isinstance(cmd, c.ReleaseHold) for cmd in aside.commands)
+
+
+def test_an_idle_timeout_releases_the_hold(ctx: Context) -> None:
+    confirming = replace(picked(PICK, "1", NOW, ctx).session, updated_at=NOW)
+    later = NOW + timedelta(hours=1)
+    t = step(confirming, InboundMessage("test", "u1", "d2", later, text="hi"), later, ctx)
+    assert c.ReleaseHold("hold-1") in t.commands
 
 
 @pytest.mark.parametrize(("text", "intent"), [

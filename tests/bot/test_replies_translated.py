@@ -17,6 +17,7 @@ from bot.transition import Context
 from core.model import Business
 from core.money import Money
 from tests.bot.conftest import make_business
+from tests.bot.holding import picked
 
 WED = datetime(2026, 12, 9, 9, 0, tzinfo=UTC)  # Wed 9 Dec: 10:00 in Madrid (CET)
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
@@ -47,7 +48,7 @@ def test_spanish_summary_reads_like_the_issue() -> None:
     ctx = Context(make_business())
     pick = Session(State.PICK_SLOT, Purpose.BOOK, tz="Europe/Madrid", lang="es",
                    service_key="haircut", offers=(Offer("alex", WED),))
-    text = step(pick, msg("1"), NOW, ctx).replies[0].text
+    text = picked(pick, "1", NOW, ctx).replies[0].text
     assert text.startswith("Haircut con Alex, mié 9 dic, 10:00 (CET). Precio 30,00\xa0US$.")
     assert text.endswith("¿Confirmo?")
 
@@ -56,7 +57,7 @@ def test_portuguese_price_in_reais() -> None:
     ctx = Context(in_reais(make_business()))
     pick = Session(State.PICK_SLOT, Purpose.BOOK, tz="America/Sao_Paulo", lang="pt_BR",
                    service_key="colour", offers=(Offer("alex", WED),))
-    text = step(pick, msg("1"), NOW, ctx).replies[0].text.replace("\xa0", " ")
+    text = picked(pick, "1", NOW, ctx).replies[0].text.replace("\xa0", " ")
     assert "qua., 9 de dez., 06:00 (UTC-03)" in text
     assert "Preço R$ 80,00, sinal R$ 20,00." in text
     assert "Será cobrado um pagamento de R$ 20,00." in text

@@ -15,6 +15,7 @@ from bot.messages import InboundMessage
 from bot.session import BookingView, Offer, Purpose, Session, State
 from bot.transition import Context
 from tests.bot.conftest import NOW
+from tests.bot.holding import picked
 
 SLOT = datetime(2025, 12, 3, 19, 0, tzinfo=UTC)  # Wed 3 Dec 2:00 PM EST
 
@@ -34,7 +35,7 @@ def test_lang_round_trips_and_survives_reset() -> None:
 def test_summary_in_spanish_formats_date_and_price(ctx: Context) -> None:
     pick = Session(State.PICK_SLOT, Purpose.BOOK, tz="Europe/Madrid", lang="es",
                    service_key="colour", offers=(Offer("alex", SLOT),))
-    t = step(pick, msg("1"), NOW, ctx)
+    t = picked(pick, "1", NOW, ctx)
     text = t.replies[0].text
     assert "mié 3 dic, 20:00 (CET)" in text
     assert "80,00\xa0US$" in text  # CLDR: a no-break space

@@ -73,15 +73,15 @@ def test_duplicate_delivery_gets_no_reply_and_changes_nothing(runner: Runner) ->
     assert listing.count("Haircut") == 1
 
 
-def test_slot_taken_between_offer_and_confirm(runner: Runner) -> None:
+def test_slot_held_while_confirming_is_not_offered_to_another(runner: Runner) -> None:
     say(runner, "beard trim with alex tomorrow at 10am", sender="alice")
-    say(runner, "1", sender="alice")
-    say(runner, "beard trim with alex tomorrow at 10am", sender="bob")
+    assert "Wed 3 Dec 10:00 AM EST" in text_of(say(runner, "1", sender="alice"))
+    offers = say(runner, "beard trim with alex tomorrow at 10am", sender="bob")
+    assert "10:00 AM" not in " ".join(ch.label for ch in offers[-1].choices)  # held for alice
     say(runner, "1", sender="bob")
     assert "Booked!" in text_of(say(runner, "yes", sender="bob"))
-    late = say(runner, "yes", sender="alice")
-    assert "Sorry, that slot just went. Here are the nearest free ones" in text_of(late)
-    assert late[-1].choices  # alternatives to pick from
+    assert "Booked! Beard Trim with Alex, Wed 3 Dec 10:00 AM EST" in text_of(
+        say(runner, "yes", sender="alice"))  # her yes cannot lose the slot
 
 
 def test_never_shows_another_customers_booking(runner: Runner) -> None:

@@ -189,3 +189,14 @@ def test_flood_gets_one_polite_notice(db: Database, runner: Runner) -> None:
         assert opted_out(db)
         now[0] = 60.0
         assert sms(client, "start", "SM9").startswith("Welcome back!")
+
+
+def test_a_slot_held_at_confirm_is_not_offered_to_another_texter(client: AppClient,
+                                                                  db: Database) -> None:
+    bob = "+447911654321"
+    sms(client, "book a haircut tomorrow at 9am", "SM41")
+    assert sms(client, "1", "SM42").startswith("Haircut with Alice, Tue 8 Jan 9:00 AM GMT.")
+    offers = sms(client, "book a haircut with alice tomorrow at 9am", "SM43", sender=bob)
+    assert "9:00 AM" not in offers  # held for the first texter while they confirm
+    assert sms(client, "YES", "SM44").startswith("Booked! Haircut with Alice, Tue 8 Jan 9:00")
+    assert "(ref " in sms(client, "my bookings", "SM45")
