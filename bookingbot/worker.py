@@ -6,6 +6,8 @@ the notification texts and the daily agenda; the jobs themselves know none of th
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import sys
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
@@ -41,6 +43,7 @@ from core.usecases.provider import CustomerCard, agenda
 from db.jobs_store import SqlJobsStore
 from db.offers import JobsUnitOfWork
 from db.provider_queries import SqlProviderQueries
+from db.sweep_leases import SqlSweepGate
 from db.uow import BusinessCache
 from jobs.ports import BookingChanged, JobsStore, Renderer
 from jobs.scheduler import INTERVALS, run_blocking
@@ -177,7 +180,8 @@ def run_worker(*, db_url: str | None, out: TextIO | None = None) -> int:
         out.write(worker_report(intervals=INTERVALS, extra=extra, senders=senders,
                                 settings=settings, refunds=gateway is not None) + "\n")
         out.flush()
-        run_blocking(jobs, extra=extra)
+        gate = SqlSweepGate(db.engine, holder=f"{socket.gethostname()}:{os.getpid()}")
+        run_blocking(jobs, extra=extra, gate=gate)
     finally:
         for sender in senders.values():
             close = getattr(sender, "close", None)

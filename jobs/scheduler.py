@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from types import FrameType
-from typing import Any
+from typing import Any, Protocol
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -31,9 +31,25 @@ INTERVALS: dict[str, float] = {
 }
 
 
-def _guarded(name: str, sweep: Callable[[], Any]) -> Callable[[], None]:
+# Periodic scans: one run a period is the point, whoever runs it, so with a ``SweepGate``
+# only the worker that claims the period runs them. Delivery, the outbox and refunds claim
+# their rows one by one, so every worker takes part in those (that is how work spreads).
+PERIODIC = frozenset({"expire", "reminders", "agendas", "cleanup"})
+
+
+class SweepGate(Protocol):
+    def register(self, names: Iterable[str]) -> None: ...
+
+    def claim(self, name: str, period_s: float) -> bool:
+        """True for one worker per ``period_s`` (db.sweep_leases.SqlSweepGate)."""
+
+
+def _guarded(name: str, sweep: Callable[[], Any], gate: SweepGate | None = None,
+             period_s: float = 0.0) -> Callable[[], None]:
     def run() -> None:
         try:
+            if gate is not None and not gate.claim(name, period_s):
+                return  # another worker has this period
             result = sweep()
         except Exception:  # one failing sweep must not stop the others; the next run retries
             log.exception("sweep %s failed", name)
@@ -48,12 +64,19 @@ Extra = Sequence[tuple[str, float, Callable[[], Any]]]
 
 
 def schedule(jobs: Jobs, scheduler: BaseScheduler,
-             intervals: Mapping[str, float] = INTERVALS, extra: Extra = ()) -> BaseScheduler:
-    """Add every sweep to ``scheduler``; the first run of each is immediate (catch-up)."""
+             intervals: Mapping[str, float] = INTERVALS, extra: Extra = (),
+             gate: SweepGate | None = None) -> BaseScheduler:
+    """Add every sweep to ``scheduler``; the first run of each is immediate (catch-up).
+    ``gate``: the periodic scans (and every ``extra`` sweep) run once a period across all
+    workers sharing the gate's database."""
     first = datetime.now(UTC)  # the scheduler's own wall clock, not the sweeps' clock
     sweeps = [(name, seconds, getattr(jobs, name)) for name, seconds in intervals.items()]
+    gated = {name for name, _, _ in sweeps if name in PERIODIC} | {name for name, _, _ in extra}
+    if gate is not None:
+        gate.register(sorted(gated))
     for name, seconds, sweep in [*sweeps, *extra]:
-        scheduler.add_job(_guarded(name, sweep), "interval", seconds=seconds,
+        scheduler.add_job(_guarded(name, sweep, gate if name in gated else None, seconds),
+                          "interval", seconds=seconds,
                           id=name, name=name, max_instances=1, coalesce=True,
                           next_run_time=first, replace_existing=True)
     return scheduler
@@ -69,7 +92,7 @@ def start_in_process(jobs: Jobs, intervals: Mapping[str, float] = INTERVALS,
 
 
 def run_blocking(jobs: Jobs, intervals: Mapping[str, float] = INTERVALS,
-                 extra: Extra = ()) -> None:
+                 extra: Extra = (), gate: SweepGate | None = None) -> None:
     """Run the sweeps until SIGINT or SIGTERM (the ``worker`` process).
 
     The scheduler runs on its background thread and the main thread only waits for a
@@ -78,7 +101,7 @@ def run_blocking(jobs: Jobs, intervals: Mapping[str, float] = INTERVALS,
     "Error submitting job", and the worker ran on for ever; shutting down from inside the
     handler can deadlock on the executor's lock.)"""
     scheduler = schedule(jobs, BackgroundScheduler(daemon=True, timezone=UTC), intervals,
-                         extra)
+                         extra, gate)
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -94,4 +117,7 @@ def run_blocking(jobs: Jobs, intervals: Mapping[str, float] = INTERVALS,
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         if scheduler.running:
-            scheduler.shutdown(wait=False)
+            # Let the sweeps under way finish their batch (each is bounded by its batch size
+            # and the senders' timeouts); what a SIGKILL interrupts instead is released when
+            # its claim's lease ends and taken over by any worker.
+            scheduler.shutdown(wait=True)
