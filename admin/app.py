@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 from admin import login
 from admin.agenda import agenda_routes
 from admin.bookings import booking_routes
+from admin.exports import export_routes
 from admin.guard import Gate, Who
 from admin.headers import AdminHeaders
 from admin.ports import AdminDeps
@@ -52,6 +53,7 @@ def build_admin(deps: AdminDeps) -> Starlette:
         Route("/logout", gate.page(partial(login.logout, gate), area=None), methods=["POST"]),
         *agenda_routes(gate),
         *booking_routes(gate),
+        *export_routes(gate),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     return Starlette(routes=routes, middleware=[Middleware(AdminHeaders)],

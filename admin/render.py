@@ -20,6 +20,7 @@ ENV = Environment(loader=FileSystemLoader(HERE / "templates"),
 MENU: tuple[tuple[Area, str, str], ...] = (
     (Area.AGENDA, "/admin/agenda", "Agenda"),
     (Area.BOOKINGS, "/admin/bookings", "Bookings"),
+    (Area.EXPORTS, "/admin/exports", "Exports"),
 )
 
 

@@ -63,6 +63,21 @@ class NotificationLine:
     sent_at: datetime | None
 
 
+@dataclass(frozen=True)
+class MoneyLine:
+    """One movement of money: a payment taken or a refund given (the accountant's view)."""
+
+    kind: str  # "payment" | "refund"
+    at: datetime  # when it was recorded
+    booking_id: str
+    amount_minor: int
+    currency: str
+    status: str
+    stripe_id: str  # checkout session (payment) or refund id
+    payment_intent: str
+    livemode: bool | None  # payments only
+
+
 class BookingListing(Protocol):
     """Read-only lists (the web admin's); each call is its own short read."""
 
@@ -70,5 +85,8 @@ class BookingListing(Protocol):
 
     def stream_bookings(self, f: BookingFilter) -> Iterator[BookingLine]:
         """Every matching booking by start, read in batches from a server-side cursor."""
+
+    def stream_money(self, start: datetime, end: datetime) -> Iterator[MoneyLine]:
+        """Payments and refunds recorded in [start, end), by time, from a server-side cursor."""
 
     def notifications(self, booking_id: str) -> list[NotificationLine]: ...

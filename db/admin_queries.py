@@ -7,16 +7,20 @@ of bookings goes out in batches, never whole into memory.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, literal, null, or_, select, union_all
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.listing import BookingFilter, BookingLine, NotificationLine, PaymentState
+from core.listing import BookingFilter, BookingLine, MoneyLine, NotificationLine, PaymentState
 from db.jobs_tables import NOTIFICATIONS as N
+from db.payments import PaymentRow, RefundRow
 from db.tables import BookingRow, CustomerRow, table_of
 
+P = table_of(PaymentRow)
+R = table_of(RefundRow)
 B = table_of(BookingRow)
 C = table_of(CustomerRow)
 BATCH = 500
@@ -54,6 +58,13 @@ def _select(f: BookingFilter) -> Select[Any]:
     return stmt.where(*conditions).order_by(B.c.start_at, B.c.id)
 
 
+def _instant(value: Any) -> datetime:
+    """A union loses the column type on SQLite (text comes back): read it as UTC."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
+
+
 def _line(m: RowMapping) -> BookingLine:
     who = m["name"] or m["phone_e164"] or f"{m['customer_channel']} {m['sender_id']}"
     return BookingLine(
@@ -81,6 +92,32 @@ class SqlAdminQueries:
                                                           yield_per=BATCH))
             for m in rows.mappings():
                 yield _line(m)
+
+    def stream_money(self, start: datetime, end: datetime) -> Iterator[MoneyLine]:
+        payments = select(
+            literal("payment").label("kind"), P.c.created_at.label("at"), P.c.booking_id,
+            P.c.amount_minor, P.c.currency, P.c.status,
+            P.c.checkout_session_id.label("stripe_id"),
+            func.coalesce(P.c.payment_intent, "").label("payment_intent"),
+            P.c.livemode.label("livemode"),
+        ).where(P.c.created_at >= start, P.c.created_at < end)
+        refunds = select(
+            literal("refund").label("kind"), R.c.created_at.label("at"), R.c.booking_id,
+            R.c.amount_minor, R.c.currency, R.c.status,
+            func.coalesce(R.c.gateway_refund_id, "").label("stripe_id"),
+            R.c.payment_intent, null().label("livemode"),
+        ).where(R.c.created_at >= start, R.c.created_at < end)
+        both = union_all(payments, refunds).subquery()
+        stmt = select(both).order_by(both.c.at, both.c.kind, both.c.stripe_id)
+        with self.sessions() as s:
+            rows = s.execute(stmt.execution_options(stream_results=True, yield_per=BATCH))
+            for m in rows.mappings():
+                livemode = m["livemode"]
+                yield MoneyLine(kind=m["kind"], at=_instant(m["at"]), booking_id=m["booking_id"],
+                                amount_minor=m["amount_minor"], currency=m["currency"],
+                                status=m["status"], stripe_id=m["stripe_id"],
+                                payment_intent=m["payment_intent"],
+                                livemode=None if livemode is None else bool(livemode))
 
     def notifications(self, booking_id: str) -> list[NotificationLine]:
         stmt = (select(N.c.kind, N.c.audience, N.c.channel, N.c.status, N.c.created_at,
