@@ -20,13 +20,14 @@ from db.payments import RefundRow
 from tests.admin.conftest import PAID_NOW, Site, csrf_of, http_login, log_in, shot
 
 
-def paid_colour(site: Site, sender: str, *, skip: int = 0) -> Booking:
-    """A Hair Colour 3-20 h ahead, paid in full through the test gateway's checkout."""
+def paid_colour(site: Site, sender: str) -> Booking:
+    """The first free Hair Colour 3-20 h ahead (Sam has room for five), paid in full
+    through the test gateway's checkout."""
     customer = SqlCustomerDirectory(site.db.sessions).identify("console", sender, now=PAID_NOW)
     window = Interval(PAID_NOW + timedelta(hours=3), PAID_NOW + timedelta(hours=20))
     slots = available_slots(site.db.uow(), service_key="color", provider_key=None,
                             window=window, now=PAID_NOW)
-    slot = slots[skip * 8]
+    slot = slots[0]
     actor = Actor("customer", customer.id, "console")
     hold = hold_slot(site.db.uow(), service_key="color", provider_key=slot.provider_key,
                      start=slot.start, customer_id=customer.id, actor=actor, now=PAID_NOW)
@@ -78,7 +79,7 @@ def test_cancel_shows_the_50_percent_quote_and_records_the_refund(paid_site: Sit
 
 
 def test_a_provider_cannot_reach_another_providers_booking(paid_site: Site) -> None:
-    booking = paid_colour(paid_site, "not-yours", skip=1)  # Sam's
+    booking = paid_colour(paid_site, "not-yours")  # Sam's
     alex = paid_site.account("alex@example.com", Role.PROVIDER, provider="alex")
     sam = paid_site.account("sam@example.com", Role.PROVIDER, provider="sam")
     with http_login(paid_site, sam) as client:
@@ -111,7 +112,7 @@ FILTERS = [("q=filter-me", True), ("q=FILTER", True), ("q=nobody", False),
 
 
 def test_filters_and_search_find_the_booking_only_when_they_match(paid_site: Site) -> None:
-    booking = paid_colour(paid_site, "filter-me", skip=2)
+    booking = paid_colour(paid_site, "filter-me")
     owner = paid_site.account("owner@example.com", Role.OWNER)
     with http_login(paid_site, owner) as client:
         for query, found in FILTERS:
