@@ -14,6 +14,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from admin import login
+from admin.actions import action_routes
 from admin.agenda import agenda_routes
 from admin.bookings import booking_routes
 from admin.exports import export_routes
@@ -53,6 +54,7 @@ def build_admin(deps: AdminDeps) -> Starlette:
         Route("/logout", gate.page(partial(login.logout, gate), area=None), methods=["POST"]),
         *agenda_routes(gate),
         *booking_routes(gate),
+        *action_routes(gate),
         *export_routes(gate),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]

@@ -9,6 +9,7 @@ that shows both refunds as ``core.usecases.booking.refund_quote`` computes them.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -39,7 +40,7 @@ def money(amount_minor: int, currency: str) -> str:
     return price(amount_minor, currency, exponent(currency))
 
 
-def _business(gate: Gate) -> Business:
+def business_of(gate: Gate) -> Business:
     with gate.deps.uow() as uow:
         return uow.business()
 
@@ -73,7 +74,7 @@ def _filter(who: Who, business: Business, now: datetime
 
 
 def bookings_page(gate: Gate, who: Who) -> Response:
-    business = _business(gate)
+    business = business_of(gate)
     f, extra = _filter(who, business, gate.deps.clock())
     lines = gate.deps.lists.bookings(f)
     tz = extra["tz"]
@@ -87,11 +88,11 @@ def bookings_page(gate: Gate, who: Who) -> Response:
 
 def _quotes(business: Business, booking: Booking, gate: Gate) -> dict[str, Money]:
     now = gate.deps.clock()
-    return {by: refund_quote(business, booking, actor=_actor(by, booking), now=now)
+    return {by: refund_quote(business, booking, actor=actor_for(by, booking), now=now)
             for by in ("customer", "business")}
 
 
-def _actor(by: str, booking: Booking) -> Actor:
+def actor_for(by: str, booking: Booking) -> Actor:
     if by == "customer":  # the customer asked us to cancel: their policy applies
         return Actor("customer", booking.customer_id, CHANNEL)
     return Actor("provider", booking.provider_key, CHANNEL)
@@ -99,7 +100,7 @@ def _actor(by: str, booking: Booking) -> Actor:
 
 def booking_page(gate: Gate, who: Who, *, error: str = "", status: int = 200) -> Response:
     booking = visible_booking(gate, who, who.request.path_params["booking_id"])
-    business = _business(gate)
+    business = business_of(gate)
     tz = zone(who.request.query_params.get("tz"), business.tz)
     with gate.deps.uow() as uow:
         audit = uow.audit.for_booking(booking.id)
@@ -118,7 +119,8 @@ def booking_page(gate: Gate, who: Who, *, error: str = "", status: int = 200) ->
                   time=lambda i: hhmm(i, tz), money=money, tz=tz,
                   quotes=_quotes(business, booking, gate) if booking.occupies(
                       gate.deps.clock()) else None,
-                  tz_given="tz" in who.request.query_params)
+                  tz_given="tz" in who.request.query_params,
+                  started=booking.start <= gate.deps.clock(), ref=str(uuid.uuid4()))
 
 
 def cancel_booking(gate: Gate, who: Who) -> Response:
@@ -127,10 +129,10 @@ def cancel_booking(gate: Gate, who: Who) -> Response:
     if by not in ("customer", "business"):
         return booking_page(gate, who, error="Say who is cancelling.", status=400)
     try:
-        gate.deps.cancel(booking.id, _actor(by, booking), gate.deps.clock())
+        gate.deps.cancel(booking.id, actor_for(by, booking), gate.deps.clock())
     except DomainError as err:
         return booking_page(gate, who, error=f"Not cancelled: {err.message}", status=409)
-    tz = zone(who.field("tz"), _business(gate).tz)
+    tz = zone(who.field("tz"), business_of(gate).tz)
     return RedirectResponse(f"/admin/bookings/{booking.id}?{urlencode({'tz': tz.key})}",
                             status_code=303)
 

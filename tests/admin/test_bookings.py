@@ -49,8 +49,10 @@ def test_cancel_shows_the_50_percent_quote_and_records_the_refund(paid_site: Sit
     booking = paid_colour(paid_site, "cancel-me")
     log_in(page, paid_site, paid_site.account("owner@example.com", Role.OWNER))
     page.goto(paid_site.url("/admin/bookings?tz=America/Chicago"))
-    row = page.locator("table.list tbody tr").filter(has_text="Hair Colour")
+    row = page.locator("table.list tbody tr").filter(
+        has=page.locator(f"a[href^='/admin/bookings/{booking.id}']"))
     expect(row).to_have_count(1)
+    expect(row).to_contain_text("Hair Colour")
     expect(row).to_contain_text("Sam")
     expect(row).to_contain_text("$120.00")
     shot(page, "bookings")
