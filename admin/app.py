@@ -22,6 +22,7 @@ from admin.guard import Gate, Who
 from admin.headers import AdminHeaders
 from admin.ports import AdminDeps
 from admin.render import STATIC, render
+from admin.staffing import staffing_routes
 
 log = logging.getLogger(__name__)
 TITLES = {403: "Not allowed", 404: "Not found", 405: "Not allowed", 429: "Too many requests"}
@@ -56,6 +57,7 @@ def build_admin(deps: AdminDeps) -> Starlette:
         *booking_routes(gate),
         *action_routes(gate),
         *export_routes(gate),
+        *staffing_routes(gate),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     return Starlette(routes=routes, middleware=[Middleware(AdminHeaders)],

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from core.usecases.waitlist_offers import WaitlistOffer
+
 
 class PaymentState:
     """The payment filter's values (over the booking's due/paid/refunded amounts)."""
@@ -90,3 +92,6 @@ class BookingListing(Protocol):
         """Payments and refunds recorded in [start, end), by time, from a server-side cursor."""
 
     def notifications(self, booking_id: str) -> list[NotificationLine]: ...
+
+    def open_offers(self, provider_keys: tuple[str, ...]) -> list[WaitlistOffer]:
+        """Waitlist offers still waiting for the customer's answer, by slot."""

@@ -15,7 +15,10 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.listing import BookingFilter, BookingLine, MoneyLine, NotificationLine, PaymentState
+from core.usecases.waitlist_offers import WaitlistOffer
 from db.jobs_tables import NOTIFICATIONS as N
+from db.jobs_tables import WAITLIST_OFFERS as O
+from db.offers import offer_from_row
 from db.payments import PaymentRow, RefundRow
 from db.tables import BookingRow, CustomerRow, table_of
 
@@ -125,3 +128,9 @@ class SqlAdminQueries:
                 .order_by(N.c.created_at, N.c.id))
         with self.sessions() as s:
             return [NotificationLine(**m) for m in s.execute(stmt).mappings()]
+
+    def open_offers(self, provider_keys: tuple[str, ...]) -> list[WaitlistOffer]:
+        stmt = (select(O).where(O.c.status == "open", O.c.provider_key.in_(provider_keys))
+                .order_by(O.c.start_at, O.c.id))
+        with self.sessions() as s:
+            return [offer_from_row(m) for m in s.execute(stmt).mappings()]

@@ -33,7 +33,7 @@ def _values(offer: WaitlistOffer) -> dict[str, Any]:
     }
 
 
-def _offer(r: RowMapping) -> WaitlistOffer:
+def offer_from_row(r: RowMapping) -> WaitlistOffer:
     return WaitlistOffer(
         id=r["id"], entry_id=r["entry_id"], customer_id=r["customer_id"], channel=r["channel"],
         booking_id=r["booking_id"], provider_key=r["provider_key"],
@@ -53,7 +53,7 @@ class SqlOfferRepository:
         stmt = select(O).where(O.c.id == offer_id)
         row = self._session.execute(stmt.with_for_update() if for_update else stmt)
         found = row.mappings().one_or_none()
-        return None if found is None else _offer(found)
+        return None if found is None else offer_from_row(found)
 
     def update(self, offer: WaitlistOffer) -> None:
         values = _values(offer)
@@ -70,12 +70,12 @@ class SqlOfferRepository:
         stmt = (select(O).where(O.c.customer_id == customer_id,
                                 O.c.status == OfferStatus.OPEN.value)
                 .order_by(O.c.offered_at.desc(), O.c.id))
-        return [_offer(r) for r in self._session.execute(stmt).mappings()]
+        return [offer_from_row(r) for r in self._session.execute(stmt).mappings()]
 
     def lapsed(self, now: datetime, limit: int) -> list[WaitlistOffer]:
         stmt = (select(O).where(O.c.status == OfferStatus.OPEN.value, O.c.expires_at <= now)
                 .order_by(O.c.expires_at, O.c.id).limit(limit).with_for_update(skip_locked=True))
-        return [_offer(r) for r in self._session.execute(stmt).mappings()]
+        return [offer_from_row(r) for r in self._session.execute(stmt).mappings()]
 
     def recipients(self, customer_ids: Iterable[str]) -> dict[str, Recipient]:
         ids = sorted(set(customer_ids))
