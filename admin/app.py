@@ -17,6 +17,7 @@ from admin import login
 from admin.actions import action_routes
 from admin.agenda import agenda_routes
 from admin.bookings import booking_routes
+from admin.customers import customer_routes
 from admin.exports import export_routes
 from admin.guard import Gate, Who
 from admin.headers import AdminHeaders
@@ -58,6 +59,7 @@ def build_admin(deps: AdminDeps) -> Starlette:
         *action_routes(gate),
         *export_routes(gate),
         *staffing_routes(gate),
+        *customer_routes(gate),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     return Starlette(routes=routes, middleware=[Middleware(AdminHeaders)],

@@ -13,6 +13,7 @@ from core.payments import PaymentsUnitOfWork
 from core.ports import UnitOfWork
 from core.staff import Failures, Role, StaffAccount
 from core.usecases.booking import CancelOutcome
+from core.usecases.customer_data import CustomerDataStore
 from core.usecases.provider import ProviderQueries
 
 
@@ -48,3 +49,4 @@ class AdminDeps:
     lists: BookingListing
     payments: Callable[[], PaymentsUnitOfWork]
     cancel: Canceller  # the chat's own: cancel and refund per the policy
+    customer_data: CustomerDataStore  # the store `bookingbot customer export|erase` uses

@@ -22,6 +22,7 @@ MENU: tuple[tuple[Area, str, str], ...] = (
     (Area.BOOKINGS, "/admin/bookings", "Bookings"),
     (Area.AGENDA, "/admin/timeoff", "Time off"),
     (Area.AGENDA, "/admin/waitlist", "Waitlist"),
+    (Area.CUSTOMERS, "/admin/customers", "Customers"),
     (Area.EXPORTS, "/admin/exports", "Exports"),
 )
 

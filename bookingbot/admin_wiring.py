@@ -15,6 +15,7 @@ from admin.passwords import hash_password, password_problem
 from admin.ports import AdminDeps
 from bookingbot.bootstrap import Database, database, utcnow
 from bookingbot.cli_errors import CommandError
+from bookingbot.customer_command import customer_data
 from bookingbot.payments_wiring import Clock, build_payment_gateway, canceller, payments_uow
 from bookingbot.settings import Settings
 from channels.mount import ChannelMount
@@ -36,7 +37,7 @@ def admin_deps(db: Database, settings: Settings, *, clock: Clock = utcnow) -> Ad
     return AdminDeps(staff=SqlStaffStore(db.sessions), uow=db.uow_factory(),
                      queries=SqlProviderQueries(clock=clock), clock=clock, secret=secret,
                      lists=SqlAdminQueries(db.sessions), payments=payments_uow(db),
-                     cancel=canceller(db, gateway))
+                     cancel=canceller(db, gateway), customer_data=customer_data(db))
 
 
 def admin_mount(db: Database, settings: Settings, *, clock: Clock = utcnow) -> ChannelMount:

@@ -34,6 +34,7 @@ class BookingFilter:
     channel: str | None = None
     payment: str | None = None  # a PaymentState value
     text: str | None = None  # customer name, phone or chat handle (substring)
+    customer_id: str | None = None
     limit: int | None = 200  # None: all (the streamed export)
 
 
@@ -80,6 +81,18 @@ class MoneyLine:
     livemode: bool | None  # payments only
 
 
+@dataclass(frozen=True)
+class CustomerLine:
+    id: str
+    label: str  # name, phone or "channel handle"
+    channel: str
+    sender_id: str
+    phone: str | None
+    opted_out: bool
+    bookings: int
+    last_start: datetime | None
+
+
 class BookingListing(Protocol):
     """Read-only lists (the web admin's); each call is its own short read."""
 
@@ -92,6 +105,10 @@ class BookingListing(Protocol):
         """Payments and refunds recorded in [start, end), by time, from a server-side cursor."""
 
     def notifications(self, booking_id: str) -> list[NotificationLine]: ...
+
+    def customers(self, provider_keys: tuple[str, ...] | None, text: str | None,
+                  limit: int = 200) -> list[CustomerLine]:
+        """Customers (with a booking with one of ``provider_keys``, when given), by name."""
 
     def open_offers(self, provider_keys: tuple[str, ...]) -> list[WaitlistOffer]:
         """Waitlist offers still waiting for the customer's answer, by slot."""

@@ -31,6 +31,7 @@ class Area(StrEnum):
     AGENDA = "agenda"
     BOOKINGS = "bookings"
     CUSTOMERS = "customers"
+    CUSTOMER_DATA = "customer_data"  # a customer's data export and erasure
     REPORTS = "reports"
     EXPORTS = "exports"
     ACCOUNTS = "accounts"

@@ -14,7 +14,14 @@ from sqlalchemy import Select, and_, func, literal, null, or_, select, union_all
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.listing import BookingFilter, BookingLine, MoneyLine, NotificationLine, PaymentState
+from core.listing import (
+    BookingFilter,
+    BookingLine,
+    CustomerLine,
+    MoneyLine,
+    NotificationLine,
+    PaymentState,
+)
 from core.usecases.waitlist_offers import WaitlistOffer
 from db.jobs_tables import NOTIFICATIONS as N
 from db.jobs_tables import WAITLIST_OFFERS as O
@@ -54,6 +61,8 @@ def _select(f: BookingFilter) -> Select[Any]:
             conditions.append(column == value)
     if f.payment in PaymentState.ALL:
         conditions.append(_payment(f.payment))
+    if f.customer_id:
+        conditions.append(B.c.customer_id == f.customer_id)
     if f.text:
         like = f"%{f.text.lower()}%"
         conditions.append(or_(func.lower(C.c.name).like(like), C.c.phone_e164.like(like),
@@ -134,3 +143,24 @@ class SqlAdminQueries:
                 .order_by(O.c.start_at, O.c.id))
         with self.sessions() as s:
             return [offer_from_row(m) for m in s.execute(stmt).mappings()]
+
+    def customers(self, provider_keys: tuple[str, ...] | None, text: str | None,
+                  limit: int = 200) -> list[CustomerLine]:
+        joined = B.c.customer_id == C.c.id
+        if provider_keys is not None:
+            joined = and_(joined, B.c.provider_key.in_(provider_keys))
+        stmt = (select(C, func.count(B.c.id).label("n"), func.max(B.c.start_at).label("last"))
+                .join(B, joined, isouter=provider_keys is None)
+                .group_by(*C.c).order_by(C.c.name, C.c.created_at, C.c.id).limit(limit))
+        if text:
+            like = f"%{text.lower()}%"
+            stmt = stmt.where(or_(func.lower(C.c.name).like(like), C.c.phone_e164.like(like),
+                                  func.lower(C.c.sender_id).like(like)))
+        with self.sessions() as s:
+            rows = s.execute(stmt).mappings().all()
+        return [CustomerLine(id=m["id"], label=m["name"] or m["phone_e164"]
+                             or f"{m['channel']} {m['sender_id']}", channel=m["channel"],
+                             sender_id=m["sender_id"], phone=m["phone_e164"],
+                             opted_out=bool(m["opted_out"]), bookings=int(m["n"]),
+                             last_start=None if m["last"] is None else _instant(m["last"]))
+                for m in rows]
