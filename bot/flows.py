@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot import commands as c
-from bot import intents, manage, memory, replies
+from bot import intents, manage, memory, picks, replies
 from bot.intents import ANYONE, Intent
 from bot.offers import find, show_page
 from bot.recurring import parse_series, series_text
@@ -139,16 +139,18 @@ def on_ask_time(session: Session, text: str, now: datetime, ctx: Context) -> Tra
 
 
 def on_pick_slot(session: Session, text: str, now: datetime, ctx: Context) -> Transition:
-    idx = _slot_index(session, text)
+    if intents.is_more(text):
+        if (session.page + 1) * 5 >= len(session.offers):
+            return say(session, replies.no_more_offers(session.lang))
+        return show_page(replace(session, page=session.page + 1), ctx, "")
+    idx = picks.chosen(session, text, now, ctx)  # a number, "the first one", "9:30", "yes"
+    if isinstance(idx, Transition):
+        return idx
     if idx is not None:
         offer = session.offers[idx]
         if session.purpose is Purpose.RESCHEDULE:
             return manage.confirm_move(session, offer, ctx)
         return hold_for_confirm(session, offer)
-    if intents.is_more(text):
-        if (session.page + 1) * 5 >= len(session.offers):
-            return say(session, replies.no_more_offers(session.lang))
-        return show_page(replace(session, page=session.page + 1), ctx, "")
     return on_ask_time(session, text, now, ctx)  # a new time or a different service
 
 
@@ -158,14 +160,6 @@ def hold_for_confirm(session: Session, offer: Offer) -> Transition:
     assert session.service_key is not None  # a slot was offered for a service
     return say(replace(session, chosen=offer),
                commands=(c.HoldSlot(session.service_key, offer.provider_key, offer.start),))
-
-
-def _slot_index(session: Session, text: str) -> int | None:
-    if text.startswith("slot:"):
-        raw = text.removeprefix("slot:")
-        return int(raw) if raw.isdigit() and int(raw) < len(session.offers) else None
-    picked = intents.pick_number(text, min(5, len(session.offers) - session.page * 5))
-    return None if picked is None else session.page * 5 + picked
 
 
 def on_confirm_booking(session: Session, text: str, now: datetime, ctx: Context) -> Transition:

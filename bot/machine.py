@@ -20,7 +20,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import commands as c
-from bot import flows, intents, replies
+from bot import flows, intents, picks, replies
 from bot.answers import answer_question
 from bot.commands import Result
 from bot.flows import HANDLERS
@@ -99,6 +99,7 @@ def _state_answer_first(session: Session, text: str) -> bool:
         return intents.is_yes(text) or intents.is_no(text)
     if session.state in _PICKING:
         return (intents.is_more(text) or intents.pick_number(text, 99) is not None
+                or (session.state is State.PICK_SLOT and picks.describes(text, session.lang))
                 or (":" in text and text.split(":", 1)[0] in {"slot", "booking", "service"}))
     return False
 

@@ -1,0 +1,127 @@
+"""Which shown option a reply describes (issue 13.2): "the first one", "the earliest", "the
+later one", "the second", a number, or the time itself ("9:30"). Pure; the words are a
+table per language so a language adds a row, not code.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from bot import intents, memory, replies
+from bot.intents import ANYONE, normalise
+from bot.offers import PAGE, show_page
+from bot.session import Session
+from bot.transition import Context, Transition
+from i18n import say, say_n
+
+# position words -> index among the shown options (negative: from the end)
+ORDINALS: dict[str, dict[str, int]] = {
+    "en": {"first": 0, "1st": 0, "top": 0, "former": 0, "second": 1, "2nd": 1, "third": 2,
+           "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4, "5th": 4, "last": -1, "latter": -1,
+           "bottom": -1, "final": -1},
+}
+# time words -> "earliest" or "latest" of the shown options, by their times
+BY_TIME: dict[str, dict[str, str]] = {
+    "en": {"earliest": "min", "earlier": "min", "soonest": "min", "sooner": "min",
+           "latest": "max", "later": "max"},
+}
+_NUMBER = re.compile(r"(?:option |number |no |#|the )?(\d{1,3})(?:st|nd|rd|th)?(?: one)?")
+# Short replies only: "the later one please" is a pick, "later next week" is not.
+MAX_WORDS = 5
+_FILLER = frozenset({"the", "one", "please", "pls", "that", "i'll", "take", "ill", "go",
+                     "with", "i", "want", "id", "like", "option", "slot", "time", "ok", "okay"})
+
+
+def position(text: str, starts: list[datetime], lang: str | None = None) -> int | None:
+    """The index (in ``starts``, the options shown) a short description names, or None;
+    an ordinal past the end ("the fifth" of three) is returned as is."""
+    words = _pick_words(text, lang)
+    if not words or not starts:
+        return None
+    ordinals, by_time = ORDINALS.get(lang or "en", ORDINALS["en"]), BY_TIME.get(
+        lang or "en", BY_TIME["en"])
+    for w in words:
+        if w in by_time:
+            pick = min if by_time[w] == "min" else max
+            return starts.index(pick(starts))
+        if w in ordinals:
+            i = ordinals[w]  # may be past the end: the caller says there are fewer
+            return len(starts) + i if i < 0 else i
+    return None
+
+
+def _pick_words(text: str, lang: str | None) -> list[str]:
+    """The words of a short reply made only of pick words and filler; [] otherwise
+    (something else is said too, as in "later next week": not a pick)."""
+    words = normalise(text).split()
+    known = _known(lang)
+    if len(words) > MAX_WORDS or any(w not in _FILLER and w not in known for w in words):
+        return []
+    return words if any(w in known for w in words) else []
+
+
+def _known(lang: str | None) -> set[str]:
+    code = lang or "en"
+    return set(ORDINALS.get(code, ORDINALS["en"])) | set(BY_TIME.get(code, BY_TIME["en"]))
+
+
+def number(text: str) -> int | None:
+    """A bare option number ("6", "#6", "option 6"), whatever the list's length."""
+    m = _NUMBER.fullmatch(normalise(text))
+    return int(m.group(1)) if m else None
+
+
+def describes(text: str, lang: str | None = None) -> bool:
+    """True for a short reply that only describes a position ("the last one")."""
+    return number(text) is not None or bool(_pick_words(text, lang))
+
+
+def chosen(session: Session, text: str, now: datetime,
+           ctx: Context) -> int | Transition | None:
+    """The index in ``session.offers`` a reply picks; a Transition when it cannot pick (it
+    says why and shows the times again); None when it is no pick (a new time, say)."""
+    first = session.page * PAGE
+    page = session.offers[first:first + PAGE]
+    if text.startswith("slot:"):
+        raw = text.removeprefix("slot:")
+        return int(raw) if raw.isdigit() and int(raw) < len(session.offers) else None
+    if not page:
+        return None
+    lang = session.lang
+    said = number(text)
+    if said is None:
+        said = _plus_one(position(text, [o.start for o in page], lang))
+    if said is not None:
+        return first + said - 1 if 1 <= said <= len(page) else _again(session, ctx, say_n(
+            lang, "There is only {n} time here: reply with its number or its time.",
+            "There are only {n} times here: reply 1 to {n}, or name another time.",
+            len(page)))
+    if intents.is_yes(text) and not _only_thanks(text):
+        return first if len(page) == 1 else _again(session, ctx, say(
+            lang, "Which one? Reply with its number or its time."))
+    return _at_time(session, text, now, ctx)
+
+
+def _plus_one(i: int | None) -> int | None:
+    return None if i is None else i + 1
+
+
+def _only_thanks(text: str) -> bool:
+    return set(normalise(text).split()) <= {"thanks", "thank", "you", "ok", "okay", "k"}
+
+
+def _at_time(session: Session, text: str, now: datetime, ctx: Context) -> int | None:
+    """The offer at the time named ("9:30", "the 2:15 one"), with the provider if named."""
+    tw = memory.read_time(session, text, now, ctx)
+    if tw is None or tw.start != tw.end:
+        return None
+    who = intents.match_provider(text, ctx.business.providers)
+    return next((i for i, o in enumerate(session.offers) if o.start == tw.start
+                 and who in (None, ANYONE, o.provider_key)), None)
+
+
+def _again(session: Session, ctx: Context, why: str) -> Transition:
+    shown = show_page(session, ctx, replies.free_times(ctx.service_name(session.service_key),
+                                                       session.lang))
+    return Transition(shown.session, (replies.simple(why), *shown.replies))
