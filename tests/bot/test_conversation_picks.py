@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot import commands as c
 from bot.machine import step
 from bot.messages import InboundMessage
 from bot.session import Offer, Purpose, Session, State
@@ -91,8 +92,8 @@ def test_yes_to_a_single_offer_picks_it(ctx: Context) -> None:
     one = Session(State.PICK_SLOT, Purpose.BOOK, service_key="haircut",
                   offers=(Offer("alex", SLOT),))
     t = step(one, _msg("yes"), NOW, ctx)
-    assert t.session.state is State.CONFIRM_BOOKING
     assert t.session.chosen == Offer("alex", SLOT)
+    assert t.commands == (c.HoldSlot("haircut", "alex", SLOT),)  # held, then "Confirm?"
 
 
 def test_yes_to_several_offers_asks_which(ctx: Context) -> None:
