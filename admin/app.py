@@ -14,6 +14,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from admin import login
+from admin.accounts import account_routes
 from admin.actions import action_routes
 from admin.agenda import agenda_routes
 from admin.bookings import booking_routes
@@ -60,6 +61,7 @@ def build_admin(deps: AdminDeps) -> Starlette:
         *export_routes(gate),
         *staffing_routes(gate),
         *customer_routes(gate),
+        *account_routes(gate),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     return Starlette(routes=routes, middleware=[Middleware(AdminHeaders)],

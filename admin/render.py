@@ -24,6 +24,7 @@ MENU: tuple[tuple[Area, str, str], ...] = (
     (Area.AGENDA, "/admin/waitlist", "Waitlist"),
     (Area.CUSTOMERS, "/admin/customers", "Customers"),
     (Area.EXPORTS, "/admin/exports", "Exports"),
+    (Area.ACCOUNTS, "/admin/accounts", "Accounts"),
 )
 
 
