@@ -6,7 +6,6 @@ import io
 import json
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -164,19 +163,16 @@ _NOISE_TEXT = st.text(
 
 @settings(max_examples=300, deadline=None)
 @given(text=_NOISE_TEXT, zone=st.sampled_from(ZONES), now=_NOWS)
-def test_garbage_never_crashes_and_is_fast(text: str, zone: str, now: datetime) -> None:
-    parse_time("warm up 3", now=now, tz=ZoneInfo(zone))
-    began = time.perf_counter()
-    parse_time(text, now=now, tz=ZoneInfo(zone))
-    assert time.perf_counter() - began < 0.05
+def test_garbage_never_crashes(text: str, zone: str, now: datetime) -> None:
+    # Speed is the throughput bench's business (bench/timeparse_throughput.py), not a timed test.
+    parsed = parse_time(text, now=now, tz=ZoneInfo(zone))
+    assert parsed is None or (parsed.start.tzinfo is not None and parsed.start <= parsed.end)
 
 
 @pytest.mark.parametrize("size", [301, 5_000, 100_000])
-def test_very_long_text_is_refused_quickly(size: int) -> None:
+def test_very_long_text_is_refused_before_parsing(size: int) -> None:
     tz = ZoneInfo("UTC")
-    began = time.perf_counter()
     assert parse_time(("tomorrow 3pm " * size)[:size], now=datetime.now(UTC), tz=tz) is None
-    assert time.perf_counter() - began < 0.05
 
 
 def _run(argv: list[str], text: str) -> tuple[int, list[dict[str, Any]]]:
