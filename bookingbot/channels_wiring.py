@@ -9,6 +9,7 @@ way when their issues land.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from bookingbot.payments_wiring import (
 )
 from bookingbot.reply_router import ReplyRouter
 from bookingbot.settings import Settings
+from bot.ports import TeamChannel
 from bot.runner import Runner
 from channels.http_guard import RateLimiter, SenderLimiter, SharedRateLimiter
 from channels.mount import ChannelMount, MessageHandler, ReplyLedger
@@ -43,10 +45,12 @@ from channels.twilio.status import status_route
 from channels.whatsapp import PATH as WHATSAPP_PATH
 from channels.whatsapp import Templates, WhatsAppSender, whatsapp_mount
 from channels.whatsapp import to_whatsapp as whatsapp_address
+from core.errors import SendError
 from db.conversations import SqlCustomerDirectory, SqlSessionStore
 from db.customer_data import SqlCustomerData
 from db.customers import SqlCustomerRepository
 from db.delivery_status import SqlDeliveryStatus
+from db.handoffs import SqlHandoffs
 from db.jobs_store import SqlJobsStore
 from db.offers import JobsUnitOfWork
 from db.provider_queries import SqlProviderQueries
@@ -61,6 +65,8 @@ WHATSAPP_CHANNEL = "whatsapp"
 # process did not live to send is sent by the worker.
 DURABLE_REPLIES = frozenset({"telegram", SMS_CHANNEL, WHATSAPP_CHANNEL})
 TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook accepts
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -191,11 +197,36 @@ def build_runner(db: Database, settings: Settings | None = None) -> Runner:
     runner.calendar_check = calendar_refresher(db, settings)
     if settings is not None:
         runner.calendar_link = booking_link(settings)
-    client = slack_client(settings) if settings is not None else None
-    if client is not None and settings is not None and settings.slack_provider_channel:
-        # "Talk to a human" reaches the team's channel.
-        runner.notify = SlackHumanNotifier(client, settings.slack_provider_channel)
+    runner.handoffs = SqlHandoffs(db.sessions)
+    if settings is not None:
+        runner.team = team_channels(settings, db)
     return runner
+
+
+def team_channels(settings: Settings, db: Database) -> tuple[TeamChannel, ...]:
+    """Where "talk to a person" goes: the Slack provider channel when set up, and a text to
+    the owner's phone (business file) when SMS is; both when both are."""
+    found: list[TeamChannel] = []
+    client = slack_client(settings)
+    if client is not None and settings.slack_provider_channel:
+        slack = SlackHumanNotifier(client, settings.slack_provider_channel)
+        found.append(lambda ch, sender, text, _owner: "slack" if slack(
+            channel=ch, sender_id=sender, text=text) else None)
+    sms = sms_sender(settings, db)
+    if sms is not None:
+        found.append(lambda ch, sender, text, owner: _text_owner(sms, ch, sender, text, owner))
+    return tuple(found)
+
+
+def _text_owner(sms: SmsSender, channel: str, sender: str, text: str, owner: str) -> str | None:
+    if not owner:
+        return None
+    try:
+        sms.send(owner, f"A customer on {channel} ({sender}) asked for a person: {text}"[:600])
+    except SendError as exc:  # logged without the number; the customer is told it didn't go
+        log.warning("sms: could not text the owner about a handoff: %s", type(exc).__name__)
+        return None
+    return "sms"
 
 
 def reply_ledger(db: Database) -> SqlReplyLedger:

@@ -77,10 +77,17 @@ class BookSeries:
     every_weeks: int
 
 
-# Fire-and-forget: the runner carries them out and feeds nothing back.
 @dataclass(frozen=True)
 class NotifyHuman:
+    """Hand the conversation to a person: recorded, and sent on every team channel."""
+
     text: str
+
+
+# Fire-and-forget: the runner carries them out and feeds nothing back.
+@dataclass(frozen=True)
+class EndHandoff:
+    """The customer went back to the bot ("bot", "start over")."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +108,8 @@ class SetOptOut:
 
 
 Command = (FindSlots | HoldSlot | ReleaseHold | Book | ListBookings | CancelBooking
-           | RescheduleBooking | JoinWaitlist | BookSeries | NotifyHuman | SetTimezone | SetOptOut)
+           | RescheduleBooking | JoinWaitlist | BookSeries | NotifyHuman | EndHandoff
+           | SetTimezone | SetOptOut)
 
 # --- results (past tense) -------------------------------------------------------------
 
@@ -159,6 +167,14 @@ class SeriesBooked:
 
 
 @dataclass(frozen=True)
+class HandedOff:
+    """Where the request went ("slack", "sms"; empty: nowhere) and whether it is on record."""
+
+    via: tuple[str, ...]
+    recorded: bool
+
+
+@dataclass(frozen=True)
 class Failed:
     """A use case refused: ``code`` is a core ErrorCode value; alternatives when useful."""
 
@@ -167,4 +183,4 @@ class Failed:
 
 
 Result = (SlotsFound | Held | Booked | BookingsListed | Cancelled | Rescheduled
-          | WaitlistJoined | SeriesBooked | Failed)
+          | WaitlistJoined | SeriesBooked | HandedOff | Failed)

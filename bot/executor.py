@@ -17,8 +17,10 @@ from bot.ports import (
     Canceller,
     CustomerDirectory,
     CustomerInfo,
+    HandoffLog,
     HumanNotifier,
     PaymentStarter,
+    TeamChannel,
 )
 from bot.session import BookingView, Offer
 from core.availability import Slot
@@ -60,6 +62,8 @@ class Executor:
     cancel: Canceller | None = None  # None: core's cancel (nothing can have been paid)
     calendar_check: CalendarCheck | None = None
     calendar_link: Callable[[str], str] | None = None  # booking id -> its .ics address
+    handoffs: HandoffLog | None = None
+    team: tuple[TeamChannel, ...] = ()
 
     def _fresh_calendar(self, provider_key: str | None) -> frozenset[str]:
         """Personal events booked minutes ago must not be double-booked over. Returns the
@@ -105,18 +109,35 @@ class Executor:
                 return c.WaitlistJoined()
             case c.BookSeries():
                 return self._series(cmd)
+            case c.NotifyHuman():
+                return self._hand_off(cmd)
         self._side_effect(cmd)
         return None
 
     def _side_effect(self, cmd: c.Command) -> None:
         if isinstance(cmd, c.ReleaseHold):
             release_hold(self.uow(), cmd.booking_id, actor=self.actor, now=self.now)
-        elif isinstance(cmd, c.NotifyHuman):
-            self.notify(channel=self.channel, sender_id=self.sender_id, text=cmd.text)
+        elif isinstance(cmd, c.EndHandoff) and self.handoffs is not None:
+            self.handoffs.end(self.channel, self.sender_id, status="closed", now=self.now)
         elif isinstance(cmd, c.SetTimezone):
             self.customers.set_tz(self.customer.id, cmd.tz)
         elif isinstance(cmd, c.SetOptOut):
             self.customers.set_opted_out(self.customer.id, cmd.opted_out)
+
+    def _hand_off(self, cmd: c.NotifyHuman) -> c.HandedOff:
+        """Every team channel that is set up, then the record (what the admin lists)."""
+        owner = self.business.info.owner_phone
+        if self.team:
+            via = tuple(v for deliver in self.team
+                        if (v := deliver(self.channel, self.sender_id, cmd.text, owner)))
+        else:  # a bare notifier (tests, older wiring): it says whether it reached anyone
+            told = self.notify(channel=self.channel, sender_id=self.sender_id, text=cmd.text)
+            via = ("team",) if told else ()
+        if self.handoffs is not None:
+            self.handoffs.record(channel=self.channel, sender_id=self.sender_id,
+                                 customer_id=self.customer.id, text=cmd.text, via=via,
+                                 now=self.now)
+        return c.HandedOff(via, recorded=self.handoffs is not None)
 
     def _slots(self, service_key: str, provider_key: str | None, start: datetime,
                end: datetime) -> list[Slot]:

@@ -24,6 +24,7 @@ from bot import flows, intents, picks, replies
 from bot.answers import answer_question
 from bot.commands import Result
 from bot.flows import HANDLERS
+from bot.handoff import while_handed_off
 from bot.intents import Intent
 from bot.messages import InboundMessage, Reply
 from bot.results import on_result
@@ -83,6 +84,10 @@ def _on_message(session: Session, message: InboundMessage, now: datetime,
         return say(session, replies.too_long(session.lang))
     if not text:
         return say(session, replies.help_text(ctx.business, session.lang))
+    if session.handoff:  # a person answers here now (bot.handoff)
+        quiet = while_handed_off(session, text, ctx)
+        if quiet is not None:
+            return quiet
     if _state_answer_first(session, text):
         return _by_state(session, text, now, ctx)
     # A receptionist question ("are you open sunday?") is answered from the business file
@@ -150,7 +155,8 @@ def _start(session: Session, _text: str, _ctx: Context) -> Transition:
 
 
 def _human(session: Session, text: str, _ctx: Context) -> Transition:
-    return say(session, replies.human(session.lang), commands=(c.NotifyHuman(text),))
+    # What the customer is told depends on where it reached (bot.handoff.handed_off).
+    return say(session, commands=(c.NotifyHuman(text),))
 
 
 def _greet(session: Session, text: str, ctx: Context) -> Transition | None:

@@ -29,8 +29,25 @@ class CustomerDirectory(Protocol):
 
 
 class HumanNotifier(Protocol):
-    def __call__(self, *, channel: str, sender_id: str, text: str) -> None:
+    def __call__(self, *, channel: str, sender_id: str, text: str) -> bool | None:
         """Tell the business someone asked for a person (the Slack/provider side fills it)."""
+
+
+class HandoffLog(Protocol):
+    """Where "talk to a person" requests are recorded (db.handoffs implements it)."""
+
+    def record(self, *, channel: str, sender_id: str, customer_id: str, text: str,
+               via: tuple[str, ...], now: datetime) -> str: ...
+
+    def is_open(self, channel: str, sender_id: str) -> bool: ...
+
+    def end(self, channel: str, sender_id: str, *, status: str, now: datetime) -> None: ...
+
+
+# Delivers a request to the team on one provider channel; returns the channel's name
+# ("slack", "sms") when it went out, None when it could not: (channel, sender, text,
+# owner phone from the business file).
+TeamChannel = Callable[[str, str, str, str], str | None]
 
 
 class MemoryCustomers:

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot import commands as c
 from bot import manage, replies
+from bot.handoff import handed_off
 from bot.offers import arrange, booking_line, refund_text, show_page, summary, why_empty
 from bot.session import Offer, Purpose, Session, State
 from bot.transition import Context, Transition, say
@@ -18,6 +19,8 @@ def on_result(  # noqa: PLR0911  (a dispatcher: one return per result type)
     match result:
         case c.SlotsFound():
             return _slots(session, result, now, ctx)
+        case c.HandedOff():
+            return handed_off(session, result, now, ctx)
         case c.Held():
             return summary(replace(session, hold_id=result.booking_id), ctx, result.offer)
         case c.Booked():

@@ -21,8 +21,10 @@ from bot.ports import (
     CalendarCheck,
     Canceller,
     CustomerDirectory,
+    HandoffLog,
     HumanNotifier,
     PaymentStarter,
+    TeamChannel,
     no_notifier,
 )
 from bot.session import Session, SessionStore
@@ -50,6 +52,8 @@ class Runner:
     cancel: Canceller | None = None
     calendar_check: CalendarCheck | None = None
     calendar_link: Callable[[str], str] | None = None
+    handoffs: HandoffLog | None = None  # "talk to a person" requests on record
+    team: tuple[TeamChannel, ...] = ()  # where they are delivered (Slack, the owner's SMS)
     clock: Callable[[], datetime] = _utc_now
     context: Callable[[Business], Context] = Context  # tests may swap the time parser
     _locks: dict[tuple[str, str], threading.Lock] = field(default_factory=dict)
@@ -77,6 +81,9 @@ class Runner:
         session = loaded or Session()
         if customer.tz and customer.tz != session.tz:  # the customer record is the truth
             session = replace(session, tz=customer.tz)
+        if session.handoff and self.handoffs is not None and not self.handoffs.is_open(
+                message.channel, message.sender_id):
+            session = replace(session, handoff=False)  # the team answered: the bot is back
         uow = self.uow()
         with uow:
             business = uow.business()
@@ -86,7 +93,8 @@ class Runner:
                             customers=self.customers, notify=self.notify, now=now,
                             start_payment=self.start_payment, test_payments=self.test_payments,
                             cancel=self.cancel, calendar_check=self.calendar_check,
-                            calendar_link=self.calendar_link)
+                            calendar_link=self.calendar_link, handoffs=self.handoffs,
+                            team=self.team)
         t = step(session, message, now, ctx)
         out = list(t.replies)
         for _ in range(MAX_ROUNDS):

@@ -87,6 +87,9 @@ class Session:
     # The short hold taken on ``chosen`` while the customer reads "Confirm?" (a held booking's
     # id): released by the machine whenever the conversation leaves that question unbooked.
     hold_id: str | None = None
+    # Handed to a person: the bot says nothing here until the team answers (the runner
+    # reads db.handoffs) or the customer writes "bot" / starts over.
+    handoff: bool = False
     booking_id: str | None = None
     bookings: tuple[BookingView, ...] = ()
     series: SeriesRequest | None = None
@@ -101,7 +104,7 @@ class Session:
                        updated_at=self.updated_at)
 
     def idle_since(self, now: datetime) -> bool:
-        return (self.state is not State.IDLE and self.updated_at is not None
+        return (self.state is not State.IDLE and not self.handoff and self.updated_at is not None
                 and now - self.updated_at > IDLE_TIMEOUT)
 
     def booking(self, booking_id: str | None) -> BookingView | None:
@@ -138,7 +141,7 @@ def _encode(s: Session) -> dict[str, Any]:
         "part_of_day": s.part_of_day, "anchor": _iso(s.anchor),
         "offers": [[o.provider_key, _iso(o.start)] for o in s.offers], "page": s.page,
         "chosen": [s.chosen.provider_key, _iso(s.chosen.start)] if s.chosen else None,
-        "booking_id": s.booking_id, "hold_id": s.hold_id,
+        "booking_id": s.booking_id, "hold_id": s.hold_id, "handoff": s.handoff,
         "bookings": [[b.id, b.service_key, b.provider_key, _iso(b.start), b.refund_minor,
                       b.currency, _iso(b.pay_by)] for b in s.bookings],
         "series": ([s.series.first_day.isoformat(), s.series.at.isoformat(), s.series.count,
@@ -166,6 +169,7 @@ def _decode(d: dict[str, Any]) -> Session:
         offers=tuple(_offer(p) for p in d.get("offers", [])), page=int(d.get("page", 0)),
         chosen=_offer(d["chosen"]) if d.get("chosen") else None,
         booking_id=d.get("booking_id"), hold_id=d.get("hold_id"),
+        handoff=bool(d.get("handoff", False)),
         bookings=tuple(BookingView(b[0], b[1], b[2], datetime.fromisoformat(b[3]), int(b[4]),
                                    b[5], _dt(b[6] if len(b) > 6 else None))
                        for b in d.get("bookings", [])),

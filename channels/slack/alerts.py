@@ -92,7 +92,8 @@ class SlackHumanNotifier:
         self._client = client
         self._channel = channel
 
-    def __call__(self, *, channel: str, sender_id: str, text: str) -> None:
+    def __call__(self, *, channel: str, sender_id: str, text: str) -> bool:
+        """True when the message reached the channel (the customer is told so)."""
         try:
             self._client.chat_postMessage(
                 channel=self._channel,
@@ -100,3 +101,5 @@ class SlackHumanNotifier:
         except (SlackApiError, SlackClientError) as exc:
             log.warning("slack: could not tell the team about %s/%s: %s",
                         channel, sender_id, exc)
+            return False
+        return True

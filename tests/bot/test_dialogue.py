@@ -80,7 +80,7 @@ CASES = [
     (PICK, "start over", State.IDLE, "Starting over"),
     (ASK_TIME, "reschedule", State.IDLE, ""),  # -> ListBookings
     (ASK_TIME, "my bookings", State.IDLE, ""),
-    (PICK, "talk to a human", State.PICK_SLOT, "let the team know"),
+    (PICK, "talk to a human", State.PICK_SLOT, ""),  # told once delivered: test_handoff
     (ASK_TIME, "I'm in London", State.ASK_TIME, "Europe/London"),
     (Session(), "my timezone is America/Chicago", State.IDLE, "America/Chicago"),
     (Session(), "timezone: Narnia", State.IDLE, "don't know that place"),
@@ -241,3 +241,12 @@ def test_an_idle_timeout_releases_the_hold(ctx: Context) -> None:
 ])
 def test_menu_payloads_and_booking_verbs_reach_their_intent(text: str, intent: Intent) -> None:
     assert detect(text) is intent
+
+
+def test_talk_to_a_human_asks_the_runner_to_hand_off(ctx: Context) -> None:
+    t = step(PICK, msg("talk to a human"), NOW, ctx)
+    assert t.commands == (c.NotifyHuman("talk to a human"),)
+    told = step(t.session, c.HandedOff(("slack",), recorded=True), NOW, ctx)
+    assert told.session.handoff
+    assert "A person will answer here" in told.replies[0].text
+    assert step(told.session, msg("hello?"), NOW, ctx).replies == ()  # quiet from now on
