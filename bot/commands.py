@@ -22,6 +22,12 @@ class FindSlots:
     provider_key: str | None
     start: datetime
     end: datetime
+    # The runner keeps a bounded number of slots: with a fine slot_step, the first ones in
+    # time order may all lie before the asked time or outside the part of day. These say
+    # which ones to keep: the nearest to ``near``, inside ``part`` in zone ``tz``.
+    near: datetime | None = None
+    part: str | None = None
+    tz: str | None = None
 
 
 @dataclass(frozen=True)

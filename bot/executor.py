@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import commands as c
+from bot.offers import in_part
 from bot.ports import (
     CalendarCheck,
     Canceller,
@@ -29,6 +30,7 @@ from core.errors import DomainError, ErrorCode
 from core.interval import Interval
 from core.model import Business, Service
 from core.ports import UnitOfWork
+from core.timeutil import local_date
 from core.usecases import (
     available_slots,
     book_series,
@@ -45,6 +47,7 @@ from core.usecases import (
 MAX_OFFERS = 40
 ALTERNATIVES = 5
 SEARCH_AHEAD = timedelta(days=14)  # how far past an empty window we look for alternatives
+LAST_DAYS = timedelta(days=3)  # past the horizon: the free times on the last days offered
 
 
 @dataclass
@@ -152,15 +155,40 @@ class Executor:
 
     def _find(self, cmd: c.FindSlots) -> c.SlotsFound | c.Failed:
         paused = self._fresh_calendar(cmd.provider_key)
-        found = self._slots(cmd.service_key, cmd.provider_key, cmd.start, cmd.end)
+        found = self._keep(cmd, self._slots(cmd.service_key, cmd.provider_key, cmd.start,
+                                            cmd.end))
         if found:
-            return c.SlotsFound(tuple(Offer(s.provider_key, s.start) for s in found[:MAX_OFFERS]))
-        after = self._after(cmd.service_key, cmd.provider_key, cmd.end)
+            return c.SlotsFound(found)
+        after = (self._last_days(cmd) if self._beyond_horizon(cmd.start)
+                 else self._after(cmd.service_key, cmd.provider_key, cmd.end))
         candidates = {p.key for p in self.business.providers_for(cmd.service_key)
                       if cmd.provider_key in (None, p.key)}
         if paused & candidates:  # a paused calendar may be why: never call that "fully booked"
             return c.Failed(ErrorCode.CALENDAR_UNAVAILABLE.value, after)
         return c.SlotsFound((), after)
+
+    def _keep(self, cmd: c.FindSlots, found: list[Slot]) -> tuple[Offer, ...]:
+        """The slots worth offering: inside the part of day, the nearest to the asked time
+        first, before the list is cut (with slot_step 1m the first 40 in time order are
+        the first 40 minutes of the window, and the asked time would fall outside them)."""
+        offers = [Offer(s.provider_key, s.start) for s in found]
+        if cmd.part:
+            tz = ZoneInfo(cmd.tz) if cmd.tz else self.business.tz
+            offers = [o for o in offers if in_part(o, tz, cmd.part)]
+        if cmd.near is not None:
+            near = cmd.near
+            offers.sort(key=lambda o: (abs(o.start - near), o.start))
+        return tuple(offers[:MAX_OFFERS])
+
+    def _beyond_horizon(self, start: datetime) -> bool:
+        tz, rules = self.business.tz, self.business.rules
+        return (local_date(start, tz) - local_date(self.now, tz)).days > rules.max_days_ahead
+
+    def _last_days(self, cmd: c.FindSlots) -> tuple[Offer, ...]:
+        """Asked past the horizon: the free times on the last days one can book."""
+        end = self.now + timedelta(days=self.business.rules.max_days_ahead + 1)
+        found = self._slots(cmd.service_key, cmd.provider_key, end - LAST_DAYS, end)
+        return tuple(Offer(s.provider_key, s.start) for s in found[:MAX_OFFERS])
 
     def _after(self, service_key: str, provider_key: str | None,
                when: datetime) -> tuple[Offer, ...]:

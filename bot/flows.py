@@ -100,7 +100,7 @@ def _go(session: Session) -> Transition:
 def on_idle(session: Session, text: str, now: datetime, ctx: Context) -> Transition:
     wants_booking = (intents.detect(text) is Intent.BOOK or _services(text, ctx)
                      or parse_series(text, now=now, tz=ctx.zone(session), parse=ctx.parse_time)
-                     or _parse(text, now, ctx, session) is not None)
+                     or memory.read_time(session, text, now, ctx) is not None)
     if wants_booking:
         return start_booking(session, text, now, ctx)
     return say(session, replies.not_understood_help(ctx.business, session.lang))

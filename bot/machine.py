@@ -20,7 +20,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import commands as c
-from bot import flows, intents, picks, replies
+from bot import flows, intents, picks, replies, smalltalk
 from bot.answers import answer_question
 from bot.commands import Result
 from bot.flows import HANDLERS
@@ -95,6 +95,10 @@ def _on_message(session: Session, message: InboundMessage, now: datetime,
     answered = answer_question(session, text, now, ctx)
     if answered is not None:
         return answered
+    # "hi", "thanks!", "ok" mid-flow: a short answer, then the pending question again.
+    chatted = smalltalk.answer(session, text, now, ctx)
+    if chatted is not None:
+        return chatted
     fallback = _global(session, text, now, ctx)
     return fallback or _by_state(session, text, now, ctx)
 

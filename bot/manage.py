@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot import commands as c
-from bot import intents, replies
+from bot import intents, replies, smalltalk
 from bot.booking_texts import listing_line
 from bot.offers import booking_label, booking_line, refund_text
 from bot.session import BookingView, Offer, Purpose, Session, State
@@ -21,6 +21,8 @@ def listed(session: Session, bookings: tuple[BookingView, ...], now: datetime,
            ctx: Context) -> Transition:
     """The runner's answer to ListBookings, read according to why we asked."""
     tz = ctx.zone(session)
+    if session.purpose is Purpose.GREET:
+        return smalltalk.greeted(session, bookings, ctx)
     if not bookings:
         return say(session.reset(), replies.no_bookings(session.lang))
     if session.purpose not in (Purpose.CANCEL, Purpose.RESCHEDULE):

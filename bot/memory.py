@@ -23,6 +23,10 @@ from bot.transition import Context
 _TIME_OF_DAY = frozenset({"minute", "part_of_day", "range"})
 # Words that tie a time to today or to now, never to the remembered day.
 _CLAUSE = re.compile(r"[,.;!?\n]+|\b(?:so|but|because|since)\b", re.IGNORECASE)
+_SOON = re.compile(r"\b(asap|a s a p|as soon as (?:possible|you can)|next (?:available|free|"
+                   r"opening|slot)|first (?:available|free|opening|slot)|earliest|soonest|"
+                   r"next one you have)\b")
+SOON = timedelta(days=14)  # "asap" looks this far ahead, in time order
 _NOW_WORDS = re.compile(r"\b(today|tonight|now|asap|in \d+|in an?|hours?|hrs?|mins?|minutes?)\b")
 
 
@@ -37,6 +41,15 @@ def _parse(ctx: Context, text: str, now: datetime, tz: ZoneInfo) -> TimeWindow |
     if len(clauses) < 2:
         return None
     return next((tw for c in clauses if (tw := ctx.parse_time(c, now=now, tz=tz))), None)
+
+
+def _soon(ctx: Context, text: str, now: datetime, tz: ZoneInfo) -> TimeWindow:
+    """"asap", "earliest you have": the earliest free times from now, in time order (or
+    in the day named: "earliest you have on friday")."""
+    named = _parse(ctx, _SOON.sub(" ", normalise(text)), now, tz)
+    if named is None or named.start == named.end:
+        return TimeWindow(now.astimezone(tz), (now + SOON).astimezone(tz), "week")
+    return named
 
 
 def remember(session: Session, tw: TimeWindow) -> Session:
@@ -58,6 +71,8 @@ def read_time(session: Session, text: str, now: datetime, ctx: Context) -> TimeW
     """The time ``text`` names, read against what was said before: a bare time of day
     falls on the day under discussion; a bare day keeps the part of day asked for."""
     tz = ctx.zone(session)
+    if _SOON.search(normalise(text)):
+        return _soon(ctx, text, now, tz)
     tw = _parse(ctx, text, now, tz)
     if tw is None:
         return None

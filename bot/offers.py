@@ -13,6 +13,7 @@ from bot.timeparse import TimeWindow
 from bot.transition import Context, Transition, say
 from core.money import Money
 from core.timeutil import local_date
+from i18n import say_n
 
 PAGE = 5
 MAX_OFFERS = 40
@@ -45,7 +46,9 @@ def find(session: Session, state: State = State.PICK_SLOT) -> Transition:
     assert session.window is not None
     start, end = session.window
     session = replace(session, state=state, offers=(), page=0, chosen=None)
-    return say(session, commands=(c.FindSlots(service_key, session.provider_key, start, end),))
+    return say(session, commands=(c.FindSlots(service_key, session.provider_key, start, end,
+                                              near=session.anchor, part=session.part_of_day,
+                                              tz=session.tz),))
 
 
 def in_part(offer: Offer, tz: ZoneInfo, part: str | None) -> bool:
@@ -102,7 +105,7 @@ def why_empty(session: Session, ctx: Context, now: datetime) -> str:
     if end <= now or (session.anchor is not None and session.anchor <= now):
         code = "in_the_past"
     elif start > now + timedelta(days=rules.max_days_ahead):
-        code = "too_far_ahead"
+        return horizon(ctx, now, session.lang)
     elif end <= now + rules.min_notice:
         code = "too_soon"
     elif not _open_during(ctx, session, start, end):
@@ -112,6 +115,15 @@ def why_empty(session: Session, ctx: Context, now: datetime) -> str:
     else:
         code = "nothing_in_window"
     return replies.error(code, session.lang)
+
+
+def horizon(ctx: Context, now: datetime, lang: str | None) -> str:
+    """How far ahead one can book, with the last day named."""
+    days = ctx.business.rules.max_days_ahead
+    last = local_date(now, ctx.business.tz) + timedelta(days=days)
+    return say_n(lang, "We take bookings up to {n} day ahead, until {day}.",
+                 "We take bookings up to {n} days ahead, until {day}.", days,
+                 day=replies.day_label(last, lang))
 
 
 def _open_during(ctx: Context, session: Session, start: datetime, end: datetime) -> bool:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from bot import asked, manage, replies
 from bot import commands as c
-from bot import manage, replies
 from bot.handoff import handed_off
 from bot.offers import arrange, booking_line, refund_text, show_page, summary, why_empty
 from bot.session import Offer, Purpose, Session, State
@@ -48,7 +48,7 @@ def _slots(session: Session, found: c.SlotsFound, now: datetime, ctx: Context) -
     tz = ctx.zone(session)
     offers = arrange(session, found.offers, tz)
     if offers:
-        intro = replies.free_times(ctx.service_name(session.service_key), session.lang)
+        intro = asked.intro(session, offers, ctx, now)
         return show_page(replace(session, offers=offers, page=0), ctx, intro)
     reason = why_empty(session, ctx, now)
     if found.alternatives:

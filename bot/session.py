@@ -36,6 +36,7 @@ class Purpose(StrEnum):
     CANCEL = "cancel"
     WAITLIST = "waitlist"
     SERIES = "series"
+    GREET = "greet"  # a hello: the customer's next booking is shown after the greeting
 
 
 @dataclass(frozen=True)
