@@ -92,13 +92,11 @@ def _on_message(session: Session, message: InboundMessage, now: datetime,
         return _by_state(session, text, now, ctx)
     # A receptionist question ("are you open sunday?") is answered from the business file
     # and the flow carries on where it was (bot.answers).
-    answered = answer_question(session, text, now, ctx)
-    if answered is not None:
-        return answered
     # "hi", "thanks!", "ok" mid-flow: a short answer, then the pending question again.
-    chatted = smalltalk.answer(session, text, now, ctx)
-    if chatted is not None:
-        return chatted
+    aside = (answer_question(session, text, now, ctx)
+             or smalltalk.answer(session, text, now, ctx))
+    if aside is not None:
+        return aside
     fallback = _global(session, text, now, ctx)
     return fallback or _by_state(session, text, now, ctx)
 
