@@ -1,16 +1,23 @@
 """Recognising what the customer wants from ordinary chat text: intents, services, providers.
 
-Deliberately rule-based and small: keyword sets plus difflib for typos. Everything here is
-pure and cheap (well under a millisecond per message), so it runs on every message.
+Deliberately rule-based and small: keyword sets plus difflib for typos. The keywords are data,
+one file per language in ``bot/lexicons/<lang>.toml`` (en, es, de, fr, pt; adding a language is
+adding a file), merged into one table read once. Everything here is pure and cheap (well under
+a millisecond per message), so it runs on every message.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import tomllib
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
+from importlib import resources
+from typing import Any
 
 from core.model import Provider, Service
 
@@ -33,53 +40,90 @@ class Intent(StrEnum):
 ANYONE = "*"  # provider sentinel: the customer has no preference
 
 _EMOJI_WORDS = {"👍": " yes ", "👌": " ok ", "✅": " yes ", "👎": " no ", "❌": " no "}
-_FILLER = frozenset({"a", "an", "the", "pls", "please", "plz", "i", "id", "i'd", "want",
-                     "wanna", "need", "to", "get", "for", "me", "my", "some", "can", "could",
-                     "would", "like", "just", "book", "booking", "appointment", "appt"})
+# The order phrases are tried in: the first intent with a phrase in the message wins.
+_PHRASE_ORDER = (Intent.HUMAN, Intent.TIMEZONE, Intent.WAITLIST, Intent.RESCHEDULE,
+                 Intent.CANCEL, Intent.LIST, Intent.BOOK)
 
-# Whole-message commands (the SMS conventions: a lone STOP/START).
-_EXACT = {
-    Intent.STOP: {"stop", "unsubscribe", "stopall", "stop all", "opt out", "optout"},
-    Intent.START: {"start", "unstop", "subscribe", "opt in", "optin", "resume"},
-    Intent.LIST: {"list", "bookings", "appointments", "mybookings", "/mybookings"},
-    Intent.RESTART: {"start over", "restart", "reset", "start again", "begin again", "menu"},
-    Intent.HELP: {"help", "?", "h", "what can you do", "info", "options"},
-    Intent.GREET: {"hi", "hello", "hey", "hiya", "yo", "howdy", "good morning",
-                   "good afternoon", "good evening", "hi there", "hey there"},
-}
 
-# Phrases that name an intent anywhere in a message.
-_PHRASES: list[tuple[Intent, tuple[str, ...]]] = [
-    (Intent.HUMAN, ("human", "real person", "a person", "agent", "speak to someone",
-                    "talk to someone", "operator", "receptionist", "the owner", "call me")),
-    (Intent.TIMEZONE, ("timezone", "time zone", "tz ", "i'm in ", "im in ", "i am in ",
-                       "i'm from ", "i am from ", "i live in ")),
-    (Intent.WAITLIST, ("waitlist", "wait list", "waiting list")),
-    (Intent.RESCHEDULE, ("reschedule", "re-schedule", "resched", "move my", "change my",
-                         "postpone", "different time", "another time", "move it")),
-    (Intent.CANCEL, ("cancel",)),
-    (Intent.LIST, ("my bookings", "my booking", "my appointments", "my appointment", "my appts",
-                   "what do i have", "upcoming", "list bookings", "show bookings",
-                   "when is my", "what have i booked", "bookings")),
-    (Intent.BOOK, ("book", "appointment", "appt", "schedule", "reserve", "make a booking",
-                   "get a", "i want", "i need", "can i", "i'd like", "id like")),
-]
+@dataclass(frozen=True)
+class Words:
+    """Every language's intent words, normalised, as one table: a message is understood in
+    whichever offered language it is written (the customer's language may not be known yet)."""
 
-# Single words worth a typo-tolerant look ("reshedule", "cancle", "bokking").
-_FUZZY_WORDS = {"reschedule": Intent.RESCHEDULE, "cancel": Intent.CANCEL,
-                "booking": Intent.BOOK, "bookings": Intent.LIST, "appointment": Intent.BOOK,
-                "waitlist": Intent.WAITLIST, "timezone": Intent.TIMEZONE}
+    exact: dict[Intent, frozenset[str]]
+    phrases: tuple[tuple[Intent, tuple[str, ...]], ...]
+    fuzzy: dict[str, Intent]
+    yes: frozenset[str]
+    yes_lead: frozenset[str]
+    negation: frozenset[str]
+    no: frozenset[str]
+    no_lead: tuple[str, ...]
+    more: frozenset[str]
+    abort: frozenset[str]
+    filler: frozenset[str]
+    anyone: re.Pattern[str]
+    by_language: dict[str, frozenset[str]]  # the words each file lists, for detection
 
-# A yes must be unmistakable: the whole message is made of these words ...
-_YES = frozenset({"yes", "y", "yeah", "yep", "yup", "ya", "yea", "ok", "okay", "k", "sure",
-                  "confirm", "confirmed", "correct", "perfect", "great", "fine", "go", "ahead",
-                  "sounds", "good", "do", "it", "please", "pls", "book", "that", "works",
-                  "absolutely", "definitely", "lets", "let's", "thanks", "thank", "you"})
-# ... or starts with one of these and says nothing negative ("yes cancel it").
-_YES_LEAD = frozenset({"yes", "y", "yeah", "yep", "yup", "ok", "okay", "sure", "confirm"})
-_NO = frozenset({"no", "n", "nope", "nah", "no thanks", "no thank you", "wrong", "neither"})
-_MORE = frozenset({"more", "next", "others", "other times", "show more", "more times",
-                   "any others", "later ones", "more please"})
+
+def _norm_all(items: list[str], *, keep_space: bool = False) -> list[str]:
+    # A trailing space marks a prefix phrase ("i'm in "): normalising must keep it.
+    return [normalise(x) + (" " if keep_space and x.endswith(" ") else "") for x in items]
+
+
+def _load_files() -> dict[str, dict[str, Any]]:
+    folder = resources.files("bot") / "lexicons"
+    return {f.name.removesuffix(".toml"): tomllib.loads(f.read_text(encoding="utf-8"))
+            for f in sorted(folder.iterdir(), key=lambda f: f.name)
+            if f.name.endswith(".toml")}
+
+
+@lru_cache(maxsize=1)
+def tables() -> Words:
+    """The intent tables of every ``bot/lexicons/<lang>.toml``, merged (read once)."""
+    files = _load_files()
+
+    def union(key: str) -> frozenset[str]:
+        return frozenset(w for data in files.values() for w in _norm_all(data.get(key, [])))
+
+    exact = {i: frozenset(w for d in files.values()
+                          for w in _norm_all(d.get("exact", {}).get(i.value, [])))
+             for i in Intent}
+    phrases = tuple((i, tuple(dict.fromkeys(
+        w for d in files.values()
+        for w in _norm_all(d.get("phrases", {}).get(i.value, []), keep_space=True))))
+        for i in _PHRASE_ORDER)
+    fuzzy = {normalise(w): Intent(i) for d in files.values()
+             for w, i in d.get("fuzzy", {}).items()}
+    anyone = sorted(union("anyone"), key=len, reverse=True)
+    by_language = {code: frozenset(_language_words(d)) for code, d in files.items()}
+    return Words(exact=exact, phrases=phrases, fuzzy=fuzzy, yes=union("yes"),
+                 yes_lead=union("yes_lead"), negation=union("negation"), no=union("no"),
+                 no_lead=tuple(sorted({w for d in files.values()
+                                       for w in _norm_all(d.get("no_lead", []),
+                                                          keep_space=True)})),
+                 more=union("more"), abort=union("abort"), filler=union("filler"),
+                 anyone=re.compile(r"\b(" + "|".join(map(re.escape, anyone)) + r")\b"),
+                 by_language=by_language)
+
+
+def _language_words(data: dict[str, Any]) -> set[str]:
+    """The single words of a file's intent phrases (for telling languages apart)."""
+    lists = [*data.get("exact", {}).values(), *data.get("phrases", {}).values(),
+             data.get("yes", []), data.get("no", []), data.get("more", [])]
+    return {w for items in lists for phrase in _norm_all(items) for w in phrase.split()
+            if len(w) >= 2}
+
+
+def keyword_scores(text: str) -> dict[str, float]:
+    """Per language, how many of the message's words are that language's intent words; a
+    word several languages share counts 1/k for each ("cancelar" is Spanish and Portuguese)."""
+    table = tables().by_language
+    scores: dict[str, float] = {}
+    for word in set(normalise(text).split()):
+        owners = [code for code, ws in table.items() if word in ws]
+        for code in owners:
+            scores[code] = scores.get(code, 0.0) + 1.0 / len(owners)
+    return scores
 
 
 def normalise(text: str) -> str:
@@ -95,42 +139,44 @@ def normalise(text: str) -> str:
 def detect(text: str) -> Intent | None:
     """The top-level intent a message names, or None (it may be a service or a time)."""
     t = normalise(text)
-    for intent, words in _EXACT.items():
-        if t in words:
+    table = tables()
+    for intent, exact in table.exact.items():
+        if t in exact:
             return intent
     padded = f" {t} "
-    for intent, phrases in _PHRASES:
+    for intent, phrases in table.phrases:
         if any(f" {p.strip()} " in padded or (p.endswith(" ") and f" {p}" in padded)
                for p in phrases):
             return intent
     for word in t.split():
         if len(word) >= 5:
-            hit = difflib.get_close_matches(word, _FUZZY_WORDS, n=1, cutoff=0.8)
+            hit = difflib.get_close_matches(word, table.fuzzy, n=1, cutoff=0.8)
             if hit:
-                return _FUZZY_WORDS[hit[0]]
+                return table.fuzzy[hit[0]]
     return None
 
 
 def is_yes(text: str) -> bool:
-    words = normalise(text).split()
-    if not words or any(w in {"no", "not", "don't", "dont", "nope"} for w in words):
+    said = normalise(text).split()
+    table = tables()
+    if not said or any(w in table.negation for w in said):
         return False
-    return all(w in _YES for w in words) or words[0] in _YES_LEAD
+    return all(w in table.yes for w in said) or said[0] in table.yes_lead
 
 
 def is_no(text: str) -> bool:
     t = normalise(text)
-    return t in _NO or t.startswith(("no ", "nope", "nah", "not ", "don't", "dont"))
+    table = tables()
+    return t in table.no or t.startswith(table.no_lead)
 
 
 def is_more(text: str) -> bool:
-    return normalise(text) in _MORE
+    return normalise(text) in tables().more
 
 
 def is_abort(text: str) -> bool:
     """A bare 'cancel' (or 'stop that', 'never mind') inside a flow abandons the flow."""
-    return normalise(text) in {"cancel", "cancel that", "nevermind", "never mind", "forget it",
-                               "abort", "quit", "exit", "nvm", "cancle", "x"}
+    return normalise(text) in tables().abort
 
 
 def pick_number(text: str, count: int) -> int | None:
@@ -152,7 +198,8 @@ def _names(service: Service) -> list[str]:
 
 
 def _content_words(text: str) -> list[str]:
-    return [w for w in normalise(text).split() if w not in _FILLER]
+    filler = tables().filler
+    return [w for w in normalise(text).split() if w not in filler]
 
 
 def _score(service: Service, words: list[str]) -> float:
@@ -202,7 +249,7 @@ def match_services(text: str, services: Sequence[Service]) -> list[Service]:
 def match_provider(text: str, providers: Sequence[Provider]) -> str | None:
     """A provider key, ANYONE, or None when no provider is named."""
     t = normalise(text)
-    if re.search(r"\b(anyone|anybody|whoever|no preference|any one|doesn't matter|any)\b", t):
+    if tables().anyone.search(t):
         return ANYONE
     words = t.split()
     for p in providers:
