@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from bot import replies
+import i18n
+from bot import language, replies
 from bot.commands import Command
 from bot.executor import Executor
 from bot.machine import step
@@ -84,6 +85,8 @@ class Runner:
         if session.handoff and self.handoffs is not None and not self.handoffs.is_open(
                 message.channel, message.sender_id):
             session = replace(session, handoff=False)  # the team answered: the bot is back
+        if session.lang is None and message.text:  # undecided: a clear first message decides
+            session = replace(session, lang=language.detect(message.text, i18n.languages()))
         uow = self.uow()
         with uow:
             business = uow.business()
