@@ -145,6 +145,8 @@ def serve(*, host: str, port: int | None, db: str | None, telegram_polling: bool
                                "use the webhook")
         if db:
             os.environ[SERVE_DATABASE_ENV] = db
+        # Migrate once, here: N processes starting together would run the same upgrade at once.
+        database(db or settings.database_url).close()
         print(describe(channel_states(settings, telegram_polling=False)))  # noqa: T201
         print(f"web: {workers} processes on one socket")  # noqa: T201
         # uvicorn's own supervisor: it spawns the processes on one socket, restarts a dead
@@ -164,12 +166,12 @@ def create_app() -> ASGIApp:
     """uvicorn's app factory for ``serve --workers N``: one web process's app."""
     configure(None)  # a spawned process starts without the CLI's logging configuration
     return _process_app(Settings(), db=os.environ.get(SERVE_DATABASE_ENV),
-                        telegram_polling=False, announce=False)
+                        telegram_polling=False, announce=False, migrate=False)
 
 
 def _process_app(settings: Settings, *, db: str | None, telegram_polling: bool,
-                 announce: bool = True) -> ASGIApp:
-    handle = database(db or settings.database_url)
+                 announce: bool = True, migrate: bool = True) -> ASGIApp:
+    handle = database(db or settings.database_url, migrate=migrate)
     runner = build_runner(handle, settings)
     ledger = reply_ledger(handle)
     mounts = build_mounts(settings, handler=build_handler(handle, runner),
