@@ -116,6 +116,26 @@ class _Sorted:
         return i < len(self.starts) and self.starts[i] < end
 
 
+class _LocalDays:
+    """Provider-local dates of instants by bisecting the local midnights of a few days:
+    one conversion per day instead of one per instant (it ran for every candidate start
+    and every booking). Instants outside the days fall back to zoneinfo."""
+
+    __slots__ = ("_days", "_midnights", "_tz")
+
+    def __init__(self, first: date, last: date, tz: ZoneInfo) -> None:
+        self._tz = tz
+        self._days = days(first, last + _ONE_DAY)
+        # local_boundary: a midnight skipped by the clocks maps to the first instant after it.
+        self._midnights = [local_boundary(d, _MIDNIGHT, tz) for d in self._days]
+
+    def of(self, instant: datetime) -> date:
+        i = bisect_right(self._midnights, instant) - 1
+        if 0 <= i < len(self._days) - 1:
+            return self._days[i]
+        return local_date(instant, self._tz)
+
+
 @dataclass(frozen=True)
 class _Calendar:
     """One provider's opening time, occupied time and bookings per day, over some days."""
@@ -126,6 +146,7 @@ class _Calendar:
     per_day: Mapping[date, int]
     today: date  # provider-local date of ``now``
     own: ClassView  # a class's own sessions (kept out of ``occupied``); empty otherwise
+    local: _LocalDays
 
 
 def _opening(provider: Provider, day: date) -> list[Interval]:
@@ -146,19 +167,20 @@ def _calendar(provider: Provider, *, first: date, last: date, service: Service, 
     others = [t for t in taken if not is_own_session(t.session, service, provider.key)]
     occupied = [(t.block.start, t.block.end) for t in others]
     occupied.extend((b.start, b.end) for b in busy)
-    per_day = Counter(local_date(t.start, provider.tz) for t in others)
-    per_day.update(local_date(t.start, provider.tz) for t in {t.session: t for t in mine}.values())
+    local = _LocalDays(first - _ONE_DAY, last + spill, provider.tz)
+    per_day = Counter(local.of(t.start) for t in others)
+    per_day.update(local.of(t.start) for t in {t.session: t for t in mine}.values())
     own = class_view([SeatTaken(t.session or "", t.block, t.seats) for t in mine], service,
                      provider.key)
     return _Calendar(provider=provider, open=_Sorted((iv.start, iv.end) for iv in opening),
                      occupied=_Sorted(occupied), per_day=per_day,
-                     today=local_date(now, provider.tz), own=own)
+                     today=local_date(now, provider.tz), own=own, local=local)
 
 
 def _problem(cal: _Calendar, *, start: datetime, service: Service, rules: Rules,
              now: datetime) -> ErrorCode | None:
     """The first rule ``start`` breaks, in the order the customer should hear about it."""
-    day = local_date(start, cal.provider.tz)
+    day = cal.local.of(start)
     return (_timing(cal, start=start, day=day, rules=rules, now=now)
             or _placement(cal, start=start, day=day, service=service, rules=rules))
 
@@ -181,12 +203,12 @@ def _placement(cal: _Calendar, *, start: datetime, day: date, service: Service,
         return ErrorCode.OUTSIDE_HOURS
     if rules.max_per_day is not None and cal.per_day.get(day, 0) >= rules.max_per_day:
         return ErrorCode.DAY_FULL
-    block = Interval(start - service.buffer_before, end + service.buffer_after)
-    if cal.occupied.hits(block.start, block.end):
+    block_start, block_end = start - service.buffer_before, end + service.buffer_after
+    if cal.occupied.hits(block_start, block_end):
         return ErrorCode.SLOT_TAKEN
     if service.is_class:
         key = session_key(service.key, cal.provider.key, start)
-        if cal.own.clashes(key, block):
+        if cal.own.clashes(key, Interval(block_start, block_end)):
             return ErrorCode.SLOT_TAKEN
         if seats_left(cal, service, start) <= 0:
             return ErrorCode.CLASS_FULL
@@ -209,11 +231,27 @@ def _grid(provider: Provider, day: date, step: timedelta,
     for span in hours.spans:
         wall = datetime.combine(day, span.start)
         stop = datetime.combine(day + _ONE_DAY if span.end == _MIDNIGHT else day, span.end)
-        while wall < stop:
-            instant = local_instant(wall.date(), wall.time(), provider.tz)
-            if instant is not None:  # None: the clocks skip this wall time
-                yield instant
-            wall += step
+        yield from _span_grid(wall, stop, step, provider.tz)
+
+
+def _span_grid(wall: datetime, stop: datetime, step: timedelta, tz: ZoneInfo) -> Iterator[datetime]:
+    """Grid instants of one wall-clock span. Where the UTC offset is the same at both ends
+    (every span but those on a DST day) wall-clock steps are UTC steps, so the grid is
+    stepped in UTC with one zone lookup; otherwise each wall time is resolved on its own."""
+    first = local_instant(wall.date(), wall.time(), tz)
+    last = local_instant(stop.date(), stop.time(), tz)
+    if (first is not None and last is not None and stop - wall < _ONE_DAY
+            and last - first == stop - wall):
+        instant = first
+        while instant < last:
+            yield instant
+            instant += step
+        return
+    while wall < stop:
+        resolved = local_instant(wall.date(), wall.time(), tz)
+        if resolved is not None:  # None: the clocks skip this wall time
+            yield resolved
+        wall += step
 
 
 def _resolve(business: Business, service_key: str,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import DateTime
@@ -34,6 +35,26 @@ class UTCDateTime(TypeDecorator[datetime]):
             raise NaiveDatetimeError(f"naive datetime refused: {value!r}")
         utc = value.astimezone(UTC)
         return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], Any] | None:
+        """On SQLite the stored text is read with ``datetime.fromisoformat`` (C) instead of
+        SQLAlchemy's generic string parser then this type's conversion: reading a window of
+        bookings was mostly this parsing (1,080 rows: 23 ms → see the availability bench)."""
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        generic = super().result_processor(dialect, coltype)
+
+        def process(value: Any) -> datetime | None:
+            if value is None:
+                return None
+            if isinstance(value, str):
+                try:  # the offset parsed in C gives the UTC singleton: no replace() call
+                    return datetime.fromisoformat(value + "+00:00")
+                except ValueError:
+                    pass  # not the format we write: let the generic parser say why
+            return generic(value) if generic is not None else value  # type: ignore[no-any-return]
+
+        return process
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:  # noqa: ARG002
         if value is None:

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.availability import Slot, Taken, check_start, free_slots
+from core.availability import Slot, Taken, _span_grid, check_start, free_slots
 from core.errors import DomainError
 from core.interval import Interval
 from core.model import Business, LocalSpan, Provider, Rules
@@ -27,6 +28,7 @@ from tests.core.conftest import (
     make_provider,
     make_service,
     weeklies,
+    ZONES,
     zones,
 )
 
@@ -208,3 +210,44 @@ def load(sc: Scenario, provider: Provider, start: datetime) -> int:
     counts = Counter(local_date(t.start, provider.tz) for t in sc.taken
                      if t.provider_key == provider.key)
     return counts[day]
+
+
+def _wall_by_wall(wall: datetime, stop: datetime, step: timedelta, tz: ZoneInfo) -> list[datetime]:
+    """The grid as defined: every wall time of the span resolved on its own."""
+    out = []
+    while wall < stop:
+        instant = local_instant(wall.date(), wall.time(), tz)
+        if instant is not None:
+            out.append(instant)
+        wall += step
+    return out
+
+
+def _change_days(tz: ZoneInfo, year: int = 2026) -> list[date]:
+    """Local dates on which ``tz`` changes its clocks (the offset at noon differs from the
+    next day's), and the day after each, so spans cross the change or sit beside it."""
+    def offset(d: date) -> timedelta | None:
+        return datetime.combine(d, time(12), tzinfo=tz).utcoffset()
+    found: list[date] = []
+    for d in days(date(year, 1, 1), date(year, 12, 31)):
+        if offset(d) != offset(d + timedelta(days=1)):
+            found += [d, d + timedelta(days=1)]
+    return found
+
+
+ZONE_CHANGE_DAYS = [(tz, d) for tz in ZONES for d in _change_days(tz)]
+
+
+@PROPERTY
+@given(zone_day=st.sampled_from(ZONE_CHANGE_DAYS), start_q=st.integers(-8, 95),
+       length_q=st.integers(1, 96), step=minutes(1, 5, 15, 20, 30, 45, 60))
+def test_span_grid_stepped_in_utc_equals_wall_by_wall(zone_day: tuple[ZoneInfo, date],
+                                                      start_q: int, length_q: int,
+                                                      step: timedelta) -> None:
+    """The UTC-stepped grid (one zone lookup per span) is the wall-by-wall grid on the
+    clock-change days of many zones (30-minute and 45-minute offsets included), for spans
+    that cross the change, start or end inside its gap or overlap, or miss it."""
+    tz, day = zone_day
+    wall = datetime.combine(day, time(0)) + timedelta(minutes=15 * start_q)
+    stop = wall + timedelta(minutes=15 * length_q)
+    assert list(_span_grid(wall, stop, step, tz)) == _wall_by_wall(wall, stop, step, tz)
