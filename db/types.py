@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime
@@ -52,7 +52,7 @@ class UTCDateTime(TypeDecorator[datetime]):
                     return datetime.fromisoformat(value + "+00:00")
                 except ValueError:
                     pass  # not the format we write: let the generic parser say why
-            return generic(value) if generic is not None else value  # type: ignore[no-any-return]
+            return generic(value) if generic is not None else value
 
         return process
 

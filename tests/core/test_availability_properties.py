@@ -23,12 +23,12 @@ from core.model import Business, LocalSpan, Provider, Rules
 from core.timeutil import days, local_date, local_instant
 from tests.core.conftest import (
     PROPERTY,
+    ZONES,
     instants_near_dst,
     make_business,
     make_provider,
     make_service,
     weeklies,
-    ZONES,
     zones,
 )
 
