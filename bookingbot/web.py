@@ -40,6 +40,7 @@ from bookingbot.channels_wiring import (
 from bookingbot.cli_errors import CommandError
 from bookingbot.logs import configure
 from bookingbot.settings import Settings
+from bot.warmup import warm_up
 from channels.asgi_guard import AsgiGuard
 from channels.mount import ChannelMount
 from db.migrate import current_revision, head_revision
@@ -172,6 +173,7 @@ def create_app() -> ASGIApp:
 def _process_app(settings: Settings, *, db: str | None, telegram_polling: bool,
                  announce: bool = True, migrate: bool = True) -> ASGIApp:
     handle = database(db or settings.database_url, migrate=migrate)
+    warm_up()  # before uvicorn listens: the first customer does not pay for the tables
     runner = build_runner(handle, settings)
     ledger = reply_ledger(handle)
     mounts = build_mounts(settings, handler=build_handler(handle, runner),
