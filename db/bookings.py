@@ -81,7 +81,8 @@ def taken_query(provider_key: str, window: Interval, now: datetime,
 
 
 def taken_of(provider_key: str, rows: Sequence[Sequence[Any]]) -> list[Taken]:
-    return [Taken(provider_key, start, Interval(bs, be),
+    # UTCDateTime gives aware UTC and the block_covers CHECK orders the two: no re-check.
+    return [Taken(provider_key, start, Interval.trusted(bs, be),
                   session=None if cap is None else key, seats=seats)
             for start, bs, be, cap, key, seats in rows]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
 import pytest
@@ -76,3 +76,11 @@ def test_subtract_is_set_difference(base: list[Interval], holes: list[Interval],
     result = subtract(base, holes)
     assert inside(result) == (inside(base) and not inside(holes))
     assert all(a.end < b.start for a, b in pairwise(result))
+
+
+def test_trusted_interval_is_the_same_value_as_a_checked_one() -> None:
+    start = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
+    trusted = Interval.trusted(start, start + timedelta(hours=1))
+    checked = Interval(start, start + timedelta(hours=1))
+    assert trusted == checked and hash(trusted) == hash(checked)
+    assert trusted.overlaps(checked) and trusted.duration == timedelta(hours=1)
