@@ -82,5 +82,7 @@ def test_trusted_interval_is_the_same_value_as_a_checked_one() -> None:
     start = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
     trusted = Interval.trusted(start, start + timedelta(hours=1))
     checked = Interval(start, start + timedelta(hours=1))
-    assert trusted == checked and hash(trusted) == hash(checked)
-    assert trusted.overlaps(checked) and trusted.duration == timedelta(hours=1)
+    assert trusted == checked
+    assert hash(trusted) == hash(checked)
+    assert trusted.overlaps(checked)
+    assert trusted.duration == timedelta(hours=1)
