@@ -7,6 +7,9 @@ stderr is one JSON object. The last processor before rendering masks personal da
 API tokens, and the values of fields that carry message text. Engines are also built
 with ``hide_parameters=True`` (``db.engine``), so SQL errors never carry row values.
 
+Every line written while a request id is current (``core.tracing``: an HTTP request, or
+the worker handling a row that request wrote) carries it as ``request_id``.
+
 ``LOG_LEVEL`` (DEBUG, INFO, WARNING, ...) sets the level; uvicorn's own config is not
 used (``log_config=None``), its records flow through this one.
 """
@@ -21,6 +24,8 @@ from collections.abc import MutableMapping
 from typing import Any, TextIO
 
 import structlog
+
+from core.tracing import current_request_id
 
 # A phone number as we store and print them: E.164 with a "+", digits possibly grouped by
 # spaces, dots, dashes or brackets; 8-15 digits. A "+" is required so that dates, times,
@@ -73,6 +78,13 @@ def _scrub(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[s
     return event
 
 
+def _request_id(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    found = current_request_id()
+    if found is not None:
+        event.setdefault("request_id", found)
+    return event
+
+
 def _level(level: str | None) -> int:
     name = (level or os.environ.get("LOG_LEVEL") or "INFO").strip().upper()
     value = logging.getLevelName(name)
@@ -87,6 +99,7 @@ def configure(level: str | None = None, *, stream: TextIO | None = None) -> None
     """Route all logging through one JSON handler on ``stream`` (stderr). Idempotent."""
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
+        _request_id,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),

@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=20, ge=1)
     redis_url: str | None = None
     log_level: str = "INFO"
+    # The worker: rows claimed at a time, and how long a claim lasts before another worker
+    # may take it over (a worker killed mid-batch: its unrecorded sends are repeated then).
+    jobs_batch: int = Field(default=200, ge=1)
+    jobs_lease_seconds: float = Field(default=300.0, ge=1.0)
 
     telegram_bot_token: SecretStr | None = None
     telegram_webhook_secret: SecretStr | None = None

@@ -39,6 +39,7 @@ from bookingbot.channels_wiring import (
 )
 from bookingbot.cli_errors import CommandError
 from bookingbot.logs import configure
+from bookingbot.request_ids import RequestIds
 from bookingbot.settings import Settings
 from bot.warmup import warm_up
 from channels.asgi_guard import AsgiGuard
@@ -50,14 +51,25 @@ log = logging.getLogger(__name__)
 # (its work is committed, nothing is written back yet); the request then waits for ever,
 # so the test can kill the process exactly between commit and reply.
 PAUSE_ENV = "BOOKINGBOT_TEST_PAUSE_BEFORE_RESPONSE"
+# Shutdown tests only: with it, the paused request goes on once this file exists.
+RELEASE_ENV = "BOOKINGBOT_TEST_RELEASE_PAUSED"
 
 
 class PauseBeforeResponse:
     """ASGI wrapper for ``PAUSE_ENV``: never installed unless the variable is set."""
 
-    def __init__(self, app: ASGIApp, marker: Path) -> None:
+    def __init__(self, app: ASGIApp, marker: Path, release: Path | None = None) -> None:
         self.app = app
         self.marker = marker
+        self.release = release
+
+    async def _wait(self) -> None:
+        release = self.release
+        if release is None:
+            await asyncio.Event().wait()  # until the test kills the process
+            return
+        while not release.exists():
+            await asyncio.sleep(0.01)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST":
@@ -67,7 +79,7 @@ class PauseBeforeResponse:
         async def paused(message: Message) -> None:
             if message["type"] == "http.response.start":
                 self.marker.write_text(str(scope["path"]))
-                await asyncio.Event().wait()  # until the test kills the process
+                await self._wait()
             await send(message)
 
         await self.app(scope, receive, paused)
@@ -128,8 +140,9 @@ def build_app(db: Database, *, mounts: Sequence[ChannelMount] = ()) -> Starlette
         limits.update(mount.body_limits)
     # The guard wraps everything inside Starlette's own error middleware: every body is
     # bounded, every response carries the security headers, no exception reaches uvicorn.
+    # Outside it, every request gets its id (bookingbot.request_ids).
     return Starlette(routes=routes, lifespan=lifespan,
-                     middleware=[Middleware(AsgiGuard, limits=limits)])
+                     middleware=[Middleware(RequestIds), Middleware(AsgiGuard, limits=limits)])
 
 
 # `serve --workers N` hands uvicorn an import string, so each web process builds its own app
@@ -153,13 +166,14 @@ def serve(*, host: str, port: int | None, db: str | None, telegram_polling: bool
         # uvicorn's own supervisor: it spawns the processes on one socket, restarts a dead
         # one and passes SIGTERM on for a graceful shutdown of each.
         uvicorn.run("bookingbot.web:create_app", factory=True, workers=workers, host=host,
-                    port=port or settings.port, log_config=None, server_header=False)
+                    port=port or settings.port, log_config=None, server_header=False,
+                    access_log=False)  # bookingbot.request_ids writes it, with the id
         return 0
     app = _process_app(settings, db=db, telegram_polling=telegram_polling)
     # log_config=None: uvicorn's records go through bookingbot.logs (configured by the CLI);
     # no "server: uvicorn" banner.
     uvicorn.run(app, host=host, port=port or settings.port, log_config=None,
-                server_header=False)
+                server_header=False, access_log=False)
     return 0
 
 
@@ -190,5 +204,7 @@ def _process_app(settings: Settings, *, db: str | None, telegram_polling: bool,
     marks = ChannelMount("reply-ledger", (), on_shutdown=(write_marks,))
     app: ASGIApp = build_app(handle, mounts=[*mounts, admin_mount(handle, settings), marks])
     if os.environ.get(PAUSE_ENV):
-        app = PauseBeforeResponse(app, Path(os.environ[PAUSE_ENV]))
+        release = os.environ.get(RELEASE_ENV)
+        app = PauseBeforeResponse(app, Path(os.environ[PAUSE_ENV]),
+                                  Path(release) if release else None)
     return app

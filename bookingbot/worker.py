@@ -10,7 +10,7 @@ import os
 import socket
 import sys
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TextIO
 
 from slack_sdk import WebClient
@@ -172,7 +172,9 @@ def run_worker(*, db_url: str | None, out: TextIO | None = None) -> int:
     gateway = build_payment_gateway(settings)
     try:
         jobs = build_jobs(db, senders=senders, provider_channel=settings.slack_provider_channel,
-                          gateway=gateway,
+                          gateway=gateway, settings=JobSettings(
+                              batch=settings.jobs_batch,
+                              lease=timedelta(seconds=settings.jobs_lease_seconds)),
                           on_change=home_refresher(client, db, utcnow) if client else None,
                           add_to_calendar=booking_link(settings))
         extra = [*calendar_sweeps(db, settings, utcnow), retention_sweep(db, utcnow)]

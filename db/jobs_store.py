@@ -51,6 +51,7 @@ class SqlOutboxItem:
     kind: str
     payload: dict[str, Any]
     attempts: int  # after this claim; doubles as the claim token
+    request_id: str | None = None  # the request that emitted the event (core.tracing)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class SqlClaimed:
     booking_start: datetime | None
     variables: tuple[str, ...] = ()
     lang: str | None = None
+    request_id: str | None = None
 
 
 def _template(row: Any) -> tuple[tuple[str, ...], str | None]:
@@ -122,9 +124,10 @@ class SqlJobsStore:
             s.execute(update(OUTBOX).where(OUTBOX.c.id.in_(ids)).values(
                 next_attempt_at=now + lease, attempts=OUTBOX.c.attempts + 1))
             rows = s.execute(select(OUTBOX.c.id, OUTBOX.c.kind, OUTBOX.c.payload,
-                                    OUTBOX.c.attempts).where(OUTBOX.c.id.in_(ids))
-                             .order_by(OUTBOX.c.id)).all()
-        return [SqlOutboxItem(r.id, r.kind, dict(r.payload), r.attempts) for r in rows]
+                                    OUTBOX.c.attempts, OUTBOX.c.request_id)
+                             .where(OUTBOX.c.id.in_(ids)).order_by(OUTBOX.c.id)).all()
+        return [SqlOutboxItem(r.id, r.kind, dict(r.payload), r.attempts, r.request_id)
+                for r in rows]
 
     def booking_facts(self, booking_id: str, *, action: str | None = None) -> BookingFacts | None:
         with self._sessions() as s:
@@ -169,7 +172,8 @@ class SqlJobsStore:
             valid_until=(r["b_hold"] if r["kind"] == Kind.WAITLIST_OFFER.value
                          else r["b_start"]),
             opted_out=bool(r["c_opted_out"]), booking_status=r["b_status"],
-            booking_start=r["b_start"], variables=_template(r)[0], lang=_template(r)[1])
+            booking_start=r["b_start"], variables=_template(r)[0], lang=_template(r)[1],
+            request_id=r["request_id"])
             for r in rows]
 
     def finish_many(self, outcomes: Sequence[Outcome]) -> int:

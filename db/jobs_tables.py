@@ -57,6 +57,8 @@ NOTIFICATIONS = Table(
     Column("sent_at", UTCDateTime(), nullable=True),
     Column("provider_message_id", String(255), nullable=True),
     Column("created_at", UTCDateTime(), nullable=False),
+    # The HTTP request the notification follows from (core.tracing; migration 0029).
+    Column("request_id", String(64), nullable=True),
     CheckConstraint(f"status IN {in_list(NOTIFICATION_STATUSES)}", name="status"),
     UniqueConstraint("idempotency_key", name="uq_notifications_idempotency_key"),
     # Claims read due rows in this order and stop after one batch (migration 0011).

@@ -28,6 +28,7 @@ from sqlalchemy.types import TypeEngine
 
 from core.delivery import SENT, Outcome
 from core.notifications import Draft
+from core.tracing import current_request_id
 from db.bookings import B
 from db.jobs_facts import C
 from db.jobs_tables import DUE_STATUSES, in_list
@@ -68,6 +69,8 @@ def draft_row(d: Draft, now: datetime) -> dict[str, Any]:
         "status": "skipped" if d.skip_reason else "pending", "attempts": 0,
         "next_attempt_at": d.not_before, "claim_token": None, "last_error": d.skip_reason,
         "sent_at": None, "provider_message_id": None, "created_at": now,
+        # The request being served, or the one of the outbox event being dispatched.
+        "request_id": current_request_id(),
     }
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core.events import Event
+from core.tracing import current_request_id
 from db import pipeline
 from db.codec import encode
 from db.tables import OutboxRow, table_of
@@ -42,6 +43,7 @@ def outbox_row(event: Event, now: datetime) -> dict[str, Any]:
         "created_at": now, "kind": type(event).__name__, "payload": encode(event),
         "idempotency_key": idempotency_key(event), "status": OutboxStatus.PENDING.value,
         "attempts": 0, "next_attempt_at": now, "last_error": None, "sent_at": None,
+        "request_id": current_request_id(),  # the worker binds it again (jobs.outbox)
     }
 
 

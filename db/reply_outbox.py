@@ -33,6 +33,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
 from core.errors import DomainError, ErrorCode
+from core.tracing import current_request_id
 from db.engine import single_statements
 from db.jobs_tables import NOTIFICATIONS as N
 from db.types import UTCDateTime
@@ -62,7 +63,7 @@ def _row(channel: str, address: str, delivery_id: str, index: int, reply: dict[s
         "text": reply.get("text", ""), "choices": choices, "status": "sending",
         "attempts": 1, "next_attempt_at": now + lease,
         "claim_token": web_token(channel, delivery_id), "last_error": None, "sent_at": None,
-        "provider_message_id": None, "created_at": now,
+        "provider_message_id": None, "created_at": now, "request_id": current_request_id(),
     }
 
 
@@ -76,7 +77,7 @@ def write_replies(conn: Connection, *, channel: str, address: str, delivery_id: 
 
 
 _COLUMNS = ("idempotency_key", "kind", "audience", "channel", "address", "text", "choices",
-            "status", "attempts", "next_attempt_at", "claim_token", "created_at")
+            "status", "attempts", "next_attempt_at", "claim_token", "created_at", "request_id")
 # PostgreSQL: the delivery record, the session's new state and the replies in ONE statement
 # (one round trip, then COMMIT). The delivery goes first: a duplicate (already recorded)
 # writes nothing else; then the session row, guarded by its version; then the replies.
@@ -94,14 +95,14 @@ _SAVE_PG = text(f"""
          n AS (INSERT INTO notifications ({", ".join(_COLUMNS)})
                SELECT r.* FROM unnest(:keys, :kinds, :audiences, :channels, :addresses,
                                       :texts, CAST(:choices AS json[]), :statuses, :attempts,
-                                      :next_at, :tokens, :created)
+                                      :next_at, :tokens, :created, :request_ids)
                         AS r({", ".join(_COLUMNS)}), s)
     SELECT (SELECT count(*) FROM d) AS new, (SELECT count(*) FROM s) AS saved
 """).bindparams(  # noqa: S608 - only our own column names are formatted in
     bindparam("now", type_=UTCDateTime()), bindparam("version", type_=Integer()),
     *[bindparam(c, type_=postgresql.ARRAY(String())) for c in
       ("keys", "kinds", "audiences", "channels", "addresses", "texts", "choices", "statuses",
-       "tokens")],
+       "tokens", "request_ids")],
     bindparam("attempts", type_=postgresql.ARRAY(Integer())),
     *[bindparam(c, type_=postgresql.ARRAY(UTCDateTime())) for c in ("next_at", "created")])
 
@@ -120,7 +121,8 @@ def save_pg(conn: Connection, *, channel: str, sender_id: str, version: int,
                          ("audiences", "audience"), ("channels", "channel"),
                          ("addresses", "address"), ("texts", "text"), ("statuses", "status"),
                          ("attempts", "attempts"), ("next_at", "next_attempt_at"),
-                         ("tokens", "claim_token"), ("created", "created_at")):
+                         ("tokens", "claim_token"), ("created", "created_at"),
+                         ("request_ids", "request_id")):
         params[name] = [r[column] for r in rows]
     params["choices"] = [json.dumps(r["choices"]) for r in rows]
     row = conn.execute(_SAVE_PG, params).one()

@@ -246,6 +246,8 @@ class OutboxRow(Base):
     next_attempt_at: Mapped[datetime]
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
+    # The HTTP request that caused the event (core.tracing; migration 0029).
+    request_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class HandoffRow(Base):

@@ -7,7 +7,11 @@ unavoidable gap is a crash between the platform accepting messages and our mark;
 messages (at most one group) are sent again when the lease ends (none of our channels
 accepts a client idempotency key). A worker never sends past its lease: it hands back what
 it has not reached before the lease could run out, so no other worker can hold the same
-row meanwhile.
+row meanwhile. Asked to stop (SIGTERM, ``stopping``), it finishes the send under way,
+records what it sent and hands back the rest of its batch at once, for any worker to take.
+
+Each send runs with the request id of the row bound (``core.tracing``) and logs one line,
+so a customer's message can be followed from the webhook that caused it to its delivery.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from core.delivery import SENT, Outcome
 from core.errors import PermanentSendError
 from core.notifications import Kind, Outgoing, in_quiet_hours, quiet_ends
 from core.ports import Sender, TemplateSender
+from core.tracing import request_scope
 from jobs.ports import Claimed, Clock, JobsStore
 from jobs.reply_context import SESSION_KEY, context_after
 from jobs.retry import Backoff
@@ -69,9 +74,12 @@ class Deliverer:
     clock: Clock
     backoff: Backoff = field(default_factory=Backoff)
     lease: timedelta = timedelta(minutes=5)
-    margin: timedelta = timedelta(minutes=1)  # longer than any one send may take
+    # Longer than any one send may take; a quarter of the lease if that is shorter.
+    margin: timedelta = timedelta(minutes=1)
     batch: int = 200
     timer: Callable[[], float] = time.monotonic
+    # True once the worker was asked to stop: no new claim, the rest of a batch handed back.
+    stopping: Callable[[], bool] = field(default=lambda: False)
     # Outcomes are recorded in groups: after this many sends, or once the oldest unrecorded
     # one is this old (seconds), whichever comes first. This bounds what a crash can make
     # us send again; against a slow platform the group shrinks to about one message.
@@ -80,21 +88,24 @@ class Deliverer:
 
     def sweep(self) -> Counter[str]:
         """Deliver one claimed batch; counts outcomes ("sent", "failed", ...)."""
+        counts: Counter[str] = Counter()
+        if self.stopping():
+            return counts
         claimed = self.store.claim_notifications(now=self.clock(), limit=self.batch,
                                                  lease=self.lease)
-        counts: Counter[str] = Counter()
-        deadline = self.timer() + (self.lease - self.margin).total_seconds()
+        margin = min(self.margin, self.lease / 4)
+        deadline = self.timer() + (self.lease - margin).total_seconds()
         unrecorded: list[Outcome] = []
         oldest = 0.0
         try:
             for i, c in enumerate(claimed):
-                if self.timer() > deadline:
+                if self.stopping() or self.timer() > deadline:
                     self._record(unrecorded)
                     unrecorded = []
                     self.store.release([x.id for x in claimed[i:]], c.token, now=self.clock())
                     counts["released"] += len(claimed) - i
                     break
-                outcome = self._one(c)
+                outcome = self._traced(c)
                 counts[outcome.status] += 1
                 if not unrecorded:
                     oldest = self.timer()
@@ -117,6 +128,12 @@ class Deliverer:
                 raise
             log.warning("reply contexts of %s notifications not stored: %s", len(outcomes), exc)
             self.store.finish_many([replace(o, session=None) for o in outcomes])
+
+    def _traced(self, c: Claimed) -> Outcome:
+        with request_scope(c.request_id):
+            outcome = self._one(c)
+            log.info("notification %s (%s on %s): %s", c.id, c.kind, c.channel, outcome.status)
+        return outcome
 
     def _one(self, c: Claimed) -> Outcome:
         now = self.clock()

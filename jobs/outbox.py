@@ -20,6 +20,7 @@ from core.calendar_sync import CalendarSyncFailed
 from core.errors import DomainError, ErrorCode
 from core.events import BookingCancelled, BookingConfirmed, BookingRescheduled, Event, SlotFreed
 from core.notifications import Draft, Kind, notices_for
+from core.tracing import request_scope
 from core.usecases.waitlist_offers import OfferUnitOfWork, offer_freed_slot
 from jobs.events import ACTION, KNOWN, decode_event
 from jobs.notices import ALWAYS, calendar_alert, more_notices
@@ -53,7 +54,10 @@ class OutboxDispatcher:
         items = self.store.claim_outbox(now=now, limit=self.batch, lease=self.lease,
                                         kinds=sorted(kinds))
         for item in items:
-            self._one(item, now)
+            # The request that emitted the event: its notifications carry it on, and every
+            # line logged meanwhile names it (core.tracing).
+            with request_scope(item.request_id):
+                self._one(item, now)
         return len(items)
 
     def _one(self, item: OutboxItem, now: datetime) -> None:
@@ -68,6 +72,8 @@ class OutboxDispatcher:
             return
         note = None if event is not None else f"no jobs handler for {item.kind}"
         done = self.store.complete_outbox(item.id, item.attempts, drafts, now=now, note=note)
+        log.info("outbox %s (%s): %s notifications%s", item.id, item.kind, len(drafts),
+                 "" if done else ", lease lost to another worker")
         if done and provider_key is not None and isinstance(event, CHANGES):
             self._changed(provider_key)
 

@@ -26,6 +26,9 @@ class OutboxItem(Protocol):
     @property
     def attempts(self) -> int:
         """Attempts including this claim; also the claim's token."""
+    @property
+    def request_id(self) -> str | None:
+        """The HTTP request that emitted the event (``core.tracing``), if any."""
 
 
 class Claimed(Protocol):
@@ -67,6 +70,9 @@ class Claimed(Protocol):
         """The template values of ``core.notifications.Message`` (WhatsApp templates)."""
     @property
     def lang(self) -> str | None: ...
+    @property
+    def request_id(self) -> str | None:
+        """The HTTP request this notification follows from (``core.tracing``), if any."""
 
 
 class JobsStore(Protocol):

@@ -116,8 +116,11 @@ def run_blocking(jobs: Jobs, intervals: Mapping[str, float] = INTERVALS,
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        # The sweeps under way finish the item in hand (a send: bounded by the sender's
+        # timeout) and hand the rest of their batch back; nothing new is claimed. What a
+        # SIGKILL interrupts instead is taken over by any worker when its lease ends.
+        jobs.stop()
+        log.info("worker stopping: finishing the work in hand, handing back the rest")
         if scheduler.running:
-            # Let the sweeps under way finish their batch (each is bounded by its batch size
-            # and the senders' timeouts); what a SIGKILL interrupts instead is released when
-            # its claim's lease ends and taken over by any worker.
             scheduler.shutdown(wait=True)
+        log.info("worker stopped")

@@ -9,6 +9,7 @@ demo use; production runs each on its own interval.
 from __future__ import annotations
 
 import logging
+import threading
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -55,11 +56,21 @@ class Jobs:
         self._outbox = OutboxDispatcher(self.store, self.render, self.offers_uow, s.backoff,
                                         lease=s.lease, batch=s.batch, on_change=self.on_change,
                                         notice_text=self.notice_text)
+        self._stop = threading.Event()
         self._deliverer = Deliverer(self.store, self.senders, self.clock, s.backoff,
-                                    lease=s.lease, batch=s.batch)
+                                    lease=s.lease, batch=s.batch, stopping=self._stop.is_set)
         self._reminders = ReminderPlanner(self.store, self.render)
         self._agenda = (AgendaPlanner(self.store, self.agenda_text, s.agenda_at)
                         if self.agenda_text is not None else None)
+
+    def stop(self) -> None:
+        """Asked to shut down: sweeps under way finish the item in hand and return (delivery
+        hands the rest of its batch back); no sweep claims anything after this."""
+        self._stop.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
 
     def expire(self) -> int:
         """Offers first (their holds pass the slot on), then every other lapsed hold."""
@@ -76,6 +87,8 @@ class Jobs:
     def outbox(self) -> int:
         done = 0
         for _ in range(MAX_ROUNDS):
+            if self.stopping:
+                break
             handled = self._outbox.sweep(self.clock())
             done += handled
             if handled == 0:
@@ -93,7 +106,7 @@ class Jobs:
         for _ in range(MAX_ROUNDS * 100):
             outcomes = self._deliverer.sweep()
             total.update(outcomes)
-            if not outcomes or outcomes.get("released"):
+            if not outcomes or outcomes.get("released") or self.stopping:
                 break
         return total
 

@@ -6,6 +6,7 @@ import logging
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
+from telegram.request import HTTPXRequest
 
 from bot.messages import Reply
 from channels.telegram.parse import Press
@@ -28,10 +29,14 @@ def send_error(exc: TelegramError) -> SendError:
 class TelegramApi:
     """One long-lived ``Bot`` bound to the running event loop: ``start`` then ``stop``."""
 
-    def __init__(self, token: str, *, base_url: str | None = None) -> None:
+    def __init__(self, token: str, *, base_url: str | None = None,
+                 read_timeout: float | None = None) -> None:
+        """``read_timeout``: seconds to wait for an answer (python-telegram-bot's 5 s if
+        None)."""
         if not token:
             raise ValueError("TELEGRAM_BOT_TOKEN is empty")
-        self.bot = Bot(token, base_url=base_url or DEFAULT_BASE_URL)
+        request = HTTPXRequest(read_timeout=read_timeout) if read_timeout else None
+        self.bot = Bot(token, base_url=base_url or DEFAULT_BASE_URL, request=request)
 
     async def start(self) -> None:
         try:

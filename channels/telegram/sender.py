@@ -18,12 +18,17 @@ from bot.messages import Choice, Reply
 from channels.telegram.api import TelegramApi, send_error
 from core.errors import PermanentSendError
 
+# A job's send may wait longer than a webhook's follow-up: an answer given up on after 5 s
+# may still have been delivered, and the retry would then send it twice (the Deliverer's
+# lease margin, a minute, covers the wait).
+SEND_TIMEOUT = 30.0
+
 
 class TelegramSender:
     channel = "telegram"
 
     def __init__(self, token: str, *, base_url: str | None = None) -> None:
-        self._api = TelegramApi(token, base_url=base_url)
+        self._api = TelegramApi(token, base_url=base_url, read_timeout=SEND_TIMEOUT)
         self._loop = asyncio.new_event_loop()
         self._lock = threading.Lock()
         self._started = False
