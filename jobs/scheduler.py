@@ -116,9 +116,9 @@ def run_blocking(jobs: Jobs, intervals: Mapping[str, float] = INTERVALS,
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        # The sweeps under way finish the item in hand (a send: bounded by the sender's
-        # timeout) and hand the rest of their batch back; nothing new is claimed. What a
-        # SIGKILL interrupts instead is taken over by any worker when its lease ends.
+        # Delivery finishes the send in hand (bounded by the sender's timeout) and hands the
+        # rest of its batch back; nothing new is claimed (Jobs.stop). What a SIGKILL
+        # interrupts instead is taken over by any worker when its lease ends.
         jobs.stop()
         log.info("worker stopping: finishing the work in hand, handing back the rest")
         if scheduler.running:

@@ -64,8 +64,9 @@ class Jobs:
                         if self.agenda_text is not None else None)
 
     def stop(self) -> None:
-        """Asked to shut down: sweeps under way finish the item in hand and return (delivery
-        hands the rest of its batch back); no sweep claims anything after this."""
+        """Asked to shut down (SIGTERM): delivery finishes the send in hand and hands the
+        rest of its batch back; the outbox finishes the batch it claimed (database work,
+        no message goes out from it); nothing claims a new batch after this."""
         self._stop.set()
 
     @property

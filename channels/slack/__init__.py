@@ -8,9 +8,11 @@ the jobs that deliver outbox events.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from datetime import datetime
+from typing import ParamSpec, TypeVar
 
 from slack_sdk import WebClient
 
@@ -30,6 +32,27 @@ from core.usecases.provider import ProviderQueries
 
 __all__ = ["PATH", "SlackHome", "SlackHumanNotifier", "SlackSender", "provider_alert",
            "slack_mount", "web_client"]
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class CarryContext(Executor):
+    """Runs each listener in a copy of the submitting request's context, so what it logs
+    and writes carries that request's id (``core.tracing``); a plain pool would not."""
+
+    def __init__(self, inner: Executor) -> None:
+        self._inner = inner
+
+    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
+        context = contextvars.copy_context()
+
+        def run() -> T:
+            return context.run(fn, *args, **kwargs)
+
+        return self._inner.submit(run)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._inner.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
 def slack_mount(*, client: WebClient, signing_secret: str, handler: MessageHandler,
@@ -40,7 +63,7 @@ def slack_mount(*, client: WebClient, signing_secret: str, handler: MessageHandl
     """The Slack route. ``executor`` runs listeners after their ack (default: 8 threads,
     drained at shutdown so work acknowledged to Slack is finished, not dropped)."""
     pool = executor or ThreadPoolExecutor(max_workers=8, thread_name_prefix="slack")
-    app = bolt_app(client=client, signing_secret=signing_secret, executor=pool)
+    app = bolt_app(client=client, signing_secret=signing_secret, executor=CarryContext(pool))
     home = SlackHome(client=client, uow=uow, queries=queries, clock=clock)
     register(app, command=command,
              desk=ProviderDesk(uow=uow, queries=queries, clock=clock, command_name=command),

@@ -14,6 +14,7 @@ import io
 import json
 import logging
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +28,11 @@ from bookingbot.request_ids import chosen
 from bookingbot.web import build_app
 from bookingbot.worker import build_jobs
 from channels.http_guard import RateLimiter
+from channels.slack import CarryContext
 from channels.slack.sender import SlackSender
 from channels.telegram import telegram_mount
 from channels.telegram.webhook import SECRET_HEADER
-from core.tracing import current_request_id
+from core.tracing import current_request_id, request_scope
 from db.catalog import sync_business
 from db.reply_outbox import SqlReplyLedger
 from tests.channels import updates as u
@@ -169,3 +171,13 @@ def test_a_request_without_a_usable_id_gets_a_new_one(
     assert "AAHfiqksKZ8WmR2zSjiQ7" not in output
     assert "ann@example.com" not in output
     assert chosen(b"a" * 64) == "a" * 64
+
+
+def test_slack_listeners_run_with_the_request_id_of_the_event() -> None:
+    """Bolt runs listeners on a thread pool after the ack; the pool is wrapped so they see
+    the request's id. The control, the bare pool, loses it (threads start empty)."""
+    with ThreadPoolExecutor(max_workers=1) as pool, request_scope("slack-event-1"):
+        carried = CarryContext(pool).submit(current_request_id).result(30)
+        bare = pool.submit(current_request_id).result(30)
+    assert carried == "slack-event-1"
+    assert bare is None
