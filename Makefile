@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench stress venv clean catalogs
+.PHONY: run test lint bench bench-load stress venv clean catalogs
 
 venv: $(STAMP)
 
@@ -36,6 +36,12 @@ bench: $(STAMP)
 	$(BIN)/python bench/reminder_bench.py
 	$(BIN)/python bench/webhook_bench.py
 	$(BIN)/python bench/memory_bench.py
+
+# Issue 17's load test: serve --workers 2 and two workers on a fresh PostgreSQL database,
+# signed webhooks from many customers at 1, 8 and 32 clients and a 32-customer race for one
+# slot; prints req/s, p50/p99, 5xx, bookings, overlaps, duplicate/missing replies (README).
+bench-load: $(STAMP)
+	$(BIN)/python bench/load.py
 
 # The concurrency tests 20 times in a row with every core kept busy (issue 12's proof).
 stress: $(STAMP)
