@@ -24,7 +24,9 @@ from admin.guard import Gate, Who
 from admin.headers import AdminHeaders
 from admin.ports import AdminDeps
 from admin.render import STATIC, render
+from admin.reports import report_routes
 from admin.staffing import staffing_routes
+from admin.walkin import walkin_routes
 
 log = logging.getLogger(__name__)
 TITLES = {403: "Not allowed", 404: "Not found", 405: "Not allowed", 429: "Too many requests"}
@@ -62,6 +64,8 @@ def build_admin(deps: AdminDeps) -> Starlette:
         *staffing_routes(gate),
         *customer_routes(gate),
         *account_routes(gate),
+        *walkin_routes(gate),
+        *report_routes(gate),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     return Starlette(routes=routes, middleware=[Middleware(AdminHeaders)],

@@ -36,8 +36,8 @@ STATUSES = ("held", "confirmed", "cancelled", "expired", "completed", "no_show")
 CHANNEL = "admin"  # the channel recorded in the audit trail for changes made here
 
 
-def money(amount_minor: int, currency: str) -> str:
-    return price(amount_minor, currency, exponent(currency))
+def money(amount_minor: int, currency: str, lang: str | None = None) -> str:
+    return price(amount_minor, currency, exponent(currency), lang)
 
 
 def business_of(gate: Gate) -> Business:

@@ -11,6 +11,7 @@ from core.booking import Actor
 from core.listing import BookingListing
 from core.payments import PaymentsUnitOfWork
 from core.ports import UnitOfWork
+from core.reports import ReportQueries
 from core.staff import Failures, Role, StaffAccount
 from core.usecases.booking import CancelOutcome
 from core.usecases.customer_data import CustomerDataStore
@@ -39,6 +40,16 @@ class StaffStore(Protocol):
 Canceller = Callable[[str, Actor, datetime], CancelOutcome]
 
 
+class WalkinCustomers(Protocol):
+    """Who a walk-in booking is for: a caller known by phone, or a customer seen before."""
+
+    def for_phone(self, *, phone_e164: str, name: str, now: datetime) -> str:
+        """The customer id reached by SMS at that number (found or created)."""
+
+    def visible(self, customer_id: str, provider_keys: tuple[str, ...] | None) -> bool:
+        """Whether the customer exists (and, for a provider, has booked with them)."""
+
+
 @dataclass(frozen=True)
 class AdminDeps:
     staff: StaffStore
@@ -50,3 +61,6 @@ class AdminDeps:
     payments: Callable[[], PaymentsUnitOfWork]
     cancel: Canceller  # the chat's own: cancel and refund per the policy
     customer_data: CustomerDataStore  # the store `bookingbot customer export|erase` uses
+    walkin: WalkinCustomers | None = None  # None: the walk-in page says it is not wired
+    sms_configured: bool = False  # whether a walk-in caller hears back by SMS
+    reports: ReportQueries | None = None  # read-only figures for the reports page

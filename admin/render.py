@@ -25,6 +25,8 @@ MENU: tuple[tuple[Area, str, str], ...] = (
     (Area.CUSTOMERS, "/admin/customers", "Customers"),
     (Area.EXPORTS, "/admin/exports", "Exports"),
     (Area.ACCOUNTS, "/admin/accounts", "Accounts"),
+    (Area.BOOKINGS, "/admin/walkin", "Walk-in"),
+    (Area.REPORTS, "/admin/reports", "Reports"),
 )
 
 

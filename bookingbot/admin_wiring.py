@@ -14,14 +14,16 @@ from admin.app import build_admin
 from admin.passwords import hash_password, password_problem
 from admin.ports import AdminDeps
 from bookingbot.bootstrap import Database, database, utcnow
+from bookingbot.channels_wiring import sms_state
 from bookingbot.cli_errors import CommandError
 from bookingbot.customer_command import customer_data
 from bookingbot.payments_wiring import Clock, build_payment_gateway, canceller, payments_uow
 from bookingbot.settings import Settings
 from channels.mount import ChannelMount
 from core.staff import Role, account_problem
-from db.admin_queries import SqlAdminQueries
+from db.admin_queries import SqlAdminQueries, SqlWalkinCustomers
 from db.provider_queries import SqlProviderQueries
+from db.report_queries import SqlReportQueries
 from db.staff import DuplicateAccount, SqlStaffStore
 
 log = logging.getLogger(__name__)
@@ -37,7 +39,10 @@ def admin_deps(db: Database, settings: Settings, *, clock: Clock = utcnow) -> Ad
     return AdminDeps(staff=SqlStaffStore(db.sessions), uow=db.uow_factory(),
                      queries=SqlProviderQueries(clock=clock), clock=clock, secret=secret,
                      lists=SqlAdminQueries(db.sessions), payments=payments_uow(db),
-                     cancel=canceller(db, gateway), customer_data=customer_data(db))
+                     cancel=canceller(db, gateway), customer_data=customer_data(db),
+                     walkin=SqlWalkinCustomers(db.sessions),
+                     sms_configured=sms_state(settings).on,
+                     reports=SqlReportQueries(db.sessions))
 
 
 def admin_mount(db: Database, settings: Settings, *, clock: Clock = utcnow) -> ChannelMount:

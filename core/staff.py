@@ -1,8 +1,9 @@
 """Staff accounts of the web admin: roles, what each may open, and the login throttle rule.
 
 ``owner``: everything. ``manager``: everything but accounts and settings. ``provider``: their
-own agenda, bookings and customers only (``provider_key``). The admin asks ``may_open`` and
-``sees_provider`` in one place per request; nothing else decides who sees what.
+own agenda, bookings, customers and report figures only (``provider_key``). The admin asks
+``may_open`` and ``sees_provider`` in one place per request; nothing else decides who sees
+what.
 
 The throttle counts wrong passwords per key (the account's e-mail and the client address,
 separately): ``MAX_FAILURES`` within ``WINDOW`` locks the key until the window has passed
@@ -41,7 +42,7 @@ class Area(StrEnum):
 _AREAS: dict[Role, frozenset[Area]] = {
     Role.OWNER: frozenset(Area),
     Role.MANAGER: frozenset(Area) - {Area.ACCOUNTS, Area.SETTINGS},
-    Role.PROVIDER: frozenset({Area.AGENDA, Area.BOOKINGS, Area.CUSTOMERS}),
+    Role.PROVIDER: frozenset({Area.AGENDA, Area.BOOKINGS, Area.CUSTOMERS, Area.REPORTS}),
 }
 
 

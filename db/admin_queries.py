@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal, null, or_, select, union_all
+from sqlalchemy import Select, and_, exists, func, literal, null, or_, select, union_all
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,6 +23,7 @@ from core.listing import (
     PaymentState,
 )
 from core.usecases.waitlist_offers import WaitlistOffer
+from db.customers import SqlCustomerRepository
 from db.jobs_tables import NOTIFICATIONS as N
 from db.jobs_tables import WAITLIST_OFFERS as O
 from db.offers import offer_from_row
@@ -34,6 +35,7 @@ R = table_of(RefundRow)
 B = table_of(BookingRow)
 C = table_of(CustomerRow)
 BATCH = 500
+SMS = "sms"
 
 
 def _payment(state: str) -> Any:
@@ -164,3 +166,30 @@ class SqlAdminQueries:
                              opted_out=bool(m["opted_out"]), bookings=int(m["n"]),
                              last_start=None if m["last"] is None else _instant(m["last"]))
                 for m in rows]
+
+
+class SqlWalkinCustomers:
+    """The web admin's walk-in customers: a caller is the SMS customer at their number, so
+    the confirmation goes by SMS and a later text from that phone is the same customer."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    def for_phone(self, *, phone_e164: str, name: str, now: datetime) -> str:
+        with self.sessions() as s, s.begin():
+            repo = SqlCustomerRepository(s)
+            found = repo.get_or_create(SMS, phone_e164, now=now, name=name,
+                                       phone_e164=phone_e164)
+            if not found.name and name:  # known by number only, until now
+                repo.set_name(found.id, name)
+            if not found.phone_e164:
+                repo.set_phone(found.id, phone_e164)
+            return found.id
+
+    def visible(self, customer_id: str, provider_keys: tuple[str, ...] | None) -> bool:
+        stmt = select(C.c.id).where(C.c.id == customer_id)
+        if provider_keys is not None:
+            stmt = stmt.where(exists().where(B.c.customer_id == C.c.id,
+                                             B.c.provider_key.in_(provider_keys)))
+        with self.sessions() as s:
+            return s.execute(stmt).first() is not None
