@@ -46,6 +46,9 @@ class Service:
     capacity: int | None = None
     max_seats: int = 1
     timetable: tuple[ClassTime, ...] = ()
+    # Resource kinds the service needs besides its provider ("room", "laser"): one free
+    # resource of each kind is taken with the booking (core.resources).
+    requires: tuple[str, ...] = ()
 
     @property
     def is_class(self) -> bool:
@@ -154,18 +157,51 @@ class Provider:
 
     def hours_on(self, day: date) -> tuple[DayHours, tuple[LocalSpan, ...]]:
         """The opening hours that apply on ``day`` and the time-off spans within them."""
-        hours = self.weekly[day.weekday()]
-        blocked: list[LocalSpan] = []
-        for exc in self.exceptions:
-            if exc.day != day:
-                continue
-            if exc.kind is ExceptionKind.CLOSED:
-                return DayHours(), ()
-            if exc.kind is ExceptionKind.HOURS:
-                hours = exc.hours
-            else:
-                blocked.extend(exc.blocked)
-        return hours, tuple(blocked)
+        return hours_on(self.weekly, self.exceptions, day)
+
+
+def hours_on(weekly: tuple[DayHours, ...], exceptions: tuple[DatedException, ...],
+             day: date) -> tuple[DayHours, tuple[LocalSpan, ...]]:
+    """Weekly hours with the day's dated exceptions applied (providers and resources)."""
+    hours = weekly[day.weekday()]
+    blocked: list[LocalSpan] = []
+    for exc in exceptions:
+        if exc.day != day:
+            continue
+        if exc.kind is ExceptionKind.CLOSED:
+            return DayHours(), ()
+        if exc.kind is ExceptionKind.HOURS:
+            hours = exc.hours
+        else:
+            blocked.extend(exc.blocked)
+    return hours, tuple(blocked)
+
+
+# A resource with no hours of its own: open round the clock (each day 00:00-24:00; touching
+# spans join, so an appointment may cross midnight), so only the provider's hours apply.
+ALWAYS_OPEN: tuple[DayHours, ...] = (DayHours(spans=(LocalSpan(time(0), time(0)),)),) * 7
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A room, chair or machine that a service of its ``kind`` needs besides a provider.
+
+    ``weekly`` and ``exceptions`` are wall-clock hours in the business zone, like a
+    provider's; by default always open. One booking at a time (the database guards it).
+    """
+
+    key: str
+    name: str
+    kind: str
+    weekly: tuple[DayHours, ...] = ALWAYS_OPEN
+    exceptions: tuple[DatedException, ...] = ()
+
+    def __post_init__(self) -> None:
+        if len(self.weekly) != 7:
+            raise ValueError("weekly hours need exactly 7 days (Monday first)")
+
+    def hours_on(self, day: date) -> tuple[DayHours, tuple[LocalSpan, ...]]:
+        return hours_on(self.weekly, self.exceptions, day)
 
 
 @dataclass(frozen=True)
@@ -220,6 +256,7 @@ class Business:
     rules: Rules
     policy: CancellationPolicy
     info: BusinessInfo = BusinessInfo()
+    resources: tuple[Resource, ...] = ()
 
     def service(self, key: str) -> Service | None:
         return next((s for s in self.services if s.key == key), None)
@@ -229,3 +266,7 @@ class Business:
 
     def providers_for(self, service_key: str) -> tuple[Provider, ...]:
         return tuple(p for p in self.providers if service_key in p.services)
+
+    def resources_of(self, kind: str) -> tuple[Resource, ...]:
+        """The resources of one kind, in business-file order (the order they are picked in)."""
+        return tuple(r for r in self.resources if r.kind == kind)

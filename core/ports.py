@@ -13,6 +13,7 @@ from core.events import Event
 from core.interval import Interval
 from core.model import Business
 from core.notifications import Outgoing
+from core.resources import ResourceUse
 from core.waitlist import WaitlistEntry
 
 if TYPE_CHECKING:  # core.payments builds on these ports; a runtime import would be circular
@@ -66,6 +67,32 @@ class WaitlistRepository(Protocol):
     def remove(self, entry_id: str) -> None: ...
 
 
+class ResourceRepository(Protocol):
+    """The resources bookings hold (rooms, machines): one row per booking and kind."""
+
+    def lock(self, kinds: Sequence[str]) -> None:
+        """Serialise writers picking resources of these kinds until commit (PostgreSQL: the
+        resource rows FOR UPDATE in key order; SQLite: already one writer at a time)."""
+
+    def taken(self, kinds: Sequence[str], window: Interval, now: datetime, *,
+              ignore: str | None = None) -> list[ResourceUse]:
+        """Resources of these kinds held by occupying bookings (held unexpired, confirmed)
+        whose block meets ``window``, but booking ``ignore``."""
+
+    def stale(self, kinds: Sequence[str], window: Interval, now: datetime) -> list[str]:
+        """Ids of lapsed holds still holding a resource of these kinds within ``window``."""
+
+    def assign(self, booking: Booking, picks: dict[str, str]) -> None:
+        """Record that ``booking`` holds ``picks`` (kind -> resource key); the database
+        refuses a resource already held over an overlapping block (SLOT_TAKEN)."""
+
+    def release(self, booking_id: str) -> None:
+        """Forget the booking's resources (before it takes others when it moves)."""
+
+    def of_booking(self, booking_id: str) -> dict[str, str]:
+        """kind -> resource key held by the booking (whatever its status)."""
+
+
 class Surroundings(NamedTuple):
     """What a write for one provider checks, read under that provider's lock."""
 
@@ -82,6 +109,7 @@ class UnitOfWork(Protocol):
     busy: BusyRepository
     waitlist: WaitlistRepository
     payments: PaymentRepository
+    resources: ResourceRepository
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import RowMapping, Table, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, RowMapping, Table, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.booking import BookingStatus
@@ -25,18 +25,29 @@ from core.model import (
     DayHours,
     PaymentMode,
     Provider,
+    Resource,
     Rules,
     Service,
 )
 from core.money import Money
 from core.policy import CancellationPolicy
 from db.codec import decode, decode_dataclass, encode
-from db.tables import BookingRow, BusinessRow, ProviderRow, ServiceRow, table_of
+from db.tables import (
+    BookingRow,
+    BusinessRow,
+    ProviderRow,
+    ResourceBookingRow,
+    ResourceRow,
+    ServiceRow,
+    table_of,
+)
 
 B = table_of(BookingRow)
 BIZ = table_of(BusinessRow)
 P = table_of(ProviderRow)
 S = table_of(ServiceRow)
+R = table_of(ResourceRow)
+RB = table_of(ResourceBookingRow)
 
 
 @dataclass
@@ -74,16 +85,19 @@ def service_values(s: Service, position: int) -> dict[str, Any]:
 def service_options(s: Service) -> dict[str, Any]:
     """The JSON ``services.options`` column: only what differs from a one-to-one service,
     so services without options compare unchanged with rows from before migration 0012."""
+    out: dict[str, Any] = {} if not s.requires else {"requires": list(s.requires)}
     if s.capacity is None:
-        return {}
-    return {"capacity": s.capacity, "max_seats": s.max_seats,
+        return out
+    return {**out, "capacity": s.capacity, "max_seats": s.max_seats,
             "timetable": [[t.weekday, t.at.strftime("%H:%M")] for t in s.timetable]}
 
 
 def _options(options: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = ({} if not options.get("requires")
+                           else {"requires": tuple(options["requires"])})
     if not options.get("capacity"):
-        return {}
-    return {"capacity": int(options["capacity"]), "max_seats": int(options["max_seats"]),
+        return out
+    return {**out, "capacity": int(options["capacity"]), "max_seats": int(options["max_seats"]),
             "timetable": tuple(ClassTime(int(d), time.fromisoformat(at))
                                for d, at in options.get("timetable", []))}
 
@@ -93,6 +107,11 @@ def provider_values(p: Provider, position: int) -> dict[str, Any]:
             "weekly": encode(p.weekly), "exceptions": encode(p.exceptions),
             "slack_user_id": p.slack_user_id, "position": position,
             "calendar": encode(p.calendar)}
+
+
+def resource_values(r: Resource, position: int) -> dict[str, Any]:
+    return {"key": r.key, "name": r.name, "kind": r.kind, "weekly": encode(r.weekly),
+            "exceptions": encode(r.exceptions), "position": position}
 
 
 def business_values(b: Business, raw_text: str) -> dict[str, Any]:
@@ -107,14 +126,19 @@ def sync_business(session: Session, business: Business, *, raw_text: str,
     report = SyncReport()
     services = {s.key: service_values(s, i) for i, s in enumerate(business.services)}
     providers = {p.key: provider_values(p, i) for i, p in enumerate(business.providers)}
+    resources = {r.key: resource_values(r, i) for i, r in enumerate(business.resources)}
     _lock_business(session)
     dropped_services = _dropped(session, S, services)
     dropped_providers = _dropped(session, P, providers)
     _refuse_if_booked(session, dropped_services, dropped_providers, now)
+    _refuse_if_held(session, _dropped(session, R, resources), resources, now)
     _upsert(session, S, kind="service", wanted=services, now=now, report=report)
     _upsert(session, P, kind="provider", wanted=providers, now=now, report=report)
+    _upsert(session, R, kind="resource", wanted=resources, now=now, report=report)
     _deactivate(session, S, kind="service", keys=dropped_services, now=now, report=report)
     _deactivate(session, P, kind="provider", keys=dropped_providers, now=now, report=report)
+    _deactivate(session, R, kind="resource", keys=_dropped(session, R, resources), now=now,
+                report=report)
     _upsert_business(session, business_values(business, raw_text), now, report)
     return report
 
@@ -126,10 +150,42 @@ def _validate(business: Business) -> None:
         if missing:
             raise DomainError(ErrorCode.INVALID_CONFIG,
                               f"provider {p.key} offers unknown services: {', '.join(missing)}")
+    kinds = {r.kind for r in business.resources}
+    for s in business.services:
+        if missing := sorted(set(s.requires) - kinds):
+            raise DomainError(ErrorCode.INVALID_CONFIG,
+                              f"service {s.key} requires unknown resource kinds: "
+                              f"{', '.join(missing)}")
     for what, keys in (("service", [s.key for s in business.services]),
-                       ("provider", [p.key for p in business.providers])):
+                       ("provider", [p.key for p in business.providers]),
+                       ("resource", [r.key for r in business.resources])):
         if len(set(keys)) != len(keys):
             raise DomainError(ErrorCode.INVALID_CONFIG, f"duplicate {what} keys")
+
+
+def _refuse_if_held(session: Session, dropped: list[str], wanted: Mapping[str, dict[str, Any]],
+                    now: datetime) -> None:
+    """A resource leaving the file, or changing kind, must not hold a future booking."""
+    existing = {r["key"]: r["kind"] for r in session.execute(select(R.c.key, R.c.kind)
+                                                             .where(R.c.active)).mappings()}
+    keys = dropped + sorted(k for k, v in wanted.items()
+                            if k in existing and existing[k] != v["kind"])
+    if not keys:
+        return
+    stmt = (select(RB.c.resource_key, func.count()).join(B, B.c.id == RB.c.booking_id)
+            .where(RB.c.resource_key.in_(keys), B.c.end_at > now, _occupying(now))
+            .group_by(RB.c.resource_key))
+    problems = [f"resource {k} has {n} future booking(s)"
+                for k, n in sorted((str(k), int(n)) for k, n in session.execute(stmt))]
+    if problems:
+        raise DomainError(ErrorCode.INVALID_CONFIG,
+                          "cannot remove or change: " + "; ".join(problems)
+                          + " (cancel or move them first)", problems=problems)
+
+
+def _occupying(now: datetime) -> ColumnElement[bool]:
+    return or_(B.c.status == BookingStatus.CONFIRMED.value,
+               and_(B.c.status == BookingStatus.HELD.value, B.c.hold_expires_at > now))
 
 
 def _lock_business(session: Session) -> None:
@@ -221,6 +277,7 @@ def load_business(session: Session) -> Business | None:
         name=row["name"], tz=ZoneInfo(row["tz"]), currency=row["currency"],
         services=tuple(_service(r) for r in services.mappings()),
         providers=tuple(_provider(r) for r in providers.mappings()),
+        resources=_resources(session),
         rules=decode_dataclass(Rules, row["rules"]),
         policy=decode_dataclass(CancellationPolicy, row["policy"]),
         info=decode_dataclass(BusinessInfo, row["info"]) if row["info"] else BusinessInfo(),
@@ -235,6 +292,14 @@ def _service(r: RowMapping) -> Service:
                    buffer_before=timedelta(seconds=r["buffer_before_s"]),
                    buffer_after=timedelta(seconds=r["buffer_after_s"]),
                    aliases=tuple(r["aliases"]), **_options(r["options"] or {}))
+
+
+def _resources(session: Session) -> tuple[Resource, ...]:
+    rows = session.execute(select(R).where(R.c.active).order_by(R.c.position, R.c.key))
+    return tuple(Resource(key=r["key"], name=r["name"], kind=r["kind"],
+                          weekly=decode(r["weekly"], tuple[DayHours, ...]),
+                          exceptions=decode(r["exceptions"], tuple[DatedException, ...]))
+                 for r in rows.mappings())
 
 
 def _provider(r: RowMapping) -> Provider:

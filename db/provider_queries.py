@@ -26,6 +26,7 @@ from core.ports import (
     AuditLog,
     BookingRepository,
     BusyRepository,
+    ResourceRepository,
     Surroundings,
     UnitOfWork,
     WaitlistRepository,
@@ -111,6 +112,7 @@ class OnceUnitOfWork:
     busy: BusyRepository
     waitlist: WaitlistRepository
     payments: PaymentRepository
+    resources: ResourceRepository
 
     def __init__(self, inner: UnitOfWork, delivery_id: str, *, clock: Clock) -> None:
         self._inner = inner
@@ -125,7 +127,7 @@ class OnceUnitOfWork:
         self._inner.__enter__()
         self.bookings, self.audit = self._inner.bookings, self._inner.audit
         self.busy, self.waitlist = self._inner.busy, self._inner.waitlist
-        self.payments = self._inner.payments
+        self.payments, self.resources = self._inner.payments, self._inner.resources
         seen = self.session.execute(select(DELIVERIES.c.delivery_id).where(
             DELIVERIES.c.channel == CHANNEL,
             DELIVERIES.c.delivery_id == self._delivery_id)).first()

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -138,6 +139,9 @@ class BookingRow(Base):
               postgresql_where=text("status = 'confirmed'"),
               sqlite_where=text("status = 'confirmed'")),
         Index("ix_bookings_session", "session_key"),
+        # What resource_bookings' foreign key points at (migration 0023).
+        Index("uq_bookings_id_status_block", "id", "status", "block_start", "block_end",
+              unique=True),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -270,6 +274,47 @@ class HandoffRow(Base):
     delivered_via: Mapped[list[Any]]
     created_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
+
+
+class ResourceRow(Base):
+    """A room, chair or machine from the business file (migration 0023)."""
+
+    __tablename__ = "resources"
+    __table_args__ = (UniqueConstraint("key", "kind", name="uq_resources_key"),)
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(64))
+    weekly: Mapped[list[Any]]
+    exceptions: Mapped[list[Any]]
+    position: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime]
+
+
+class ResourceBookingRow(Base):
+    """A resource a booking holds; status and block are the booking's, carried by the
+    cascading foreign key; the overlap guard is in migration 0023."""
+
+    __tablename__ = "resource_bookings"
+    __table_args__ = (
+        CheckConstraint("block_end > block_start", name="not_empty"),
+        ForeignKeyConstraint(
+            ["booking_id", "status", "block_start", "block_end"],
+            ["bookings.id", "bookings.status", "bookings.block_start", "bookings.block_end"],
+            name="fk_resource_bookings_booking_id_bookings",
+            onupdate="CASCADE", ondelete="CASCADE"),
+        ForeignKeyConstraint(["resource_key", "kind"], ["resources.key", "resources.kind"],
+                             name="fk_resource_bookings_resource_key_resources"),
+        Index("ix_resource_bookings_resource_block", "resource_key", "block_start", "block_end"),
+    )
+
+    booking_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64), primary_key=True)
+    resource_key: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    block_start: Mapped[datetime]
+    block_end: Mapped[datetime]
 
 
 def table_of(model: type[Base]) -> Table:

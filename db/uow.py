@@ -20,6 +20,7 @@ from core.ports import (
     AuditLog,
     BookingRepository,
     BusyRepository,
+    ResourceRepository,
     Surroundings,
     UnitOfWork,
     WaitlistRepository,
@@ -40,6 +41,7 @@ from db.repositories import (
     SqlWaitlistRepository,
     busy_query,
 )
+from db.resources import SqlResourceRepository
 from db.tables import ProviderRow, table_of
 
 P = table_of(ProviderRow)
@@ -90,6 +92,7 @@ class SqlUnitOfWork:
     waitlist: WaitlistRepository
     # Every cancellation may owe a refund, so every unit of work can record one.
     payments: PaymentRepository
+    resources: ResourceRepository
     # Beyond the port: customers, and the busy repository's writer methods.
     customers: SqlCustomerRepository
     busy_blocks: SqlBusyRepository
@@ -121,6 +124,7 @@ class SqlUnitOfWork:
         self.waitlist = SqlWaitlistRepository(session)
         self.customers = SqlCustomerRepository(session)
         self.payments = SqlPaymentRepository(session, self._clock)
+        self.resources = SqlResourceRepository(session)
         self._business = None
         return self
 

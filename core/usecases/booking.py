@@ -28,6 +28,7 @@ from core.usecases.common import (
     service_of,
     validate_under_lock,
 )
+from core.usecases.resources import free_of_resources, take_resources
 
 # Stripe Checkout sessions live at least 30 minutes; a paying customer's hold must outlive it.
 MIN_PAYMENT_HOLD = timedelta(minutes=30)
@@ -50,8 +51,11 @@ def available_slots(uow: UnitOfWork, *, service_key: str, provider_key: str | No
             t, b = context(uow, key, window, now)
             taken.extend(t)
             busy[key] = b
-        return free_slots(business=business, service_key=service_key, provider_key=provider_key,
-                          window=window, now=now, taken=taken, busy=busy)
+        slots = free_slots(business=business, service_key=service_key,
+                           provider_key=provider_key, window=window, now=now, taken=taken,
+                           busy=busy)
+        return free_of_resources(uow, business, service_of(business, service_key), slots,
+                                 window=window, now=now)
 
 
 def _new_hold(business: Business, service: Service, *, provider_key: str, start: datetime,
@@ -107,6 +111,7 @@ def hold_slot(uow: UnitOfWork, *, service_key: str, provider_key: str | None, st
                          series_id=series_id, seats=seats)
         # The database refuses an overlap (slot_taken) and a seat past capacity (class_full).
         uow.bookings.add(hold)
+        take_resources(uow, business, service, hold, now)  # a room, a machine: same transaction
         record(uow, before=None, after=hold, actor=actor, action="booking.held", now=now)
         uow.emit([SlotHeld(hold.id, hold.hold_expires_at or now)])
         uow.commit()

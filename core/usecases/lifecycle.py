@@ -21,6 +21,7 @@ from core.usecases.common import (
     service_of,
     validate_under_lock,
 )
+from core.usecases.resources import take_resources
 
 
 def reschedule(uow: UnitOfWork, booking_id: str, *, new_start: datetime, actor: Actor,
@@ -46,7 +47,10 @@ def reschedule(uow: UnitOfWork, booking_id: str, *, new_start: datetime, actor: 
         # A class booking moves to the new session: the database counts its seats there.
         after = replace(before.moved(new_start, end, block), provider_key=target,
                         session_key=seat.session_key, capacity=seat.capacity)
+        rooms = uow.resources.of_booking(before.id) if service.requires else {}
+        uow.resources.release(before.id)  # taken afresh at the new time (its own if free)
         uow.bookings.update(after)  # the database refuses an overlap here: slot_taken
+        take_resources(uow, business, service, after, now, prefer=rooms)
         record(uow, before=before, after=after, actor=actor, action="booking.rescheduled",
                now=now)
         uow.emit([BookingRescheduled(after.id, before.start, after.start), *freed(before, now)])

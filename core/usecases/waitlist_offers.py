@@ -31,6 +31,7 @@ from core.notifications import Recipient, WaitlistOffered, in_quiet_hours
 from core.ports import UnitOfWork
 from core.usecases.booking import MIN_PAYMENT_HOLD, freed
 from core.usecases.common import block_of, expire, owned, record, validate_under_lock
+from core.usecases.resources import take_resources
 from core.waitlist import WaitlistEntry, matching_entries
 
 
@@ -143,6 +144,10 @@ def offer_freed_slot(uow: OfferUnitOfWork, freed_slot: SlotFreed, *,
         entry = candidates[0]
         hold = _hold_for(business, service, entry, slot, now)
         uow.bookings.add(hold)  # the database refuses an overlap: never two holds on one slot
+        try:
+            take_resources(uow, business, service, hold, now)
+        except DomainError:
+            return None  # its room was taken meanwhile: nothing to offer (rolled back)
         actor = Actor("system", "waitlist", "jobs")
         record(uow, before=None, after=hold, actor=actor, action="booking.held.waitlist_offer",
                now=now)

@@ -1,0 +1,126 @@
+"""Resources: a room, chair or machine that a service needs besides its provider.
+
+A service with ``requires: [room]`` takes one free resource of each listed kind with the
+booking. Which one is decided here, purely: the first of the kind in business-file order
+(a rescheduled booking keeps its own if it is free) whose hours cover the appointment and
+whose time is free for the whole buffered block. The database refuses two bookings on one
+resource at once (migration 0023), whatever this module concluded.
+
+A resource check does not depend on the provider (every provider shares the rooms), so
+availability is the provider's free slots (``core.availability``) kept where each kind
+still has a free resource; the same test (``_free_of_kind``) picks the resource at hold
+time, so an offered slot always finds its room.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from core.availability import Slot, _Sorted, span_on
+from core.errors import DomainError, ErrorCode
+from core.interval import Interval, subtract
+from core.model import Business, Resource, Service
+from core.timeutil import days, local_date
+
+
+@dataclass(frozen=True)
+class ResourceUse:
+    """A resource taken by an occupying booking, over that booking's buffered block."""
+
+    resource_key: str
+    block: Interval
+    booking_id: str = ""
+
+
+@dataclass(frozen=True)
+class _Free:
+    resource: Resource
+    open: _Sorted
+    occupied: _Sorted
+
+
+def _opening(resource: Resource, day: date, tz: ZoneInfo) -> list[Interval]:
+    hours, time_off = resource.hours_on(day)
+    spans = [span_on(day, s, tz) for s in hours.spans]
+    holes = [span_on(day, s, tz) for s in (*hours.breaks, *time_off)]
+    return subtract(spans, holes) if holes else spans
+
+
+@dataclass(frozen=True)
+class ResourceView:
+    """Per required kind, its resources with their opening and occupied time over a window."""
+
+    kinds: Mapping[str, tuple[_Free, ...]]
+
+    def free_at(self, service: Service, start: datetime) -> bool:
+        return all(self._first(kind, service, start) is not None for kind in self.kinds)
+
+    def pick(self, service: Service, start: datetime,
+             prefer: Mapping[str, str] | None = None) -> dict[str, str]:
+        """kind -> resource key; raises the reason the customer should hear when a kind
+        has none free (taken beats closed: the room exists at that time but is in use)."""
+        picks: dict[str, str] = {}
+        for kind in self.kinds:
+            found = self._first(kind, service, start, (prefer or {}).get(kind))
+            if found is None:
+                raise self._refusal(kind, service, start)
+            picks[kind] = found
+        return picks
+
+    def _first(self, kind: str, service: Service, start: datetime,
+               prefer: str | None = None) -> str | None:
+        end = start + service.duration
+        block = Interval(start, end).widen(service.buffer_before, service.buffer_after)
+        free = [f for f in self.kinds[kind] if f.open.covers(start, end)
+                and not f.occupied.hits(block.start, block.end)]
+        if prefer is not None and any(f.resource.key == prefer for f in free):
+            return prefer
+        return free[0].resource.key if free else None
+
+    def _refusal(self, kind: str, service: Service, start: datetime) -> DomainError:
+        end = start + service.duration
+        opened = any(f.open.covers(start, end) for f in self.kinds[kind])
+        code = ErrorCode.SLOT_TAKEN if opened else ErrorCode.OUTSIDE_HOURS
+        text = ("every {kind} is taken at that time" if opened
+                else "no {kind} is available at that time").format(kind=kind)
+        return DomainError(code, text, kind=kind, start=start.isoformat())
+
+
+def resource_view(business: Business, service: Service, *, window: Interval,
+                  uses: Sequence[ResourceUse]) -> ResourceView:
+    """The resources ``service`` needs, open and occupied time around ``window`` (starts
+    in the window; appointments may run into the following days)."""
+    tz = business.tz
+    first = local_date(window.start, tz) - timedelta(days=1)
+    last = local_date(window.end, tz) + timedelta(days=service.duration.days + 1)
+    by_resource: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for use in uses:
+        by_resource[use.resource_key].append((use.block.start, use.block.end))
+    kinds: dict[str, tuple[_Free, ...]] = {}
+    for kind in service.requires:
+        kinds[kind] = tuple(
+            _Free(r, _Sorted((iv.start, iv.end) for d in days(first, last)
+                             for iv in _opening(r, d, tz)),
+                  _Sorted(by_resource.get(r.key, ())))
+            for r in business.resources_of(kind))
+    return ResourceView(kinds)
+
+
+def with_resources(slots: Sequence[Slot], view: ResourceView, service: Service) -> list[Slot]:
+    """The slots at which every kind the service needs has a free resource."""
+    if not view.kinds:
+        return list(slots)
+    return [s for s in slots if view.free_at(service, s.start)]
+
+
+def check_kinds(business: Business, service: Service) -> None:
+    """A service needing a kind nobody has can never be booked: a configuration error."""
+    missing = [k for k in service.requires if not business.resources_of(k)]
+    if missing:
+        raise DomainError(ErrorCode.INVALID_CONFIG,
+                          f"service {service.key} requires {', '.join(missing)}, "
+                          "but no resource of that kind exists", kinds=missing)

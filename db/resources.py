@@ -1,0 +1,87 @@
+"""``core.ports.ResourceRepository`` on SQLAlchemy Core: the resources bookings hold.
+
+A row's status and block are the booking's own, carried by the cascading foreign key
+(migration 0023): cancelling, expiring or closing a booking releases its resources in the
+same statement; only a move (``release`` then ``assign``) is written here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, delete, insert, or_, select
+from sqlalchemy.orm import Session
+
+from core.booking import MAX_BLOCK, Booking, BookingStatus
+from core.interval import Interval
+from core.resources import ResourceUse
+from db.errors import translate
+from db.tables import BookingRow, ResourceBookingRow, ResourceRow, table_of
+
+B = table_of(BookingRow)
+R = table_of(ResourceRow)
+RB = table_of(ResourceBookingRow)
+_HELD = BookingStatus.HELD.value
+_CONFIRMED = BookingStatus.CONFIRMED.value
+
+
+def _meets(kinds: Sequence[str], window: Interval) -> ColumnElement[bool]:
+    """Rows of these kinds whose block meets ``window``; the MAX_BLOCK bound makes it a
+    range on (resource_key, block_start) for the index, as for bookings."""
+    return and_(RB.c.kind.in_(list(kinds)), RB.c.block_start > window.start - MAX_BLOCK,
+                RB.c.block_start < window.end, RB.c.block_end > window.start)
+
+
+class SqlResourceRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def lock(self, kinds: Sequence[str]) -> None:
+        if not kinds or self._session.get_bind().dialect.name != "postgresql":
+            return  # SQLite: BEGIN IMMEDIATE already made this the only writer
+        stmt = (select(R.c.key).where(R.c.kind.in_(sorted(kinds)))
+                .order_by(R.c.key).with_for_update())
+        with translate():
+            self._session.execute(stmt).all()
+
+    def taken(self, kinds: Sequence[str], window: Interval, now: datetime, *,
+              ignore: str | None = None) -> list[ResourceUse]:
+        live = or_(RB.c.status == _CONFIRMED,
+                   and_(RB.c.status == _HELD, B.c.hold_expires_at > now))
+        stmt = (select(RB.c.resource_key, RB.c.block_start, RB.c.block_end, RB.c.booking_id)
+                .join(B, B.c.id == RB.c.booking_id)
+                .where(_meets(kinds, window), live).order_by(RB.c.block_start))
+        if ignore is not None:
+            stmt = stmt.where(RB.c.booking_id != ignore)
+        with translate():
+            rows = self._session.execute(stmt).all()
+        return [ResourceUse(key, Interval(bs, be), bid) for key, bs, be, bid in rows]
+
+    def stale(self, kinds: Sequence[str], window: Interval, now: datetime) -> list[str]:
+        lapsed = and_(RB.c.status == _HELD,
+                      or_(B.c.hold_expires_at.is_(None), B.c.hold_expires_at <= now))
+        stmt = (select(RB.c.booking_id).distinct().join(B, B.c.id == RB.c.booking_id)
+                .where(_meets(kinds, window), lapsed).order_by(RB.c.booking_id))
+        with translate():
+            return list(self._session.execute(stmt).scalars())
+
+    def assign(self, booking: Booking, picks: dict[str, str]) -> None:
+        if not picks:
+            return
+        rows: list[dict[str, Any]] = [
+            {"booking_id": booking.id, "kind": kind, "resource_key": key,
+             "status": booking.status.value, "block_start": booking.block.start,
+             "block_end": booking.block.end} for kind, key in sorted(picks.items())]
+        with translate(provider_key=booking.provider_key):
+            self._session.execute(insert(RB), rows)
+
+    def release(self, booking_id: str) -> None:
+        with translate():
+            self._session.execute(delete(RB).where(RB.c.booking_id == booking_id))
+
+    def of_booking(self, booking_id: str) -> dict[str, str]:
+        stmt = select(RB.c.kind, RB.c.resource_key).where(RB.c.booking_id == booking_id)
+        with translate():
+            return {str(kind): str(key) for kind, key in self._session.execute(stmt).all()}
