@@ -106,7 +106,8 @@ def slack_renderer(business: Callable[[], Business], base: Renderer = render) ->
                                    provider_payload("message", facts.booking.id)),))
         event = _alert_event(notice, facts)
         reply = (provider_alert(event, booking=facts.booking, business=business(),
-                                customer=_card(facts)) if event is not None else None)
+                                customer=_card(facts), resources=facts.resource_names)
+                 if event is not None else None)
         if reply is None:
             return base(notice, facts)
         return Message(reply.text, tuple((c.label, c.payload) for c in reply.choices))

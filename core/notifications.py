@@ -92,6 +92,7 @@ class BookingFacts:
     offer_id: str | None = None  # set when the booking is a waitlist offer's hold
     since: datetime | None = None  # when the customer last heard the time (reminder cut-off)
     business_name: str = ""
+    resource_names: tuple[str, ...] = ()  # the rooms/machines the booking holds
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from core.availability import Slot, _Sorted, span_on
@@ -27,13 +28,18 @@ from core.model import Business, Resource, Service
 from core.timeutil import days, local_date
 
 
-@dataclass(frozen=True)
-class ResourceUse:
-    """A resource taken by an occupying booking, over that booking's buffered block."""
+class ResourceUse(NamedTuple):
+    """A resource taken by an occupying booking, over that booking's buffered block. A
+    named tuple: a slot search reads one per booking in the window, so it must be cheap."""
 
     resource_key: str
-    block: Interval
+    start: datetime  # the booking's block, UTC
+    end: datetime
     booking_id: str = ""
+
+    @property
+    def block(self) -> Interval:
+        return Interval(self.start, self.end)
 
 
 @dataclass(frozen=True)
@@ -74,12 +80,14 @@ class ResourceView:
     def _first(self, kind: str, service: Service, start: datetime,
                prefer: str | None = None) -> str | None:
         end = start + service.duration
-        block = Interval(start, end).widen(service.buffer_before, service.buffer_after)
-        free = [f for f in self.kinds[kind] if f.open.covers(start, end)
-                and not f.occupied.hits(block.start, block.end)]
-        if prefer is not None and any(f.resource.key == prefer for f in free):
-            return prefer
-        return free[0].resource.key if free else None
+        before, after = start - service.buffer_before, end + service.buffer_after
+        found = None
+        for f in self.kinds[kind]:  # file order: the first free one, unless ``prefer`` is
+            if f.open.covers(start, end) and not f.occupied.hits(before, after):
+                if prefer is None or f.resource.key == prefer:
+                    return f.resource.key
+                found = found or f.resource.key
+        return found
 
     def _refusal(self, kind: str, service: Service, start: datetime) -> DomainError:
         end = start + service.duration
@@ -99,7 +107,7 @@ def resource_view(business: Business, service: Service, *, window: Interval,
     last = local_date(window.end, tz) + timedelta(days=service.duration.days + 1)
     by_resource: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
     for use in uses:
-        by_resource[use.resource_key].append((use.block.start, use.block.end))
+        by_resource[use.resource_key].append((use.start, use.end))
     kinds: dict[str, tuple[_Free, ...]] = {}
     for kind in service.requires:
         kinds[kind] = tuple(

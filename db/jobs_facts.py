@@ -6,6 +6,7 @@ Used by ``db.jobs_store``; every function runs inside the caller's session.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,6 +21,7 @@ from core.usecases.waitlist_offers import OfferStatus
 from db.bookings import B, booking_from_row
 from db.jobs_tables import NOTIFICATIONS as N
 from db.jobs_tables import WAITLIST_OFFERS as O
+from db.resources import SqlResourceRepository
 from db.tables import BookingAuditRow, CustomerRow, table_of
 
 A = table_of(BookingAuditRow)
@@ -104,9 +106,21 @@ def booking_facts(session: Session, business: Business, booking_id: str, *,
     offer_id = session.execute(select(O.c.id).where(
         O.c.booking_id == booking_id,
         O.c.status != OfferStatus.ACCEPTED.value)).scalar_one_or_none()
-    return facts_of(business, booking, _customer_row(session, booking.customer_id),
-                    provider_channel=provider_channel,
-                    changed_by=_changed_by(session, booking_id, action), offer_id=offer_id)
+    facts = facts_of(business, booking, _customer_row(session, booking.customer_id),
+                     provider_channel=provider_channel,
+                     changed_by=_changed_by(session, booking_id, action), offer_id=offer_id)
+    return replace(facts, resource_names=_resource_names(session, business, booking))
+
+
+def _resource_names(session: Session, business: Business, booking: Booking) -> tuple[str, ...]:
+    """The rooms and machines the booking holds, by name (one query, only for services
+    that need any)."""
+    service = business.service(booking.service_key)
+    if service is None or not service.requires:
+        return ()
+    names = {r.key: r.name for r in business.resources}
+    held = SqlResourceRepository(session).of_booking(booking.id)
+    return tuple(names.get(held[k], held[k]) for k in service.requires if k in held)
 
 
 def recorded_offsets(session: Session, bookings: Sequence[Booking]) -> dict[str, set[timedelta]]:

@@ -57,7 +57,7 @@ class SqlResourceRepository:
             stmt = stmt.where(RB.c.booking_id != ignore)
         with translate():
             rows = self._session.execute(stmt).all()
-        return [ResourceUse(key, Interval(bs, be), bid) for key, bs, be, bid in rows]
+        return [ResourceUse(key, bs, be, bid) for key, bs, be, bid in rows]
 
     def stale(self, kinds: Sequence[str], window: Interval, now: datetime) -> list[str]:
         lapsed = and_(RB.c.status == _HELD,

@@ -20,12 +20,14 @@ from bookingbot.business import values
 from bookingbot.business.problems import BusinessFileError, Problem, Problems, show
 from bookingbot.business.providers import build_providers
 from bookingbot.business.report import validate
+from bookingbot.business.resources import build_resources, check_requires, known_kinds
 from bookingbot.business.rules import build_policy, build_rules
 from bookingbot.business.salvage import Salvaged, validate_all
 from bookingbot.business.schema import (
     BusinessIn,
     FaqIn,
     ProviderIn,
+    ResourceIn,
     RulesIn,
     ServiceIn,
     TierIn,
@@ -37,7 +39,7 @@ from core.model import Business, BusinessInfo, FaqEntry, Rules
 
 M = TypeVar("M", bound=BaseModel)
 _REQUIRED = ("business", "services", "providers")
-_SECTIONS = (*_REQUIRED, "rules", "cancellation_policy", "faq")
+_SECTIONS = (*_REQUIRED, "resources", "rules", "cancellation_policy", "faq")
 _EMPTY = "the file is empty; it needs business:, services: and providers: sections"
 
 
@@ -66,6 +68,7 @@ def parse_business(text: str, *, source: str = "<string>") -> Business:
     zone, currency = (business.timezone, business.currency) if business else _parts(top)
     services = _entries(ServiceIn, top, "services", problems, salvaged)
     providers = _entries(ProviderIn, top, "providers", problems, salvaged)
+    resources = _entries(ResourceIn, top, "resources", problems, salvaged, required=False)
     rules = validate_all(RulesIn, top.get("rules") or {}, ("rules",), problems, salvaged)
     tiers = _entries(TierIn, top, "cancellation_policy", problems, salvaged, required=False)
     faq = _entries(FaqIn, top, "faq", problems, salvaged, required=False)
@@ -74,6 +77,8 @@ def parse_business(text: str, *, source: str = "<string>") -> Business:
     built_providers = build_providers(
         providers or [], tz=zone,
         services=_known_service_keys(top.get("services"), services), problems=problems)
+    built_resources = build_resources(resources or [], problems)
+    check_requires(services or [], known_kinds(top.get("resources"), resources), problems)
     policy = build_policy(tiers, problems)
     problems.found[schema_stage:] = salvaged.keep(problems.found[schema_stage:], problems)
     if problems or business is None or rules is None:
@@ -87,6 +92,7 @@ def parse_business(text: str, *, source: str = "<string>") -> Business:
         name=business.name, tz=business.timezone, currency=business.currency,
         services=tuple(built_services), providers=tuple(built_providers),
         rules=build_rules(rules), policy=policy, info=_info(business, faq or []),
+        resources=tuple(built_resources),
     )
 
 

@@ -67,8 +67,14 @@ def _offered(prov: ProviderIn, services: set[str] | None, path: KeyPath,
 
 
 def _weekly(prov: ProviderIn, path: KeyPath, problems: Problems) -> tuple[DayHours, ...]:
+    return weekly_hours(prov.hours, path, problems)
+
+
+def weekly_hours(hours: dict[str, DayValue], path: KeyPath,
+                 problems: Problems) -> tuple[DayHours, ...]:
+    """Checked weekly hours (providers and resources); ``path`` is the owner's."""
     week = [DayHours()] * 7  # a day not written is closed
-    for name, value in prov.hours.items():
+    for name, value in hours.items():
         _check_day(value, (*path, "hours", name), problems)
         index = values.day_index(name)
         if index is not None:
@@ -120,6 +126,11 @@ def _inside(inner: LocalSpan, outer: LocalSpan) -> bool:
 def _fmt(span: LocalSpan) -> str:
     start, end = _minutes(span)
     return f"{start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}"
+
+
+def dated_exceptions(entries: list[ExceptionIn], path: KeyPath,
+                     problems: Problems) -> tuple[DatedException, ...]:
+    return _exceptions(entries, path, problems)
 
 
 def _exceptions(entries: list[ExceptionIn], path: KeyPath,

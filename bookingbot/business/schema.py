@@ -110,6 +110,8 @@ class ServiceIn(_Model):
     max_seats: Annotated[StrictInt, Field(ge=1)] | None = None
     timetable: Annotated[list[ClassTimes], BeforeValidator(_as_list)] = Field(
         default_factory=list)
+    # Resource kinds needed besides the provider, one resource of each: [room], [room, laser].
+    requires: Annotated[list[Key], BeforeValidator(_as_list)] = Field(default_factory=list)
 
 
 class OpenHoursIn(_Model):
@@ -190,6 +192,17 @@ class ProviderIn(_Model):
     calendar: CalendarIn | None = None  # the provider's own calendar (bookingbot.business.calendar)
 
 
+class ResourceIn(_Model):
+    """A room, chair or machine; ``hours`` in the business zone (left out: always open, so
+    only the providers' hours apply)."""
+
+    key: Key | None = None
+    name: Text
+    kind: Key
+    hours: Annotated[dict[DayName, DayIn], AfterValidator(_one_entry_per_day)] | None = None
+    exceptions: list[ExceptionIn] = Field(default_factory=list)
+
+
 def _at_least_a_day(span: timedelta) -> timedelta:
     if span < timedelta(days=1):
         raise values.fail("must be at least 1d")
@@ -238,6 +251,6 @@ class TierIn(_Model):
 
 
 ALL_MODELS: tuple[type[BaseModel], ...] = (
-    BusinessIn, ServiceIn, OpenHoursIn, ExceptionIn, ProviderIn, RulesIn, TierIn,
+    BusinessIn, ServiceIn, OpenHoursIn, ExceptionIn, ProviderIn, RulesIn, TierIn, ResourceIn,
     *CALENDAR_MODELS,
 )

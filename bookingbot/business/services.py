@@ -44,6 +44,7 @@ def build_services(services: Numbered, currency: str | None, problems: Problems)
             capacity=svc.capacity, max_seats=svc.max_seats or 1,
             timetable=tuple(sorted({ClassTime(d, at) for times in svc.timetable
                                     for d, at in times}, key=lambda t: (t.weekday, t.at))),
+            requires=tuple(dict.fromkeys(svc.requires)),
         ))
     return built
 

@@ -9,6 +9,7 @@ message the customer) are handled by this app's action listeners.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -61,14 +62,15 @@ def _amounts(b: Booking, refund_minor: int = 0) -> str:
 
 
 def provider_alert(event: Event, *, booking: Booking, business: Business,
-                   customer: CustomerCard | None) -> Reply | None:
+                   customer: CustomerCard | None, resources: Sequence[str] = ()) -> Reply | None:
     """The alert for ``event`` (None for events providers are not alerted about).
-    Times are in the booking's provider's zone, with the zone named."""
+    Times are in the booking's provider's zone, with the zone named; ``resources`` are the
+    names of the rooms/machines the booking holds."""
     provider = business.provider(booking.provider_key)
     tz = provider.tz if provider else business.tz
     service, person = _what(booking, business)
     ref = f"ref `{booking_ref(booking.id)}`"
-    who = _who(customer, booking)
+    who = _who(customer, booking) + (f", in {', '.join(resources)}" if resources else "")
     if isinstance(event, BookingConfirmed):
         return Reply(f"New booking: {service} with {person}, {when(booking.start, tz)}, "
                      f"for {who}.{_amounts(booking)} {ref}", _buttons(booking, can_cancel=True))

@@ -80,9 +80,10 @@ def item_line(item: AgendaItem, tz: ZoneInfo) -> str:
     b = item.booking
     who = item.customer.label if item.customer else "unknown customer"
     held = " _(held, not confirmed)_" if b.status is BookingStatus.HELD else ""
+    rooms = f" · {', '.join(item.resources)}" if item.resources else ""
     return (f"• {clock(b.start.astimezone(tz))}–{clock(b.end.astimezone(tz))}  "
-            f"*{item.service_name}* · {who} ({b.channel}) · {amounts(b)} · ref `{item.ref}`"
-            f"{held}")
+            f"*{item.service_name}*{rooms} · {who} ({b.channel}) · {amounts(b)} · "
+            f"ref `{item.ref}`{held}")
 
 
 def time_off_line(t: TimeOff, tz: ZoneInfo) -> str:

@@ -36,6 +36,7 @@ from core.payments import (
 from core.usecases.booking import freed
 from core.usecases.common import candidates, context, expire, record
 from core.usecases.refunds import PaymentOutcome, record_refund, refunds_updated
+from core.usecases.resources import pick_resources
 
 STRIPE = Actor("system", "payments", "stripe")
 ALTERNATIVES = 5
@@ -211,7 +212,13 @@ def _retake(uow: PaymentsUnitOfWork, lapsed: Booking, amount_minor: int,
     fresh = replace(lapsed, id=str(uuid.uuid4()), status=BookingStatus.CONFIRMED,
                     created_at=now, hold_expires_at=None, paid_minor=amount_minor,
                     refunded_minor=0)
+    service = business.service(lapsed.service_key)
+    try:  # its room too, if the service needs one (core.usecases.resources)
+        rooms = pick_resources(uow, business, service, fresh, now) if service else {}
+    except DomainError:
+        return None
     uow.bookings.add(fresh)
+    uow.resources.assign(fresh, rooms)
     record(uow, before=None, after=fresh, actor=STRIPE,
            action="booking.confirmed.after_late_payment", now=now)
     uow.emit([BookingConfirmed(fresh.id)])

@@ -70,6 +70,7 @@ class AgendaItem:
     booking: Booking
     service_name: str
     customer: CustomerCard | None
+    resources: tuple[str, ...] = ()  # names of the rooms/machines it holds
 
     @property
     def ref(self) -> str:
@@ -167,10 +168,14 @@ def agenda_items(uow: UnitOfWork, q: ProviderQueries, business: Business,
            bookings: Sequence[Booking]) -> tuple[AgendaItem, ...]:
     cards = q.customer_cards(uow, sorted({b.customer_id for b in bookings}))
     out = []
+    names = {r.key: r.name for r in business.resources}
     for b in sorted(bookings, key=lambda b: (b.start, b.id)):
         service = business.service(b.service_key)
+        kinds = service.requires if service else ()
+        held = uow.resources.of_booking(b.id) if kinds else {}
         out.append(AgendaItem(b, service.name if service else b.service_key,
-                              cards.get(b.customer_id)))
+                              cards.get(b.customer_id),
+                              tuple(names.get(held[k], held[k]) for k in kinds if k in held)))
     return tuple(out)
 
 

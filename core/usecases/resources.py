@@ -27,6 +27,15 @@ def take_resources(uow: UnitOfWork, business: Business, service: Service, bookin
                    now: datetime, *, prefer: Mapping[str, str] | None = None) -> dict[str, str]:
     """Pick and record one free resource of each kind ``service`` requires for ``booking``
     (already written); kind -> resource key. Raises SLOT_TAKEN / OUTSIDE_HOURS."""
+    picks = pick_resources(uow, business, service, booking, now, prefer=prefer)
+    uow.resources.assign(booking, picks)
+    return picks
+
+
+def pick_resources(uow: UnitOfWork, business: Business, service: Service, booking: Booking,
+                   now: datetime, *, prefer: Mapping[str, str] | None = None) -> dict[str, str]:
+    """``take_resources`` without the write, for a caller that must know before it writes
+    the booking; the resources stay locked until its commit."""
     if not service.requires:
         return {}
     check_kinds(business, service)
@@ -35,9 +44,7 @@ def take_resources(uow: UnitOfWork, business: Business, service: Service, bookin
     _expire_lapsed(uow, kinds, booking, now)
     uses = uow.resources.taken(kinds, booking.block, now, ignore=booking.id)
     view = resource_view(business, service, window=booking.appointment, uses=uses)
-    picks = view.pick(service, booking.start, prefer)
-    uow.resources.assign(booking, picks)
-    return picks
+    return view.pick(service, booking.start, prefer)
 
 
 def _expire_lapsed(uow: UnitOfWork, kinds: Sequence[str], booking: Booking,

@@ -72,12 +72,11 @@ def test_one_room_taken_the_other_is_picked_both_taken_no_slot() -> None:
     business = clinic(tz, [ROOM1, ROOM2])
     service = business.services[0]
     at = utc(2026, 6, 3, 10)
-    one = [ResourceUse("r1", Interval(at, at + timedelta(minutes=30)))]
+    one = [ResourceUse("r1", at, at + timedelta(minutes=30))]
     view = resource_view(business, service, window=day_of(DAY, tz), uses=one)
     assert view.pick(service, at) == {"room": "r2"}
     assert "10:00" in walls(offered(business, day_of(DAY, tz), one), tz)
-    both = [*one, ResourceUse("r2", Interval(at - timedelta(minutes=15),
-                                             at + timedelta(minutes=15)))]
+    both = [*one, ResourceUse("r2", at - timedelta(minutes=15), at + timedelta(minutes=15))]
     found = walls(offered(business, day_of(DAY, tz), both), tz)
     assert "09:30" in found  # r1 is free until 10:00
     assert "09:45" not in found  # r1 would run into 10:00; r2 is taken from 09:45
@@ -94,7 +93,7 @@ def test_the_resource_keeps_the_services_buffer_too() -> None:
     business = clinic(tz, [ROOM1], after=15)
     at = utc(2026, 6, 3, 10)
     # Another booking holds the room 10:45-11:00: a 10:00 slot would clean up until 10:45.
-    uses = [ResourceUse("r1", Interval(at + timedelta(minutes=45), at + timedelta(hours=1)))]
+    uses = [ResourceUse("r1", at + timedelta(minutes=45), at + timedelta(hours=1))]
     found = walls(offered(business, day_of(DAY, tz), uses), tz)
     assert "10:00" in found
     assert "10:15" not in found  # its clean-up (10:45-11:00) meets the other booking
