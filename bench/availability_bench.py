@@ -257,15 +257,18 @@ def run_resources(backend: str, pg: str, runs: int, taken: list[Taken]) -> float
         engine = make_engine(url)
         sessions, cache = session_factory(engine), BusinessCache()
 
-        def end_to_end() -> list[Any]:
-            return available_slots(SqlUnitOfWork(sessions, cache), service_key="treat",
+        def end_to_end(service: str = "treat") -> list[Any]:
+            return available_slots(SqlUnitOfWork(sessions, cache), service_key=service,
                                    provider_key="ana", window=WINDOW, now=NOW)
 
         slots = len(end_to_end())
         e2e = timed(end_to_end, runs)
+        plain = timed(lambda: end_to_end("cut"), runs)  # same provider, no room needed
         engine.dispose()
+    ratio = statistics.median(e2e) / statistics.median(plain)
     print(f"  {backend:10s} provider + room, {len(taken):,} bookings holding a room: "
-          f"end to end {spread(e2e)}; {slots} slots")
+          f"end to end {spread(e2e)}; {slots} slots; the provider alone (no room) median "
+          f"{statistics.median(plain):.2f} ms, ratio {ratio:.2f}")
     return statistics.median(e2e)
 
 
