@@ -18,7 +18,7 @@
   on overlap, every write transaction being BEGIN IMMEDIATE (serialised).
 
 Revision ID: 0023
-Revises: 0026
+Revises: 0029
 Create Date: 2026-12-07
 """
 
@@ -30,7 +30,7 @@ from alembic import op
 from db.types import UTCDateTime
 
 revision = "0023"
-down_revision = "0026"
+down_revision = "0029"
 branch_labels = None
 depends_on = None
 
