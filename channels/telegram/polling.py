@@ -11,11 +11,13 @@ import asyncio
 import contextlib
 import logging
 
+from telegram import Update
 from telegram.error import NetworkError, RetryAfter, TelegramError
 
 from channels.telegram.api import ALLOWED_UPDATES
 from channels.telegram.parse import MalformedUpdate
 from channels.telegram.webhook import TelegramChannel
+from core.tracing import new_request_id, request_scope
 
 log = logging.getLogger(__name__)
 
@@ -35,15 +37,20 @@ class TelegramPoller:
             offset=self.offset, timeout=self.timeout_s, read_timeout=self.timeout_s + 10,
             allowed_updates=list(ALLOWED_UPDATES))
         for update in updates:
-            try:
-                follow_up = (await self.channel.process(update)).follow_up
-            except MalformedUpdate as exc:  # skipped, so it cannot block the ones after it
-                log.warning("telegram: update %s ignored: %s", update.update_id, exc)
-                follow_up = None
-            if follow_up is not None:
-                await follow_up()
+            # No HTTP request to carry one: each polled update gets a request id of its own.
+            with request_scope(new_request_id()):
+                await self._one(update)
             self.offset = update.update_id + 1
         return len(updates)
+
+    async def _one(self, update: Update) -> None:
+        try:
+            follow_up = (await self.channel.process(update)).follow_up
+        except MalformedUpdate as exc:  # skipped, so it cannot block the ones after it
+            log.warning("telegram: update %s ignored: %s", update.update_id, exc)
+            follow_up = None
+        if follow_up is not None:
+            await follow_up()
 
     async def run(self) -> None:
         await self.channel.api.bot.delete_webhook()

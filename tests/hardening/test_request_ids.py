@@ -10,6 +10,7 @@ through ``bookingbot.logs.configure`` into one captured JSON stream.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -27,17 +28,19 @@ from bookingbot.bootstrap import Database, database
 from bookingbot.request_ids import chosen
 from bookingbot.web import build_app
 from bookingbot.worker import build_jobs
+from bot.messages import InboundMessage, Reply
+from bot.runner import Runner
 from channels.http_guard import RateLimiter
 from channels.slack import CarryContext
 from channels.slack.sender import SlackSender
-from channels.telegram import telegram_mount
+from channels.telegram import TelegramApi, TelegramChannel, TelegramPoller, telegram_mount
 from channels.telegram.webhook import SECRET_HEADER
 from core.tracing import current_request_id, request_scope
 from db.catalog import sync_business
 from db.reply_outbox import SqlReplyLedger
 from tests.channels import updates as u
 from tests.channels.asgi import AppClient
-from tests.channels.conftest import NOW, fake_telegram
+from tests.channels.conftest import NOW, fake_telegram, runner
 from tests.channels.doubles import FakeTelegram
 from tests.channels.slack.conftest import fake_slack
 from tests.channels.slack.fake_slack import FakeSlack
@@ -46,7 +49,7 @@ from tests.db.conftest import BACKENDS, fresh_postgres
 from tests.db.helpers import make_business
 
 TRACE = "trace-confirm-4242"
-__all__ = ["fake_slack", "fake_telegram"]  # the doubles' fixtures
+__all__ = ["fake_slack", "fake_telegram", "runner"]  # fixtures
 
 
 @pytest.fixture(params=BACKENDS)
@@ -181,3 +184,32 @@ def test_slack_listeners_run_with_the_request_id_of_the_event() -> None:
         bare = pool.submit(current_request_id).result(30)
     assert carried == "slack-event-1"
     assert bare is None
+
+
+def test_each_polled_telegram_update_gets_a_request_id_of_its_own(
+        runner: Runner, fake_telegram: FakeTelegram) -> None:
+    """Long polling has no HTTP request: the poller gives each update its own id, which
+    the handler (run in a thread) sees, and which is gone after the round."""
+    seen: list[str | None] = []
+
+    def handler(message: InboundMessage) -> list[Reply]:
+        seen.append(current_request_id())
+        return runner.handle(message)
+
+    api = TelegramApi(fake_telegram.token, base_url=fake_telegram.api_base)
+    poller = TelegramPoller(TelegramChannel(api, handler, RateLimiter(), lambda: NOW),
+                            timeout_s=0)
+    fake_telegram.updates = [u.message(5, "/start"), u.message(6, "my bookings")]
+
+    async def round_() -> int:
+        await api.start()
+        try:
+            return await poller.poll_once()
+        finally:
+            await api.stop()
+
+    assert asyncio.run(round_()) == 2
+    assert len(seen) == 2
+    assert seen[0] != seen[1]
+    assert all(s is not None and len(s) == 32 for s in seen)
+    assert current_request_id() is None

@@ -199,6 +199,8 @@ def test_sigterm_mid_batch_then_restart_delivers_each_exactly_once(
             wait_for(f"{name} to begin stopping", lambda w=worker: w.logged(
                 "worker stopping: finishing the work in hand, handing back the rest"))
             telegram.release(name)  # ... and only then does the send in hand complete
+        # (Exits awaited after both releases: the other's send is never held for long.)
+        for worker in running.values():
             assert worker.proc.wait(DEADLINE) == 0
             assert worker.logged("worker stopped")
         assert sorted(running) == sorted(name for name, _ in telegram.held)
