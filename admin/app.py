@@ -25,6 +25,7 @@ from admin.headers import AdminHeaders
 from admin.ports import AdminDeps
 from admin.render import STATIC, render
 from admin.reports import report_routes
+from admin.settings import settings_routes
 from admin.staffing import staffing_routes
 from admin.walkin import walkin_routes
 
@@ -66,6 +67,7 @@ def build_admin(deps: AdminDeps) -> Starlette:
         *account_routes(gate),
         *walkin_routes(gate),
         *report_routes(gate),
+        *settings_routes(gate),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     return Starlette(routes=routes, middleware=[Middleware(AdminHeaders)],

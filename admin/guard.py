@@ -77,23 +77,32 @@ class Gate:
             fresh = visit is None
             visit = visit or Visit.fresh()
             form = await request.form() if request.method == "POST" else None
-            if form is not None and not self.signer.csrf_ok(visit, _text(form, CSRF_FIELD)):
-                raise HTTPException(403, "The form has expired; reload the page and try again.")
-            account = await run_in_threadpool(self._account, visit)
-            if not public:
-                if account is None:
-                    return RedirectResponse(LOGIN, status_code=303)
-                if area is not None and not account.may_open(area):
-                    raise HTTPException(403)
-            who = Who(request, visit, self.signer.csrf(visit), account, form)
-            response = await run_in_threadpool(handler, who)
-            value = who.new_cookie or (self.signer.dump(visit) if fresh else None)
-            if value is not None:
-                response.headers.append("set-cookie", cookie_header(
-                    value, secure=secure_request(request)))
-            return response
+            try:  # an uploaded file (settings) is spooled to disk until the form is closed
+                return await self._serve(request, handler, visit=visit, fresh=fresh,
+                                         form=form, area=area, public=public)
+            finally:
+                if form is not None:
+                    await form.close()
 
         return endpoint
+
+    async def _serve(self, request: Request, handler: Handler, *, visit: Visit, fresh: bool,
+                     form: FormData | None, area: Area | None, public: bool) -> Response:
+        if form is not None and not self.signer.csrf_ok(visit, _text(form, CSRF_FIELD)):
+            raise HTTPException(403, "The form has expired; reload the page and try again.")
+        account = await run_in_threadpool(self._account, visit)
+        if not public:
+            if account is None:
+                return RedirectResponse(LOGIN, status_code=303)
+            if area is not None and not account.may_open(area):
+                raise HTTPException(403)
+        who = Who(request, visit, self.signer.csrf(visit), account, form)
+        response = await run_in_threadpool(handler, who)
+        value = who.new_cookie or (self.signer.dump(visit) if fresh else None)
+        if value is not None:
+            response.headers.append("set-cookie", cookie_header(
+                value, secure=secure_request(request)))
+        return response
 
     def start_session(self, who: Who, account: StaffAccount) -> None:
         """A new nonce at login: a cookie or token seen before it is worth nothing after."""

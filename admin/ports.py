@@ -51,6 +51,27 @@ class WalkinCustomers(Protocol):
 
 
 @dataclass(frozen=True)
+class BusinessChange:
+    """What became of an uploaded business file: refused with its problems (one
+    ``file:line: key.path: message`` a line), or applied with what changed."""
+
+    applied: bool
+    problems: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    created: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    deactivated: tuple[str, ...] = ()
+
+
+class BusinessDesk(Protocol):
+    """The business file, checked and applied the way ``bookingbot setup`` does it."""
+
+    def current_text(self) -> str | None: ...
+
+    def apply_text(self, text: str, *, source: str, now: datetime) -> BusinessChange: ...
+
+
+@dataclass(frozen=True)
 class AdminDeps:
     staff: StaffStore
     uow: Callable[[], UnitOfWork]
@@ -64,3 +85,4 @@ class AdminDeps:
     walkin: WalkinCustomers | None = None  # None: the walk-in page says it is not wired
     sms_configured: bool = False  # whether a walk-in caller hears back by SMS
     reports: ReportQueries | None = None  # read-only figures for the reports page
+    business_file: BusinessDesk | None = None  # the settings page's upload

@@ -27,6 +27,7 @@ MENU: tuple[tuple[Area, str, str], ...] = (
     (Area.ACCOUNTS, "/admin/accounts", "Accounts"),
     (Area.BOOKINGS, "/admin/walkin", "Walk-in"),
     (Area.REPORTS, "/admin/reports", "Reports"),
+    (Area.SETTINGS, "/admin/settings", "Settings"),
 )
 
 

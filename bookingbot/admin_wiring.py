@@ -6,19 +6,22 @@ import getpass
 import logging
 import secrets
 import sys
+from datetime import datetime
 from typing import TextIO
 
 from starlette.routing import Mount
 
 from admin.app import build_admin
 from admin.passwords import hash_password, password_problem
-from admin.ports import AdminDeps
+from admin.ports import AdminDeps, BusinessChange
 from bookingbot.bootstrap import Database, database, utcnow
+from bookingbot.business_file import parse_business
 from bookingbot.channels_wiring import sms_state
 from bookingbot.cli_errors import CommandError
 from bookingbot.customer_command import customer_data
 from bookingbot.payments_wiring import Clock, build_payment_gateway, canceller, payments_uow
 from bookingbot.settings import Settings
+from bookingbot.setup_flow import SetupRefused, apply, checked, current_text
 from channels.mount import ChannelMount
 from core.staff import Role, account_problem
 from db.admin_queries import SqlAdminQueries, SqlWalkinCustomers
@@ -27,6 +30,27 @@ from db.report_queries import SqlReportQueries
 from db.staff import DuplicateAccount, SqlStaffStore
 
 log = logging.getLogger(__name__)
+
+
+class AdminBusinessDesk:
+    """``admin.ports.BusinessDesk`` over ``bookingbot.setup_flow``: setup's own path."""
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self.db = db
+        self.settings = settings
+
+    def current_text(self) -> str | None:
+        return current_text(self.db.sessions)
+
+    def apply_text(self, text: str, *, source: str, now: datetime) -> BusinessChange:
+        try:
+            file = checked(lambda: (parse_business(text, source=source), text), self.settings)
+            report = apply(self.db.sessions, file, now=now)
+        except SetupRefused as err:
+            return BusinessChange(False, problems=tuple(err.lines))
+        return BusinessChange(True, warnings=tuple(file.warnings),
+                              created=tuple(report.created), updated=tuple(report.updated),
+                              deactivated=tuple(report.deactivated))
 
 
 def admin_deps(db: Database, settings: Settings, *, clock: Clock = utcnow) -> AdminDeps:
@@ -42,7 +66,8 @@ def admin_deps(db: Database, settings: Settings, *, clock: Clock = utcnow) -> Ad
                      cancel=canceller(db, gateway), customer_data=customer_data(db),
                      walkin=SqlWalkinCustomers(db.sessions),
                      sms_configured=sms_state(settings).on,
-                     reports=SqlReportQueries(db.sessions))
+                     reports=SqlReportQueries(db.sessions),
+                     business_file=AdminBusinessDesk(db, settings))
 
 
 def admin_mount(db: Database, settings: Settings, *, clock: Clock = utcnow) -> ChannelMount:

@@ -6,11 +6,8 @@ import sys
 from pathlib import Path
 
 from bookingbot.bootstrap import database, utcnow
-from bookingbot.business_file import BusinessFileError, load_business_file
-from bookingbot.calendar_wiring import missing_calendar_secrets
-from bookingbot.payments_wiring import check_payment_config
+from bookingbot.business_file import load_business_file
 from bookingbot.settings import Settings
-from core.errors import DomainError
 
 
 def _err(message: str) -> int:
@@ -26,19 +23,14 @@ def db_upgrade(*, db: str | None) -> int:
 
 
 def setup(file: str, *, db: str | None, check_only: bool) -> int:
-    from db.catalog import sync_business
+    from bookingbot.setup_flow import SetupRefused, apply, checked
 
-    settings = Settings()
     try:
-        business, raw = load_business_file(Path(file))
-    except BusinessFileError as err:
-        # Setup's own checks run on what could be read, so every problem shows in one run.
-        more = check_payment_config(err.partial, settings) if err.partial else []
-        return _err("\n".join([str(err), *more, "nothing was changed"]))
-    problems = check_payment_config(business, settings)
-    if problems:
-        return _err("\n".join(problems) + "\nnothing was changed")
-    for warning in missing_calendar_secrets(business, settings):
+        business_file = checked(lambda: load_business_file(Path(file)), Settings())
+    except SetupRefused as err:
+        return _err("\n".join([*err.lines, "nothing was changed"]))
+    business = business_file.business
+    for warning in business_file.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if check_only:
         print(f"{file}: valid ({len(business.services)} services, "
@@ -46,10 +38,9 @@ def setup(file: str, *, db: str | None, check_only: bool) -> int:
         return 0
     handle = database(db)
     try:
-        with handle.sessions.begin() as session:
-            report = sync_business(session, business, raw_text=raw, now=utcnow())
-    except DomainError as err:
-        return _err(f"{err.message} (nothing was changed)")
+        report = apply(handle.sessions, business_file, now=utcnow())
+    except SetupRefused as err:
+        return _err(f"{err.lines[0]} (nothing was changed)")
     finally:
         handle.close()
     print(f"loaded {business.name!r} into {handle.engine.url.render_as_string(hide_password=True)}")
