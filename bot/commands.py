@@ -37,6 +37,8 @@ class HoldSlot:
     service_key: str
     provider_key: str
     start: datetime
+    # The customer asked for this provider: if the slot is gone, the alternatives are theirs.
+    keep_provider: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,12 @@ class RescheduleBooking:
     booking_id: str
     provider_key: str
     new_start: datetime
+    hold_id: str | None = None  # the hold taken on the new slot at "Move it?": used, not lost
+
+
+@dataclass(frozen=True)
+class RecallProvider:
+    """Who the customer saw last time ("same person as last time")."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +123,7 @@ class SetOptOut:
 
 Command = (FindSlots | HoldSlot | ReleaseHold | Book | ListBookings | CancelBooking
            | RescheduleBooking | JoinWaitlist | BookSeries | NotifyHuman | EndHandoff
-           | SetTimezone | SetOptOut)
+           | SetTimezone | SetOptOut | RecallProvider)
 
 # --- results (past tense) -------------------------------------------------------------
 
@@ -124,6 +132,15 @@ Command = (FindSlots | HoldSlot | ReleaseHold | Book | ListBookings | CancelBook
 class SlotsFound:
     offers: tuple[Offer, ...]  # inside the window asked for
     alternatives: tuple[Offer, ...] = ()  # the nearest after it, when the window had none
+    # A named provider had nothing in the window: the others' free slots in it.
+    others: tuple[Offer, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProviderRecalled:
+    """The provider of the customer's last booking (past first, else upcoming), or None."""
+
+    provider_key: str | None
 
 
 @dataclass(frozen=True)
@@ -189,4 +206,4 @@ class Failed:
 
 
 Result = (SlotsFound | Held | Booked | BookingsListed | Cancelled | Rescheduled
-          | WaitlistJoined | SeriesBooked | HandedOff | Failed)
+          | WaitlistJoined | SeriesBooked | HandedOff | Failed | ProviderRecalled)

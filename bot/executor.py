@@ -48,6 +48,8 @@ MAX_OFFERS = 40
 ALTERNATIVES = 5
 SEARCH_AHEAD = timedelta(days=14)  # how far past an empty window we look for alternatives
 LAST_DAYS = timedelta(days=3)  # past the horizon: the free times on the last days offered
+RECALL_BACK = timedelta(days=3 * 366)  # how far back "same person as last time" looks
+_SEEN = frozenset({BookingStatus.CONFIRMED, BookingStatus.COMPLETED})
 
 
 @dataclass
@@ -103,8 +105,11 @@ class Executor:
             case c.RescheduleBooking():
                 self._fresh_calendar(cmd.provider_key)
                 moved = reschedule(self.uow(), cmd.booking_id, new_start=cmd.new_start,
-                                   actor=self.actor, now=self.now, provider_key=cmd.provider_key)
+                                   actor=self.actor, now=self.now, provider_key=cmd.provider_key,
+                                   hold_id=cmd.hold_id)
                 return c.Rescheduled(self._view(moved))
+            case c.RecallProvider():
+                return c.ProviderRecalled(self._usual())
             case c.JoinWaitlist():
                 join_waitlist(self.uow(), customer_id=self.customer.id, channel=self.channel,
                               service_key=cmd.service_key, provider_key=cmd.provider_key,
@@ -165,7 +170,27 @@ class Executor:
                       if cmd.provider_key in (None, p.key)}
         if paused & candidates:  # a paused calendar may be why: never call that "fully booked"
             return c.Failed(ErrorCode.CALENDAR_UNAVAILABLE.value, after)
-        return c.SlotsFound((), after)
+        return c.SlotsFound((), after, self._others(cmd))
+
+    def _others(self, cmd: c.FindSlots) -> tuple[Offer, ...]:
+        """The provider asked for has nothing in the window: who else is free in it."""
+        if cmd.provider_key is None:
+            return ()
+        found = self._keep(cmd, self._slots(cmd.service_key, None, cmd.start, cmd.end))
+        return tuple(o for o in found if o.provider_key != cmd.provider_key)
+
+    def _usual(self) -> str | None:
+        """The provider of the customer's last booking that took place (or was due to),
+        else of their next one: "the same person as last time"."""
+        uow = self.uow()
+        with uow:
+            own = uow.bookings.for_customer(self.customer.id, since=self.now - RECALL_BACK)
+        kept = [b for b in own if b.status in _SEEN]
+        past = [b for b in kept if b.start <= self.now]
+        if past:
+            return max(past, key=lambda b: b.start).provider_key
+        upcoming = [b for b in kept if b.start > self.now]
+        return min(upcoming, key=lambda b: b.start).provider_key if upcoming else None
 
     def _keep(self, cmd: c.FindSlots, found: list[Slot]) -> tuple[Offer, ...]:
         """The slots worth offering: inside the part of day, the nearest to the asked time
@@ -200,8 +225,11 @@ class Executor:
 
     def _near(self, cmd: c.Command) -> tuple[Offer, ...]:
         """Alternatives after a refused booking or move: the nearest free ones after it."""
-        if isinstance(cmd, c.Book | c.HoldSlot):
+        if isinstance(cmd, c.Book):
             return self._after(cmd.service_key, None, cmd.start - timedelta(hours=1))
+        if isinstance(cmd, c.HoldSlot):
+            keep = cmd.provider_key if cmd.keep_provider else None
+            return self._after(cmd.service_key, keep, cmd.start - timedelta(hours=1))
         if isinstance(cmd, c.RescheduleBooking):
             mine = next((b for b in self._mine() if b.id == cmd.booking_id), None)
             if mine is not None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from bot import choosing, intents, manage, memory, picks, replies
 from bot import commands as c
-from bot import intents, manage, memory, picks, replies
-from bot.intents import ANYONE, Intent
+from bot.intents import Intent
 from bot.offers import find, show_page
 from bot.recurring import parse_series, series_text
 from bot.session import Offer, Purpose, Session, State
@@ -29,10 +29,7 @@ def _zone(session: Session, now: datetime, ctx: Context) -> str:
 
 
 def _with_provider(session: Session, text: str, ctx: Context) -> Session:
-    named = intents.match_provider(text, ctx.business.providers)
-    if named is None:
-        return session
-    return replace(session, provider_key=None if named == ANYONE else named)
+    return choosing.with_provider(session, text, ctx)
 
 
 def _services(text: str, ctx: Context) -> list[Service]:
@@ -76,29 +73,34 @@ def _after_service(session: Session, text: str, now: datetime, ctx: Context) -> 
         return say(replace(session, state=State.CONFIRM_SERIES), reply)
     tw = memory.read_time(session, text, now, ctx)
     if tw is not None:
-        return _got_window(session, tw)
+        return _got_window(session, tw, ctx)
     if session.window is not None:  # the time was said before the service
-        return _go(session)
+        return _go(session, ctx)
+    session, note = choosing.check_offers(session, ctx)
     ask = replies.ask_time(ctx.service_name(session.service_key), _zone(session, now, ctx),
                            session.lang)
-    return say(replace(session, state=State.ASK_TIME), ask)
+    return say(replace(session, state=State.ASK_TIME), *note, ask)
 
 
-def _got_window(session: Session, tw: TimeWindow) -> Transition:
-    return _go(memory.remember(session, tw))
+def _got_window(session: Session, tw: TimeWindow, ctx: Context) -> Transition:
+    return _go(memory.remember(session, tw), ctx)
 
 
-def _go(session: Session) -> Transition:
-    """Service and time known: join the waitlist for it, or look for free slots."""
+def _go(session: Session, ctx: Context) -> Transition:
+    """Service and time known: join the waitlist for it, or look for free slots (with a
+    provider who does the service: "Jordan doesn't do Colour; Alex does.")."""
+    session, note = choosing.check_offers(session, ctx)
     if session.purpose is Purpose.WAITLIST and session.window and session.service_key:
         start, end = session.window
-        return say(session, commands=(
+        return say(session, *note, commands=(
             c.JoinWaitlist(session.service_key, session.provider_key, start, end),))
-    return find(session)
+    t = find(session)
+    return Transition(t.session, note + t.replies, t.commands)
 
 
 def on_idle(session: Session, text: str, now: datetime, ctx: Context) -> Transition:
     wants_booking = (intents.detect(text) is Intent.BOOK or _services(text, ctx)
+                     or choosing.names_someone(text, ctx)
                      or parse_series(text, now=now, tz=ctx.zone(session), parse=ctx.parse_time)
                      or memory.read_time(session, text, now, ctx) is not None)
     if wants_booking:
@@ -127,11 +129,12 @@ def on_ask_time(session: Session, text: str, now: datetime, ctx: Context) -> Tra
         session = replace(session, service_key=found[0].key)  # changed their mind
     tw = memory.read_time(session, text, now, ctx)
     if tw is not None:
-        return _got_window(session, tw)
-    changed = (session.service_key, session.provider_key) != (before.service_key,
-                                                              before.provider_key)
+        return _got_window(session, tw, ctx)
+    changed = ((session.service_key, session.provider_key) != (before.service_key,
+                                                               before.provider_key)
+               or choosing.names_someone(text, ctx))  # "anyone": look again, even if so
     if changed and session.window is not None:  # same time, other service or person
-        return _go(session)
+        return _go(session, ctx)
     if len(found) == 1:
         return say(session, replies.ask_time(found[0].name, _zone(session, now, ctx),
                                               session.lang))
@@ -147,19 +150,18 @@ def on_pick_slot(session: Session, text: str, now: datetime, ctx: Context) -> Tr
     if isinstance(idx, Transition):
         return idx
     if idx is not None:
-        offer = session.offers[idx]
-        if session.purpose is Purpose.RESCHEDULE:
-            return manage.confirm_move(session, offer, ctx)
-        return hold_for_confirm(session, offer)
+        return hold_for_confirm(session, session.offers[idx])
     return on_ask_time(session, text, now, ctx)  # a new time or a different service
 
 
 def hold_for_confirm(session: Session, offer: Offer) -> Transition:
-    """Hold the picked slot first; the summary ("Confirm?") follows once it is held
-    (bot.results), so the customer's yes cannot lose it to someone faster."""
+    """Hold the picked slot first; the summary ("Confirm?", or "Move it?" when
+    rescheduling) follows once it is held (bot.results), so the customer's yes cannot lose
+    it to someone faster."""
     assert session.service_key is not None  # a slot was offered for a service
     return say(replace(session, chosen=offer),
-               commands=(c.HoldSlot(session.service_key, offer.provider_key, offer.start),))
+               commands=(c.HoldSlot(session.service_key, offer.provider_key, offer.start,
+                                    keep_provider=session.provider_key is not None),))
 
 
 def on_confirm_booking(session: Session, text: str, now: datetime, ctx: Context) -> Transition:

@@ -13,13 +13,13 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from core.model import Provider, Service
+from core.model import Service
 
 
 class Intent(StrEnum):
@@ -63,6 +63,15 @@ class Words:
     filler: frozenset[str]
     anyone: re.Pattern[str]
     by_language: dict[str, frozenset[str]]  # the words each file lists, for detection
+    # Choosing a provider (bot.who): whole-message "no preference", "same as last time",
+    # the words that introduce a name ("with"), and names that are also ordinary words.
+    anyone_exact: frozenset[str] = frozenset()
+    usual: re.Pattern[str] = re.compile(r"(?!x)x")
+    provider_lead: frozenset[str] = frozenset()
+    name_words: frozenset[str] = frozenset()
+    # Small talk (bot.smalltalk): kind -> phrases of every language, longest first.
+    smalltalk: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    smalltalk_filler: frozenset[str] = frozenset()
 
 
 def _norm_all(items: list[str], *, keep_space: bool = False) -> list[str]:
@@ -94,7 +103,6 @@ def tables() -> Words:
         for i in _PHRASE_ORDER)
     fuzzy = {normalise(w): Intent(i) for d in files.values()
              for w, i in d.get("fuzzy", {}).items()}
-    anyone = sorted(union("anyone"), key=len, reverse=True)
     by_language = {code: frozenset(_language_words(d)) for code, d in files.items()}
     return Words(exact=exact, phrases=phrases, fuzzy=fuzzy, yes=union("yes"),
                  yes_lead=union("yes_lead"), negation=union("negation"), no=union("no"),
@@ -102,8 +110,36 @@ def tables() -> Words:
                                        for w in _norm_all(d.get("no_lead", []),
                                                           keep_space=True)})),
                  more=union("more"), abort=union("abort"), filler=union("filler"),
-                 anyone=re.compile(r"\b(" + "|".join(map(re.escape, anyone)) + r")\b"),
-                 by_language=by_language)
+                 anyone=_any_of(union("anyone")), by_language=by_language,
+                 anyone_exact=union("anyone_exact"), usual=_any_of(union("usual")),
+                 provider_lead=union("provider_lead"),
+                 name_words=union("name_words") | _single_words(files),
+                 smalltalk=_smalltalk(files),
+                 smalltalk_filler=frozenset(w for d in files.values() for w in _norm_all(
+                     d.get("smalltalk", {}).get("filler", []))))
+
+
+def _any_of(phrases: frozenset[str]) -> re.Pattern[str]:
+    """One pattern for whole-word phrases, longest first (never matching when empty)."""
+    if not phrases:
+        return re.compile(r"(?!x)x")
+    ordered = sorted(phrases, key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(map(re.escape, ordered)) + r")\b")
+
+
+def _single_words(files: dict[str, dict[str, Any]]) -> frozenset[str]:
+    """Every word the lexicons use for something else ("yes", "bitte", "vale")."""
+    return frozenset(w for d in files.values() for w in _language_words(d) | set(
+        _norm_all(d.get("filler", []))))
+
+
+def _smalltalk(files: dict[str, dict[str, Any]]) -> dict[str, tuple[str, ...]]:
+    kinds: dict[str, set[str]] = {}
+    for d in files.values():
+        for kind, phrases in d.get("smalltalk", {}).items():
+            if kind != "filler":
+                kinds.setdefault(kind, set()).update(p for p in _norm_all(phrases) if p)
+    return {k: tuple(sorted(v, key=lambda p: (-len(p), p))) for k, v in kinds.items()}
 
 
 def _language_words(data: dict[str, Any]) -> set[str]:
@@ -244,20 +280,3 @@ def match_services(text: str, services: Sequence[Service]) -> list[Service]:
     if not close:
         return []
     return [s for score, s in close if close[0][0] - score < 0.05]
-
-
-def match_provider(text: str, providers: Sequence[Provider]) -> str | None:
-    """A provider key, ANYONE, or None when no provider is named."""
-    t = normalise(text)
-    if tables().anyone.search(t):
-        return ANYONE
-    words = t.split()
-    for p in providers:
-        first = normalise(p.name).split()[0] if p.name.strip() else p.key
-        if first in words or normalise(p.name) in t:
-            return p.key
-        # A typo'd name counts only after "with"/"by", so no stray word picks someone.
-        if (len(first) >= 4 and re.search(r"\b(with|by)\b", t)
-                and difflib.get_close_matches(first, words, n=1, cutoff=0.85)):
-            return p.key
-    return None

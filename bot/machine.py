@@ -19,8 +19,8 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot import choosing, flows, intents, picks, replies, smalltalk
 from bot import commands as c
-from bot import flows, intents, picks, replies, smalltalk
 from bot.answers import answer_question
 from bot.commands import Result
 from bot.flows import HANDLERS
@@ -38,10 +38,16 @@ Input = InboundMessage | Result
 _CONFIRMING = {State.CONFIRM_BOOKING, State.CONFIRM_CANCEL, State.CONFIRM_RESCHEDULE,
                State.CONFIRM_SERIES, State.OFFER_WAITLIST}
 _PICKING = {State.PICK_SLOT, State.PICK_BOOKING, State.ASK_SERVICE}
+# Where "same person as last time" chooses the provider of the booking being made.
+_CHOOSING = {State.IDLE, State.ASK_SERVICE, State.ASK_TIME, State.PICK_SLOT,
+             State.CONFIRM_BOOKING, State.OFFER_WAITLIST}
+_CONFIRMING_HOLD = {State.CONFIRM_BOOKING, State.CONFIRM_RESCHEDULE}
 
 
 def step(session: Session, message: Input, now: datetime, ctx: Context) -> Transition:
     """The whole conversation logic; deterministic in (session, message, now, ctx)."""
+    if isinstance(message, c.ProviderRecalled):
+        return _recalled(session, message, now, ctx)
     if not isinstance(message, InboundMessage):
         return _pending_time(on_result(session, message, now, ctx), now, ctx)
     prefix: tuple[Reply, ...] = ()
@@ -60,8 +66,9 @@ def _release_left_hold(before: Session, t: Transition) -> Transition:
     held = before.hold_id
     if held is None:
         return t
-    booking = any(isinstance(cmd, c.Book) and cmd.hold_id == held for cmd in t.commands)
-    if booking or (t.session.state is State.CONFIRM_BOOKING and t.session.hold_id == held):
+    booking = any(isinstance(cmd, c.Book | c.RescheduleBooking) and cmd.hold_id == held
+                  for cmd in t.commands)
+    if booking or (t.session.state in _CONFIRMING_HOLD and t.session.hold_id == held):
         return t
     return Transition(replace(t.session, hold_id=None), t.replies,
                       (c.ReleaseHold(held), *t.commands))
@@ -90,15 +97,33 @@ def _on_message(session: Session, message: InboundMessage, now: datetime,
             return quiet
     if _state_answer_first(session, text):
         return _by_state(session, text, now, ctx)
-    # A receptionist question ("are you open sunday?") is answered from the business file
-    # and the flow carries on where it was (bot.answers).
-    # "hi", "thanks!", "ok" mid-flow: a short answer, then the pending question again.
-    aside = (answer_question(session, text, now, ctx)
-             or smalltalk.answer(session, text, now, ctx))
+    aside = _recall_or_aside(session, text, now, ctx)
     if aside is not None:
         return aside
     fallback = _global(session, text, now, ctx)
     return fallback or _by_state(session, text, now, ctx)
+
+
+def _recall_or_aside(session: Session, text: str, now: datetime,
+                     ctx: Context) -> Transition | None:
+    if session.state in _CHOOSING and choosing.wants_recall(session, text, ctx):
+        return choosing.recall(session, text)  # read again once we know who (_recalled)
+    # A receptionist question ("are you open sunday?") is answered from the business file
+    # and the flow carries on where it was (bot.answers).
+    # "hi", "thanks!", "ok" mid-flow: a short answer, then the pending question again.
+    return (answer_question(session, text, now, ctx)
+            or smalltalk.answer(session, text, now, ctx))
+
+
+def _recalled(session: Session, found: c.ProviderRecalled, now: datetime,
+              ctx: Context) -> Transition:
+    """"Same person as last time": now that the runner said who that was, the message is
+    read again, as if the customer had named them."""
+    known, text, note = choosing.recalled(session, found, ctx)
+    again = InboundMessage("recall", "", "", now, text=text)
+    t = _release_left_hold(session, _pending_time(_on_message(known, again, now, ctx),
+                                                  now, ctx))
+    return Transition(t.session, (note, *t.replies), t.commands)
 
 
 def _state_answer_first(session: Session, text: str) -> bool:

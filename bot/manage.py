@@ -115,8 +115,8 @@ def on_confirm_reschedule(session: Session, text: str, _now: datetime,
                           _ctx: Context) -> Transition:
     if intents.is_yes(text) and session.booking_id and session.chosen:
         offer = session.chosen
-        return say(session, commands=(c.RescheduleBooking(session.booking_id,
-                                                          offer.provider_key, offer.start),))
+        return say(session, commands=(c.RescheduleBooking(
+            session.booking_id, offer.provider_key, offer.start, hold_id=session.hold_id),))
     if intents.is_no(text):
         ask = replies.ask_new_time(replies.your_booking(session.lang), session.lang)
         return say(replace(session, state=State.ASK_TIME, chosen=None), ask)

@@ -98,23 +98,29 @@ def summary(session: Session, ctx: Context, offer: Offer) -> Transition:
 
 def why_empty(session: Session, ctx: Context, now: datetime) -> str:
     """The most useful reason a window had no free slot (most specific first)."""
-    if session.window is None:
+    code = empty_code(session, ctx, now)
+    if code is None:
         return ""
+    return horizon(ctx, now, session.lang) if code == "horizon" else replies.error(
+        code, session.lang)
+
+
+def empty_code(session: Session, ctx: Context, now: datetime) -> str | None:
+    """Why the remembered window had no free slot, as an error code ("horizon": past the
+    booking horizon); None when no window is remembered."""
+    if session.window is None:
+        return None
     start, end = session.window
     rules = ctx.business.rules
     if end <= now or (session.anchor is not None and session.anchor <= now):
-        code = "in_the_past"
-    elif start > now + timedelta(days=rules.max_days_ahead):
-        return horizon(ctx, now, session.lang)
-    elif end <= now + rules.min_notice:
-        code = "too_soon"
-    elif not _open_during(ctx, session, start, end):
-        code = "outside_hours"
-    elif end - start <= timedelta(days=1):
-        code = "day_full"
-    else:
-        code = "nothing_in_window"
-    return replies.error(code, session.lang)
+        return "in_the_past"
+    if start > now + timedelta(days=rules.max_days_ahead):
+        return "horizon"
+    if end <= now + rules.min_notice:
+        return "too_soon"
+    if not open_during(ctx, session, start, end):
+        return "outside_hours"
+    return "day_full" if end - start <= timedelta(days=1) else "nothing_in_window"
 
 
 def horizon(ctx: Context, now: datetime, lang: str | None) -> str:
@@ -126,8 +132,9 @@ def horizon(ctx: Context, now: datetime, lang: str | None) -> str:
                  day=replies.day_label(last, lang))
 
 
-def _open_during(ctx: Context, session: Session, start: datetime, end: datetime) -> bool:
-    """True when some provider for the service has opening hours overlapping the window."""
+def open_during(ctx: Context, session: Session, start: datetime, end: datetime) -> bool:
+    """True when some provider for the service (the session's provider, when one is asked
+    for) has opening hours overlapping the window."""
     providers = [p for p in ctx.business.providers_for(session.service_key or "")
                  if session.provider_key in (None, p.key)]
     for p in providers:

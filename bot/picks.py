@@ -9,10 +9,11 @@ import re
 from datetime import datetime
 
 from bot import intents, memory, replies
-from bot.intents import ANYONE, normalise
+from bot.intents import normalise
 from bot.offers import PAGE, show_page
 from bot.session import Session
 from bot.transition import Context, Transition
+from bot.who import ANYONE, USUAL, match_provider
 from i18n import say, say_n
 
 # position words -> index among the shown options (negative: from the end)
@@ -116,9 +117,9 @@ def _at_time(session: Session, text: str, now: datetime, ctx: Context) -> int | 
     tw = memory.read_time(session, text, now, ctx)
     if tw is None or tw.start != tw.end:
         return None
-    who = intents.match_provider(text, ctx.business.providers)
+    who = match_provider(text, ctx.business.providers)
     return next((i for i, o in enumerate(session.offers) if o.start == tw.start
-                 and who in (None, ANYONE, o.provider_key)), None)
+                 and who in (None, ANYONE, USUAL, o.provider_key)), None)
 
 
 def _again(session: Session, ctx: Context, why: str) -> Transition:

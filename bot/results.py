@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot import asked, manage, replies
+from bot import asked, choosing, manage, replies
 from bot import commands as c
 from bot.handoff import handed_off
 from bot.offers import arrange, booking_line, refund_text, show_page, summary, why_empty
@@ -22,7 +22,10 @@ def on_result(  # noqa: PLR0911  (a dispatcher: one return per result type)
         case c.HandedOff():
             return handed_off(session, result, now, ctx)
         case c.Held():
-            return summary(replace(session, hold_id=result.booking_id), ctx, result.offer)
+            held = replace(session, hold_id=result.booking_id)
+            if session.purpose is Purpose.RESCHEDULE:  # "Move it?" with the new slot held
+                return manage.confirm_move(held, result.offer, ctx)
+            return summary(held, ctx, result.offer)
         case c.Booked():
             return _booked(session, result, ctx)
         case c.BookingsListed():
@@ -50,6 +53,9 @@ def _slots(session: Session, found: c.SlotsFound, now: datetime, ctx: Context) -
     if offers:
         intro = asked.intro(session, offers, ctx, now)
         return show_page(replace(session, offers=offers, page=0), ctx, intro)
+    theirs = choosing.provider_empty(session, found, ctx, now)
+    if theirs is not None:  # "Jordan isn't working on Mon 8 Dec" + their next free times
+        return theirs
     reason = why_empty(session, ctx, now)
     if found.alternatives:
         alts = tuple(found.alternatives[:40])

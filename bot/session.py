@@ -97,12 +97,16 @@ class Session:
     # What the customer said when starting a reschedule ("move it to fri at 3"): used as
     # the new time once the booking to move is known, so they need not say it twice.
     pending_text: str | None = None
+    # "Same person as last time": the provider of the customer's last booking once looked
+    # up ("" = they have none), and the message that asked, read again once it is known.
+    usual_provider: str | None = None
+    recall_text: str | None = None
     updated_at: datetime | None = None
 
     def reset(self) -> Session:
         """Back to the top, keeping what we know about the customer."""
         return Session(tz=self.tz, lang=self.lang, opted_out=self.opted_out,
-                       updated_at=self.updated_at)
+                       usual_provider=self.usual_provider, updated_at=self.updated_at)
 
     def idle_since(self, now: datetime) -> bool:
         return (self.state is not State.IDLE and not self.handoff and self.updated_at is not None
@@ -148,6 +152,7 @@ def _encode(s: Session) -> dict[str, Any]:
         "series": ([s.series.first_day.isoformat(), s.series.at.isoformat(), s.series.count,
                     s.series.every_weeks] if s.series else None),
         "pending_text": s.pending_text,
+        "usual_provider": s.usual_provider, "recall_text": s.recall_text,
         "updated_at": _iso(s.updated_at),
     }
 
@@ -177,6 +182,7 @@ def _decode(d: dict[str, Any]) -> Session:
         series=SeriesRequest(date.fromisoformat(series[0]), time.fromisoformat(series[1]),
                              int(series[2]), int(series[3])) if series else None,
         pending_text=d.get("pending_text"),
+        usual_provider=d.get("usual_provider"), recall_text=d.get("recall_text"),
         updated_at=_dt(d.get("updated_at")),
     )
 

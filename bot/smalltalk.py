@@ -1,6 +1,8 @@
 """Greetings, thanks and small talk (issue 13.3): a short fitting answer, then the question
 the conversation was waiting on asked again (bot.answers.resume), so the flow goes on where
-it was. Pure; the phrases are a table per language, longest first."""
+it was. Pure; the phrases are data, a ``[smalltalk]`` table in each bot/lexicons/<lang>.toml
+("gracias", "danke", "merci", "obrigado", "vale"), and the answer is in the customer's
+language."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from datetime import datetime
 from bot import commands as c
 from bot import replies
 from bot.answers import resume
-from bot.intents import normalise
+from bot.intents import normalise, tables
 from bot.messages import Reply
 from bot.offers import booking_line
 from bot.session import BookingView, Purpose, Session, State
@@ -18,36 +20,22 @@ from bot.transition import Context, Transition
 from bot.transition import say as answer_with
 from i18n import say
 
-PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
-    "en": {
-        "thanks": ("thank you so much", "thanks so much", "thanks a lot", "thank you",
-                   "many thanks", "thanks", "thank", "thx", "ty", "cheers", "ta"),
-        "bye": ("have a nice day", "have a good day", "see you", "see ya", "goodbye", "bye",
-                "cya"),
-        "how": ("how are you doing", "how is it going", "how's it going", "hows it going",
-                "how are you", "how r u", "you ok"),
-        "greet": ("good morning", "good afternoon", "good evening", "hello", "hiya", "howdy",
-                  "hey", "hi", "yo", "greetings"),
-        "ack": ("sounds good", "all right", "got it", "alright", "okay", "ok", "kk", "k",
-                "cool", "great", "nice", "awesome", "perfect", "noted", "lol", "haha", "hmm"),
-    },
-}
-# Words that may come with small talk without changing it ("hi there", "thanks again").
-_FILLER = frozenset({"there", "again", "so", "much", "very", "you", "guys", "all", "and",
-                     "oh", "well", "then", "too", "a", "lot", "mate", "folks"})
-
 
 def kinds(text: str, lang: str | None = None) -> set[str]:
-    """The kinds of small talk a message is made of; empty if it says anything else."""
-    table = PHRASES.get(lang or "en", PHRASES["en"])
+    """The kinds of small talk a message is made of ("thanks", "greet", "ack", "bye",
+    "how"), in any offered language; empty if it says anything else. ``lang`` is not
+    needed to understand (the customer may write "gracias" before their language is
+    known); the answer is given in the session's language."""
+    del lang
+    table = tables()
     rest = f" {normalise(text)} "
     found: set[str] = set()
-    for kind, phrases in table.items():
+    for kind, phrases in table.smalltalk.items():
         for phrase in phrases:
             if f" {phrase} " in rest:
                 found.add(kind)
                 rest = rest.replace(f" {phrase} ", " ")
-    if any(w not in _FILLER for w in rest.split()):
+    if any(w not in table.smalltalk_filler for w in rest.split()):
         return set()
     return found
 

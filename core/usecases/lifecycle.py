@@ -25,9 +25,12 @@ from core.usecases.resources import take_resources
 
 
 def reschedule(uow: UnitOfWork, booking_id: str, *, new_start: datetime, actor: Actor,
-               now: datetime, provider_key: str | None = None) -> Booking:
+               now: datetime, provider_key: str | None = None,
+               hold_id: str | None = None) -> Booking:
     """Move a booking atomically: the new range is taken and the old released in one
-    UPDATE of one row, so either both happen or neither does."""
+    UPDATE of one row, so either both happen or neither does. ``hold_id``: the customer's
+    hold on the new slot (taken while they confirmed the move), given up in the same
+    transaction, so nobody else can take the slot in between."""
     require_aware(new_start)
     with uow:
         before = owned(uow, booking_id, actor)
@@ -37,6 +40,9 @@ def reschedule(uow: UnitOfWork, booking_id: str, *, new_start: datetime, actor: 
         service = service_of(business, before.service_key)
         target = provider_key or before.provider_key
         candidates(business, service.key, target)
+        if hold_id is not None:
+            _use_hold(uow, hold_id, actor=actor, now=now, provider_key=target,
+                      start=new_start)
         stale = validate_under_lock(uow, business, service, provider_key=target,
                                     start=new_start, now=now, moving=before.id,
                                     seats=before.seats)
@@ -56,6 +62,24 @@ def reschedule(uow: UnitOfWork, booking_id: str, *, new_start: datetime, actor: 
         uow.emit([BookingRescheduled(after.id, before.start, after.start), *freed(before, now)])
         uow.commit()
         return after
+
+
+def _use_hold(uow: UnitOfWork, hold_id: str, *, actor: Actor, now: datetime,
+              provider_key: str, start: datetime) -> None:
+    """End the customer's hold on the slot the booking moves to, inside the move's
+    transaction. The provider is locked first (the order hold_slot and the sweeps use), so
+    a competing hold waits for this move and then finds the slot taken. A hold that is no
+    longer held (expired, released) or is for another slot is left alone: the move then
+    stands on its own checks."""
+    uow.lock_provider(provider_key)
+    hold = owned(uow, hold_id, actor)
+    if (hold.status is not BookingStatus.HELD or hold.paid_minor > 0
+            or hold.provider_key != provider_key or hold.start != start):
+        return
+    used = hold.transition(BookingStatus.CANCELLED)
+    uow.bookings.update(used)
+    record(uow, before=hold, after=used, actor=actor, action="booking.hold_used_for_move",
+           now=now)
 
 
 def _close(uow: UnitOfWork, booking_id: str, *, to: BookingStatus, actor: Actor,

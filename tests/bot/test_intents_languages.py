@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import intents
+from bot import intents, who
 from bot.intents import Intent
 
 DETECTED = [
@@ -77,7 +77,7 @@ def test_abort_in_each_language(text: str) -> None:
 
 @pytest.mark.parametrize("text", ["me da igual", "egal wer", "peu importe", "tanto faz"])
 def test_anyone_in_each_language(text: str) -> None:
-    assert intents.match_provider(text, ()) == intents.ANYONE
+    assert who.match_provider(text, ()) == who.ANYONE
 
 
 @pytest.mark.parametrize(("text", "lang"), [("quiero una cita", "es"), ("Termin buchen", "de"),
