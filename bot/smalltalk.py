@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from functools import lru_cache
 
 from bot import commands as c
 from bot import replies
@@ -27,17 +28,21 @@ def kinds(text: str, lang: str | None = None) -> set[str]:
     needed to understand (the customer may write "gracias" before their language is
     known); the answer is given in the session's language."""
     del lang
-    table = tables()
     rest = f" {normalise(text)} "
     found: set[str] = set()
-    for kind, phrases in table.smalltalk.items():
-        for phrase in phrases:
-            if f" {phrase} " in rest:
-                found.add(kind)
-                rest = rest.replace(f" {phrase} ", " ")
-    if any(w not in table.smalltalk_filler for w in rest.split()):
+    for phrase, kind in _longest_first():  # "ta bom" (pt, ok) before "ta" (en, thanks)
+        if f" {phrase} " in rest:
+            found.add(kind)
+            rest = rest.replace(f" {phrase} ", " ")
+    if any(w not in tables().smalltalk_filler for w in rest.split()):
         return set()
     return found
+
+
+@lru_cache(maxsize=1)
+def _longest_first() -> tuple[tuple[str, str], ...]:
+    pairs = {(p, kind) for kind, phrases in tables().smalltalk.items() for p in phrases}
+    return tuple(sorted(pairs, key=lambda pk: (-len(pk[0]), pk)))
 
 
 def answer(session: Session, text: str, now: datetime, ctx: Context) -> Transition | None:
