@@ -23,6 +23,7 @@ from bot.session import Offer, Session
 from bot.transition import Context, Transition
 from bot.transition import say as answer
 from bot.who import ANYONE, USUAL, match_provider
+from core.model import Provider
 from i18n import say, say_n
 
 Lang = str | None
@@ -102,7 +103,7 @@ def provider_empty(session: Session, found: c.SlotsFound, ctx: Context,
     anyone = replace(session, provider_key=None)
     if not open_during(ctx, anyone, *window):
         return None  # the whole shop is closed then: the general answer fits
-    reason = _reason(session, ctx, provider.name)
+    reason = _reason(session, ctx, provider)
     others = _names(found.others, ctx)
     lang = session.lang
     if found.alternatives:
@@ -110,7 +111,9 @@ def provider_empty(session: Session, found: c.SlotsFound, ctx: Context,
                       "{names} are free then: reply \"anyone\" to see those times.",
                       len(others), names=", ".join(others)) if others else "")
         intro = say(lang, "{reason} {hint} Next free times with {provider}", reason=reason,
-                        hint=hint, provider=provider.name).replace("  ", " ")
+                        hint=hint, provider=provider.name)
+        # An abbreviated day ("lun. 14 déc.") may end the sentence: one full stop, one space.
+        intro = intro.replace("..", ".").replace("  ", " ")
         # The anchor stays: "anyone" then looks again around the very time asked for.
         alts = replace(session, offers=tuple(found.alternatives[:40]), page=0)
         return show_page(alts, ctx, intro)
@@ -120,16 +123,20 @@ def provider_empty(session: Session, found: c.SlotsFound, ctx: Context,
     return None
 
 
-def _reason(session: Session, ctx: Context, name: str) -> str:
+def _reason(session: Session, ctx: Context, provider: Provider) -> str:
+    """Off that day, or working but with nothing free (or not yet in) at that time."""
     window, lang = session.window, session.lang
     assert window is not None
-    if open_during(ctx, session, *window):
-        return say(lang, "{provider} has nothing free then.", provider=name)
     start, end = window
-    if end - start <= timedelta(days=1):
-        day = replies.day_label(start.astimezone(ctx.zone(session)).date(), lang)
-        return say(lang, "{provider} isn't working on {day}.", provider=name, day=day)
-    return say(lang, "{provider} isn't working then.", provider=name)
+    if end - start > timedelta(days=1):
+        if open_during(ctx, session, start, end):
+            return say(lang, "{provider} has nothing free then.", provider=provider.name)
+        return say(lang, "{provider} isn't working then.", provider=provider.name)
+    local = start.astimezone(provider.tz).date()
+    if provider.hours_on(local)[0].spans:
+        return say(lang, "{provider} has nothing free then.", provider=provider.name)
+    day = replies.day_label(start.astimezone(ctx.zone(session)).date(), lang)
+    return say(lang, "{provider} isn't working on {day}.", provider=provider.name, day=day)
 
 
 def _names(offers: tuple[Offer, ...], ctx: Context) -> list[str]:

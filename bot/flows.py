@@ -50,6 +50,9 @@ def start_booking(session: Session, text: str, now: datetime, ctx: Context) -> T
         session = replace(session, purpose=Purpose.SERIES, series=series)
     session = _with_provider(session, text, ctx)
     found = _named_or_only(text, ctx)
+    known = ctx.business.service(session.service_key or "")
+    if not found and known is not None:  # kept from the flow before ("waitlist for then")
+        found = [known]
     if len(found) != 1:
         tw = memory.read_time(session, text, now, ctx)
         if tw is not None:  # kept for when the service is named
@@ -151,6 +154,9 @@ def on_pick_slot(session: Session, text: str, now: datetime, ctx: Context) -> Tr
         return idx
     if idx is not None:
         return hold_for_confirm(session, session.offers[idx])
+    window = picks.shift(session, text, now, ctx)  # "something later?"
+    if window is not None:
+        return _go(replace(session, window=window, anchor=None, part_of_day=None), ctx)
     return on_ask_time(session, text, now, ctx)  # a new time or a different service
 
 

@@ -67,6 +67,9 @@ class Words:
     # the words that introduce a name ("with"), and names that are also ordinary words.
     anyone_exact: frozenset[str] = frozenset()
     usual: re.Pattern[str] = re.compile(r"(?!x)x")
+    same_time: re.Pattern[str] = re.compile(r"(?!x)x")  # "same time": the one discussed
+    later: re.Pattern[str] = re.compile(r"(?!x)x")  # "something later" than the times shown
+    earlier: re.Pattern[str] = re.compile(r"(?!x)x")
     provider_lead: frozenset[str] = frozenset()
     name_words: frozenset[str] = frozenset()
     # Small talk (bot.smalltalk): kind -> phrases of every language, longest first.
@@ -112,6 +115,8 @@ def tables() -> Words:
                  more=union("more"), abort=union("abort"), filler=union("filler"),
                  anyone=_any_of(union("anyone")), by_language=by_language,
                  anyone_exact=union("anyone_exact"), usual=_any_of(union("usual")),
+                 same_time=_any_of(union("same_time")), later=_any_of(union("later")),
+                 earlier=_any_of(union("earlier")),
                  provider_lead=union("provider_lead"),
                  name_words=union("name_words") | _single_words(files),
                  smalltalk=_smalltalk(files),

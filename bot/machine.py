@@ -155,11 +155,21 @@ def _global(  # noqa: PLR0911  (one early return per global intent reads best)
         return say(replace(session.reset(), purpose=purpose, pending_text=pending),
                    commands=(c.ListBookings(),))
     if intent is Intent.WAITLIST:
-        return flows.start_booking(replace(session.reset(), purpose=Purpose.WAITLIST), text,
-                                   now, ctx)
+        return flows.start_booking(_waitlist(session), text, now, ctx)
     if intent is Intent.BOOK and session.purpose not in (None, Purpose.BOOK, Purpose.WAITLIST):
         return flows.start_booking(session.reset(), text, now, ctx)
     return None
+
+
+def _waitlist(session: Session) -> Session:
+    """"Put me on the waitlist for that day": what the flow already knows (service, person,
+    time) is kept; the request itself may still change any of it."""
+    fresh = replace(session.reset(), purpose=Purpose.WAITLIST)
+    if session.purpose not in (Purpose.BOOK, Purpose.WAITLIST):
+        return fresh
+    return replace(fresh, service_key=session.service_key, provider_key=session.provider_key,
+                   window=session.window, anchor=session.anchor,
+                   part_of_day=session.part_of_day)
 
 
 def _help(session: Session, _text: str, ctx: Context) -> Transition:

@@ -13,9 +13,9 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.intents import normalise
+from bot.intents import normalise, tables
 from bot.offers import window_of
-from bot.session import Session
+from bot.session import Purpose, Session
 from bot.timeparse import TimeWindow
 from bot.transition import Context
 
@@ -67,10 +67,24 @@ def remembered_day(session: Session, tz: ZoneInfo) -> date | None:
     return None
 
 
+def _same_time(session: Session, text: str, tz: ZoneInfo) -> str:
+    """"Move it to friday, same time": the time of the booking being moved (else the time
+    under discussion) stands in for the words, so the day said lands on that clock time."""
+    moving = session.booking(session.booking_id) if session.purpose is Purpose.RESCHEDULE \
+        else None
+    at = moving.start if moving is not None else session.anchor
+    pattern = tables().same_time
+    said = normalise(text)
+    if at is None or not pattern.search(said):
+        return text
+    return pattern.sub(at.astimezone(tz).strftime(" %H:%M "), said)
+
+
 def read_time(session: Session, text: str, now: datetime, ctx: Context) -> TimeWindow | None:
     """The time ``text`` names, read against what was said before: a bare time of day
     falls on the day under discussion; a bare day keeps the part of day asked for."""
     tz = ctx.zone(session)
+    text = _same_time(session, text, tz)
     if _SOON.search(normalise(text)):
         return _soon(ctx, text, now, tz)
     tw = _parse(ctx, text, now, tz)

@@ -6,7 +6,7 @@ table per language so a language adds a row, not code.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 
 from bot import intents, memory, replies
 from bot.intents import normalise
@@ -34,6 +34,35 @@ _FILLER = frozenset({"the", "one", "please", "pls", "that", "i'll", "take", "ill
                      "with", "i", "want", "id", "like", "option", "slot", "time", "ok", "okay"})
 
 
+# "later"/"earlier" alone ask for other times (bot.picks.shift); "the later one" picks.
+_COMPARATIVE = frozenset({"later", "earlier", "sooner"})
+SHIFT_MAX_WORDS = 6
+
+
+def shift(session: Session, text: str, now: datetime,
+          ctx: Context) -> tuple[datetime, datetime] | None:
+    """"Something later?" / "más temprano": the window after the last time shown (to the
+    end of that day) or before the first one (from the start of that day); None when the
+    reply says something else (a time of its own, or no such words)."""
+    table = intents.tables()
+    said = normalise(text)
+    later, earlier = table.later.search(said), table.earlier.search(said)
+    shown = [o.start for o in session.offers[session.page * PAGE:(session.page + 1) * PAGE]]
+    if not shown or bool(later) == bool(earlier) or len(said.split()) > SHIFT_MAX_WORDS:
+        return None
+    rest = (table.later if later else table.earlier).sub(" ", said)
+    if memory.read_time(session, rest, now, ctx) is not None:
+        return None  # "later next week": a time of its own
+    tz = ctx.zone(session)
+    if later:
+        lo = max(shown) + timedelta(minutes=1)
+        day = lo.astimezone(tz).date() + timedelta(days=1)
+        return lo, datetime.combine(day, time(0), tz).astimezone(UTC)
+    hi = min(shown)
+    start = datetime.combine(hi.astimezone(tz).date(), time(0), tz).astimezone(UTC)
+    return max(start, now), hi
+
+
 def position(text: str, starts: list[datetime], lang: str | None = None) -> int | None:
     """The index (in ``starts``, the options shown) a short description names, or None;
     an ordinal past the end ("the fifth" of three) is returned as is."""
@@ -43,6 +72,8 @@ def position(text: str, starts: list[datetime], lang: str | None = None) -> int 
     ordinals, by_time = ORDINALS.get(lang or "en", ORDINALS["en"]), BY_TIME.get(
         lang or "en", BY_TIME["en"])
     for w in words:
+        if w in _COMPARATIVE and not {"the", "one"} & set(words):
+            continue  # "later" alone asks for later times; "the later one" picks
         if w in by_time:
             pick = min if by_time[w] == "min" else max
             return starts.index(pick(starts))
@@ -98,7 +129,8 @@ def chosen(session: Session, text: str, now: datetime,
             lang, "There is only {n} time here: reply with its number or its time.",
             "There are only {n} times here: reply 1 to {n}, or name another time.",
             len(page)))
-    if intents.is_yes(text) and not _only_thanks(text):
+    if (intents.is_yes(text) and not _only_thanks(text)
+            and memory.read_time(session, text, now, ctx) is None):  # "ok, what about fri?"
         return first if len(page) == 1 else _again(session, ctx, say(
             lang, "Which one? Reply with its number or its time."))
     return _at_time(session, text, now, ctx)

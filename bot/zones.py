@@ -52,10 +52,11 @@ ABBREVIATIONS: dict[str, str] = {
     "aest": "Australia/Sydney",
 }
 
+# Whole words only: "tz" is inside German "letztes" ("wie letztes Mal" is no zone).
 _REQUEST = re.compile(
-    r"(?:i'?m|i am|im)\s+(?:in|from|based in|living in|now in)\s+(?P<place>.+)"
-    r"|i live in\s+(?P<place2>.+)"
-    r"|(?:time ?zone|tz)\s*(?:is|=|:|to|should be|now)?\s*(?P<zone>.+)")
+    r"\b(?:i'?m|i am|im)\s+(?:in|from|based in|living in|now in)\s+(?P<place>.+)"
+    r"|\bi live in\s+(?P<place2>.+)"
+    r"|\b(?:time ?zone|tz)\b\s*(?:is|=|:|to|should be|now)?\s*(?P<zone>.+)")
 
 
 @lru_cache(maxsize=1)
