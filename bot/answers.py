@@ -111,13 +111,18 @@ def _service_line(service: Service, lang: Lang) -> str:
     return line
 
 
-def _named_services(ctx: Context, text: str) -> tuple[Service, ...]:
+def _named_services(ctx: Context, text: str, session: Session) -> tuple[Service, ...]:
+    """The service the question names, else the one being booked ("how much is it?"),
+    else all of them."""
     found = intents.match_services(text, ctx.business.services)
-    return tuple(found) if len(found) == 1 else ctx.business.services
+    if len(found) == 1:
+        return tuple(found)
+    current = ctx.business.service(session.service_key or "")
+    return (current,) if current is not None else ctx.business.services
 
 
 def _prices(ctx: Context, session: Session, text: str, _now: datetime) -> str:
-    lines = [_service_line(s, session.lang) for s in _named_services(ctx, text)]
+    lines = [_service_line(s, session.lang) for s in _named_services(ctx, text, session)]
     return "; ".join(lines) + "."
 
 

@@ -75,6 +75,8 @@ class Words:
     # Small talk (bot.smalltalk): kind -> phrases of every language, longest first.
     smalltalk: dict[str, tuple[str, ...]] = field(default_factory=dict)
     smalltalk_filler: frozenset[str] = frozenset()
+    # Receptionist questions (bot.questions): topic -> phrases of every language.
+    questions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _norm_all(items: list[str], *, keep_space: bool = False) -> list[str]:
@@ -119,7 +121,7 @@ def tables() -> Words:
                  earlier=_any_of(union("earlier")),
                  provider_lead=union("provider_lead"),
                  name_words=union("name_words") | _single_words(files),
-                 smalltalk=_smalltalk(files),
+                 smalltalk=_smalltalk(files), questions=_grouped(files, "questions"),
                  smalltalk_filler=frozenset(w for d in files.values() for w in _norm_all(
                      d.get("smalltalk", {}).get("filler", []))))
 
@@ -139,10 +141,16 @@ def _single_words(files: dict[str, dict[str, Any]]) -> frozenset[str]:
 
 
 def _smalltalk(files: dict[str, dict[str, Any]]) -> dict[str, tuple[str, ...]]:
+    return _grouped(files, "smalltalk", skip="filler")
+
+
+def _grouped(files: dict[str, dict[str, Any]], table: str,
+             skip: str = "") -> dict[str, tuple[str, ...]]:
+    """A ``[table]`` of kind -> phrases, merged over every language, longest first."""
     kinds: dict[str, set[str]] = {}
     for d in files.values():
-        for kind, phrases in d.get("smalltalk", {}).items():
-            if kind != "filler":
+        for kind, phrases in d.get(table, {}).items():
+            if kind != skip:
                 kinds.setdefault(kind, set()).update(p for p in _norm_all(phrases) if p)
     return {k: tuple(sorted(v, key=lambda p: (-len(p), p))) for k, v in kinds.items()}
 

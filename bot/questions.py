@@ -1,6 +1,8 @@
 """Understanding a receptionist question ("are you open sunday?", "how much is a beard
-trim?", "where are you?"): which topic it asks about. Pure and table-driven: a language adds
-its row to ``TOPIC_PHRASES``; nothing in the logic names a language.
+trim?", "where are you?"): which topic it asks about. Pure and table-driven: the English
+phrases are ``TOPIC_PHRASES``, the other languages' the ``[questions]`` table of their
+bot/lexicons/<lang>.toml ("¿cuánto cuesta?", "Öffnungszeiten", "où êtes-vous ?", "quanto
+custa?"), all understood whatever the customer's language; nothing in the logic names one.
 
 The business's own FAQ entries come first (their keywords, or the question itself closely
 matched), so an owner can answer anything in their own words, overriding a built-in topic.
@@ -11,7 +13,7 @@ from __future__ import annotations
 import difflib
 from enum import StrEnum
 
-from bot.intents import normalise
+from bot.intents import normalise, tables
 from core.model import FaqEntry
 
 
@@ -86,7 +88,8 @@ def topic_of(text: str, lang: str | None = None) -> Topic | None:
     """The built-in topic a message asks about, or None (it may be a booking request)."""
     padded = f" {normalise(text)} "
     rows = TOPIC_PHRASES.get(lang, ()) + TOPIC_PHRASES[None] if lang else TOPIC_PHRASES[None]
+    other = tables().questions  # the [questions] tables of bot/lexicons/<lang>.toml
     for topic, phrases in rows:
-        if any(_has(padded, p) for p in phrases):
+        if any(_has(padded, p) for p in (*phrases, *other.get(topic.value, ()))):
             return topic
     return None

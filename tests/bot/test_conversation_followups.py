@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.questions import Topic, topic_of
 from bot.zones import zone_request
 from tests.bot.console_kit import Shop
 
@@ -86,3 +87,31 @@ def test_words_containing_tz_are_no_timezone_request(text: str) -> None:
                                             ("I'm in London", "Europe/London")])
 def test_timezone_requests_still_work(text: str, zone: str) -> None:
     assert zone_request(text) == (True, zone)
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("¿cuánto cuesta?", Topic.PRICES), ("¿a qué hora abren el sábado?", Topic.HOURS),
+    ("¿dónde están?", Topic.ADDRESS), ("¿quién trabaja el sábado?", Topic.STAFF),
+    ("Was kostet ein Haarschnitt?", Topic.PRICES), ("Öffnungszeiten?", Topic.HOURS),
+    ("Wo sind Sie?", Topic.ADDRESS), ("Kann ich mit Karte bezahlen?", Topic.PAYMENT),
+    ("Combien ça coûte ?", Topic.PRICES), ("Quels sont vos horaires ?", Topic.HOURS),
+    ("Où êtes-vous ?", Topic.ADDRESS), ("Si j'annule, je suis remboursé ?", Topic.POLICY),
+    ("Quanto custa?", Topic.PRICES), ("Que horas abrem amanhã?", Topic.HOURS),
+    ("Qual é o endereço?", Topic.ADDRESS), ("Quais serviços vocês têm?", Topic.SERVICES)])
+def test_receptionist_questions_in_every_language(text: str, topic: Topic) -> None:
+    assert topic_of(text) is topic
+
+
+@pytest.mark.parametrize("text", ["quiero cambiar el horario de mi cita", "d'autres horaires",
+                                  "mudar o horário", "quiero un corte mañana a las 10"])
+def test_booking_words_are_no_question(text: str) -> None:
+    assert topic_of(text) is None
+
+
+def test_how_much_mid_booking_prices_the_service_being_booked(sqlite_shop: Shop) -> None:
+    gil = sqlite_shop.customer("gil", "Europe/Madrid")
+    gil("quiero un haircut mañana a las 17")
+    said = gil("¿cuánto cuesta?")
+    assert "Haircut 30 min" in said
+    assert "Beard Trim" not in said  # the one being booked, not the whole list
+    assert "1)" in said  # then back to the times
