@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from bot import intents, replies
+from bot import intents, replies, who
 from bot.messages import Reply
 from bot.offers import show_page, summary
 from bot.questions import Topic, faq_match, topic_of
@@ -29,7 +29,7 @@ def answer_question(session: Session, text: str, now: datetime,
     if entry is not None:
         said = entry.answer
     else:
-        topic = topic_of(text, lang)
+        topic = topic_of(text, lang) or _about_a_provider(text, now, ctx, session)
         if topic is None:
             return None
         said = _ANSWERS[topic](ctx, session, text, now)
@@ -177,9 +177,43 @@ def _policy(ctx: Context, session: Session, _text: str, _now: datetime) -> str:
                policy=replies.policy_line(ctx.business.policy, lang))
 
 
+def _about_a_provider(text: str, now: datetime, ctx: Context,
+                      session: Session) -> Topic | None:
+    """"Is jordan in on tuesday?" is a staff question; "is jordan free at 2?" (a time of
+    day) or one naming a service is a booking request."""
+    if who.asked_about(text, ctx.business.providers) is None:
+        return None
+    if intents.match_services(text, ctx.business.services):
+        return None
+    tw = ctx.parse_time(text, now=now, tz=ctx.zone(session))
+    return None if tw is not None and tw.start == tw.end else Topic.STAFF
+
+
+def _one_provider(ctx: Context, session: Session, provider: Provider, days: list[date],
+                  now: datetime) -> str:
+    lang = session.lang
+    lines = []
+    for day in days or _next_week(now, ctx):
+        hours = _span_text(provider, day, lang)
+        label = replies.day_label(day, lang)
+        lines.append(say(lang, "{day}: {people}", day=label, people=say(
+            lang, "{name} {hours} {zone}", name=provider.name, hours=hours,
+            zone=_zone_name(provider, day))) if hours else
+            say(lang, "{day}: {name} is off", day=label, name=provider.name))
+    return "; ".join(lines) + "."
+
+
+def _next_week(now: datetime, ctx: Context) -> list[date]:
+    today = now.astimezone(ctx.business.tz).date()
+    return [today + timedelta(days=i) for i in range(MAX_DAYS)]
+
+
 def _staff(ctx: Context, session: Session, text: str, now: datetime) -> str:
     lang, business = session.lang, ctx.business
     days = _days(ctx, session, text, now)
+    named = business.provider(who.asked_about(text, business.providers) or "")
+    if named is not None:
+        return _one_provider(ctx, session, named, days, now)
     if not days:
         people = [say(lang, "{name} ({services})", name=p.name, services=", ".join(
             s.name for s in business.services if s.key in p.services))

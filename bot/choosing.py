@@ -110,7 +110,7 @@ def provider_empty(session: Session, found: c.SlotsFound, ctx: Context,
         hint = (say_n(lang, "{names} is free then: reply \"anyone\" to see those times.",
                       "{names} are free then: reply \"anyone\" to see those times.",
                       len(others), names=", ".join(others)) if others else "")
-        intro = say(lang, "{reason} {hint} Next free times with {provider}", reason=reason,
+        intro = say(lang, "{reason} {hint} Nearest free times with {provider}", reason=reason,
                         hint=hint, provider=provider.name)
         # An abbreviated day ("lun. 14 déc.") may end the sentence: one full stop, one space.
         intro = intro.replace("..", ".").replace("  ", " ")

@@ -48,6 +48,7 @@ MAX_OFFERS = 40
 ALTERNATIVES = 5
 SEARCH_AHEAD = timedelta(days=14)  # how far past an empty window we look for alternatives
 LAST_DAYS = timedelta(days=3)  # past the horizon: the free times on the last days offered
+SAME_DAY = timedelta(hours=12)  # how far before an empty window a named provider is looked at
 RECALL_BACK = timedelta(days=3 * 366)  # how far back "same person as last time" looks
 _SEEN = frozenset({BookingStatus.CONFIRMED, BookingStatus.COMPLETED})
 
@@ -165,12 +166,27 @@ class Executor:
         if found:
             return c.SlotsFound(found)
         after = (self._last_days(cmd) if self._beyond_horizon(cmd.start)
+                 else self._nearest_with(cmd) if cmd.provider_key is not None
                  else self._after(cmd.service_key, cmd.provider_key, cmd.end))
         candidates = {p.key for p in self.business.providers_for(cmd.service_key)
                       if cmd.provider_key in (None, p.key)}
         if paused & candidates:  # a paused calendar may be why: never call that "fully booked"
             return c.Failed(ErrorCode.CALENDAR_UNAVAILABLE.value, after)
         return c.SlotsFound((), after, self._others(cmd))
+
+    def _nearest_with(self, cmd: c.FindSlots) -> tuple[Offer, ...]:
+        """A named provider with nothing in the window: their free times nearest to it, the
+        same day's earlier ones included ("3pm with Alex": Alex's last one, 1:30 PM, first,
+        then the next days)."""
+        after = self._after(cmd.service_key, cmd.provider_key, cmd.end)
+        earlier = self._slots(cmd.service_key, cmd.provider_key, cmd.start - SAME_DAY, cmd.start)
+        before = [Offer(s.provider_key, s.start) for s in earlier[-ALTERNATIVES:]]
+
+        def distance(o: Offer) -> timedelta:
+            return cmd.start - o.start if o.start < cmd.start else o.start - cmd.end
+
+        return tuple(sorted({*before, *after}, key=lambda o: (distance(o), o.start))
+                     [:ALTERNATIVES])
 
     def _others(self, cmd: c.FindSlots) -> tuple[Offer, ...]:
         """The provider asked for has nothing in the window: who else is free in it."""

@@ -71,10 +71,14 @@ class Words:
     later: re.Pattern[str] = re.compile(r"(?!x)x")  # "something later" than the times shown
     earlier: re.Pattern[str] = re.compile(r"(?!x)x")
     provider_lead: frozenset[str] = frozenset()
+    provider_question_start: tuple[str, ...] = ()  # "is", "does", "when" ... a name
+    provider_question: frozenset[str] = frozenset()  # "in", "working", "trabaja" ...
     name_words: frozenset[str] = frozenset()
     # Small talk (bot.smalltalk): kind -> phrases of every language, longest first.
     smalltalk: dict[str, tuple[str, ...]] = field(default_factory=dict)
     smalltalk_filler: frozenset[str] = frozenset()
+    # Ordinary words a typo match would take for an intent word ("any chance" is no cancel).
+    not_typos: frozenset[str] = frozenset()
     # Receptionist questions (bot.questions): topic -> phrases of every language.
     questions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -120,8 +124,11 @@ def tables() -> Words:
                  same_time=_any_of(union("same_time")), later=_any_of(union("later")),
                  earlier=_any_of(union("earlier")),
                  provider_lead=union("provider_lead"),
+                 provider_question_start=tuple(sorted(union("provider_question_start"))),
+                 provider_question=union("provider_question"),
                  name_words=union("name_words") | _single_words(files),
                  smalltalk=_smalltalk(files), questions=_grouped(files, "questions"),
+                 not_typos=union("not_typos"),
                  smalltalk_filler=frozenset(w for d in files.values() for w in _norm_all(
                      d.get("smalltalk", {}).get("filler", []))))
 
@@ -198,7 +205,7 @@ def detect(text: str) -> Intent | None:
                for p in phrases):
             return intent
     for word in t.split():
-        if len(word) >= 5:
+        if len(word) >= 5 and word not in table.not_typos:
             hit = difflib.get_close_matches(word, table.fuzzy, n=1, cutoff=0.8)
             if hit:
                 return table.fuzzy[hit[0]]

@@ -18,7 +18,7 @@ from core.model import Provider
 
 USUAL = "~usual"  # provider sentinel: whoever the customer saw last time (bot.machine asks)
 
-__all__ = ["ANYONE", "USUAL", "match_provider", "names_usual"]
+__all__ = ["ANYONE", "USUAL", "asked_about", "match_provider", "names_usual"]
 
 # Polite words that may stand around a bare name ("Will please", "Alex, thanks").
 _AROUND_A_NAME = frozenset({"please", "pls", "plz", "thanks", "ok", "okay", "then", "just",
@@ -71,3 +71,17 @@ def _meant_as_name(name: str, words: list[str], table: Words) -> bool:
         if not _NUMBER.match(after):
             return True
     return False
+
+
+def asked_about(text: str, providers: Sequence[Provider]) -> str | None:
+    """The provider a question about their days is about ("is jordan in on tuesday?",
+    "does alex work saturdays?", "¿Jordan trabaja el martes?"), or None."""
+    key = match_provider(text, providers)
+    if key in (None, ANYONE, USUAL):
+        return None
+    t = normalise(text)
+    table = tables()
+    words = set(t.split()) | {p for p in table.provider_question if " " in p and p in t}
+    asks = text.rstrip().endswith("?") or any(
+        t.startswith(f"{w} ") for w in table.provider_question_start)
+    return key if asks and words & table.provider_question else None

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot import intents
+from bot.intents import Intent
 from bot.questions import Topic, topic_of
 from bot.zones import zone_request
 from tests.bot.console_kit import Shop
@@ -115,3 +117,53 @@ def test_how_much_mid_booking_prices_the_service_being_booked(sqlite_shop: Shop)
     assert "Haircut 30 min" in said
     assert "Beard Trim" not in said  # the one being booked, not the whole list
     assert "1)" in said  # then back to the times
+
+
+@pytest.mark.parametrize("text", ["any chance of a haircut this evening?",
+                                  "by any chance do you have friday free"])
+def test_any_chance_is_no_cancel(text: str) -> None:
+    assert intents.detect(text) is not Intent.CANCEL
+
+
+def test_a_typo_still_cancels() -> None:
+    assert intents.detect("cancle it") is Intent.CANCEL
+
+
+def test_any_chance_books(sqlite_shop: Shop) -> None:
+    hal = sqlite_shop.customer("hal", "America/New_York")
+    said = hal("any chance of a haircut tomorrow evening?")
+    assert "no upcoming bookings" not in said
+    assert "Haircut, free times" in said
+
+
+def test_a_named_provider_closed_then_offers_their_same_day_times_first(
+        sqlite_shop: Shop) -> None:
+    ivy = sqlite_shop.customer("ivy", "America/Los_Angeles")
+    said = ivy("haircut with alex thursday at 3pm")  # 6 PM in New York: Alex ends at 5
+    assert "Alex has nothing free then" in said
+    assert "Jordan is free then" in said
+    assert "1) Thu 4 Dec 1:30 PM" in said  # Alex's last one that day, before the next days
+
+
+@pytest.mark.parametrize(("text", "expect"), [
+    ("is jordan in on tuesday?", "Tue 2 Dec: Jordan 11:00 AM-7:00 PM EST"),
+    ("does alex work on sunday?", "Sun 7 Dec: Alex is off"),
+    ("¿Jordan trabaja el lunes?", "lun 8 dic: Jordan libra"),
+    ("Arbeitet Jordan am Samstag?", "Sa., 6. Dez.: Jordan"),
+])
+def test_a_question_about_a_providers_days(sqlite_shop: Shop, text: str,
+                                           expect: str) -> None:
+    jo = sqlite_shop.customer("jo", "America/New_York")
+    said = jo(text)
+    assert expect in said
+    assert "Which service" not in said
+    assert sqlite_shop.rows("SELECT id FROM bookings") == []
+
+
+@pytest.mark.parametrize("text", ["is jordan free tomorrow at 2pm?",
+                                  "is jordan in tomorrow for a beard trim?"])
+def test_a_provider_with_a_time_or_a_service_is_a_booking_request(sqlite_shop: Shop,
+                                                                   text: str) -> None:
+    kai = sqlite_shop.customer("kai", "America/New_York")
+    said = kai(text)
+    assert "free times" in said or "Which service" in said or "when suits you" in said
