@@ -22,7 +22,7 @@ from core.usecases.common import (
     block_of,
     candidates,
     context,
-    expire,
+    expire_in_the_way,
     owned,
     record,
     service_of,
@@ -87,8 +87,7 @@ def _pick_provider(uow: UnitOfWork, business: Business, service: Service, *,
         except DomainError as err:
             first_error = first_error or err
             continue
-        for hold in stale:
-            expire(uow, hold, now)
+        expire_in_the_way(uow, stale, now)
         return key
     raise first_error or DomainError(ErrorCode.PROVIDER_DOES_NOT_OFFER,
                                      f"nobody offers {service.name}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from core.availability import Taken, check_start
@@ -48,6 +49,21 @@ def expire(uow: UnitOfWork, hold: Booking, now: datetime) -> Booking:
     uow.bookings.update(expired)
     record(uow, before=hold, after=expired, actor=SYSTEM, action="booking.expired", now=now)
     return expired
+
+
+def expire_in_the_way(uow: UnitOfWork, holds: Iterable[Booking], now: datetime) -> None:
+    """Expire the lapsed holds standing in the way, each read again under its row lock.
+
+    They were read without that lock, and since then a payment may have confirmed one (the
+    webhook holds the row, not the provider) or a checkout stretched it; writing the stale
+    copy back would undo that: a paid booking silently expired and its slot given away. One
+    that is no longer a lapsed hold is left alone, and the database then refuses the overlap
+    (slot_taken).
+    """
+    for seen in holds:
+        hold = uow.bookings.get(seen.id, for_update=True)
+        if hold is not None and hold.status is BookingStatus.HELD and not hold.occupies(now):
+            expire(uow, hold, now)
 
 
 def block_of(service: Service, start: datetime) -> tuple[datetime, Interval]:

@@ -16,6 +16,7 @@ from core.usecases.common import (
     block_of,
     candidates,
     expire,
+    expire_in_the_way,
     owned,
     record,
     service_of,
@@ -46,8 +47,7 @@ def reschedule(uow: UnitOfWork, booking_id: str, *, new_start: datetime, actor: 
         stale = validate_under_lock(uow, business, service, provider_key=target,
                                     start=new_start, now=now, moving=before.id,
                                     seats=before.seats)
-        for hold in stale:
-            expire(uow, hold, now)
+        expire_in_the_way(uow, stale, now)
         end, block = block_of(service, new_start)
         seat = seat_fields(service, provider_key=target, start=new_start, seats=before.seats)
         # A class booking moves to the new session: the database counts its seats there.

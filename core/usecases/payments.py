@@ -34,7 +34,7 @@ from core.payments import (
     checkout_key,
 )
 from core.usecases.booking import freed
-from core.usecases.common import candidates, context, expire, record
+from core.usecases.common import candidates, context, expire, expire_in_the_way, record
 from core.usecases.refunds import PaymentOutcome, record_refund, refunds_updated
 from core.usecases.resources import pick_resources
 
@@ -207,8 +207,7 @@ def _retake(uow: PaymentsUnitOfWork, lapsed: Booking, amount_minor: int,
                     now=lapsed.created_at, taken=taken, busy={lapsed.provider_key: busy})
     except DomainError:
         return None
-    for hold in stale:
-        expire(uow, hold, now)
+    expire_in_the_way(uow, stale, now)
     fresh = replace(lapsed, id=str(uuid.uuid4()), status=BookingStatus.CONFIRMED,
                     created_at=now, hold_expires_at=None, paid_minor=amount_minor,
                     refunded_minor=0)

@@ -52,7 +52,8 @@ def _expire_lapsed(uow: UnitOfWork, kinds: Sequence[str], booking: Booking,
     """Lapsed holds are still 'held' rows, so the database would refuse us their room."""
     for booking_id in uow.resources.stale(kinds, booking.block, now):
         hold = uow.bookings.get(booking_id, for_update=True)
-        if hold is not None and booking_id != booking.id and hold.status is BookingStatus.HELD:
+        if (hold is not None and booking_id != booking.id and hold.status is BookingStatus.HELD
+                and not hold.occupies(now)):  # a checkout may have stretched it since
             expire(uow, hold, now)
 
 

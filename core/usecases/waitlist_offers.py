@@ -30,7 +30,14 @@ from core.model import Business, Service
 from core.notifications import Recipient, WaitlistOffered, in_quiet_hours
 from core.ports import UnitOfWork
 from core.usecases.booking import MIN_PAYMENT_HOLD, freed
-from core.usecases.common import block_of, expire, owned, record, validate_under_lock
+from core.usecases.common import (
+    block_of,
+    expire,
+    expire_in_the_way,
+    owned,
+    record,
+    validate_under_lock,
+)
 from core.usecases.resources import take_resources
 from core.waitlist import WaitlistEntry, matching_entries
 
@@ -139,8 +146,7 @@ def offer_freed_slot(uow: OfferUnitOfWork, freed_slot: SlotFreed, *,
                                         start=slot.start, now=now)
         except DomainError:
             return None  # no longer bookable by anyone: too soon, taken, closed
-        for lapsed in stale:
-            expire(uow, lapsed, now)
+        expire_in_the_way(uow, stale, now)
         entry = candidates[0]
         hold = _hold_for(business, service, entry, slot, now)
         uow.bookings.add(hold)  # the database refuses an overlap: never two holds on one slot
