@@ -212,7 +212,9 @@ def report(levels: list[Level], rest: Tally, race: dict[str, int] | None,
         print(" | ".join(f"{c!s:>8}" for c in cells))
     for lv in levels:
         print(f"  {lv.label}: outcomes {lv.outcomes}; accepted {lv.tally.get('accepted')}, "
-              f"refused {lv.tally.get('refused')}, replies sent by the worker "
+              f"refused {lv.tally.get('refused')}; replies in the response "
+              f"{lv.tally.get('in_response')}, Bot API "
+              f"messages after it {lv.tally.get('by_bot_api')}, sent by the worker "
               f"{lv.tally.get('by_worker')}; backlog at stop {lv.backlog_detail or 0}, "
               f"{lv.left_after_drain} left after the drain")
         for text in lv.unexpected + lv.tally.get("notes", []):

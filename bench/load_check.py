@@ -28,6 +28,10 @@ from typing import Any
 import psycopg
 from load_client import Sent
 
+from bot.messages import Choice, Reply
+from channels.sms.render import render as sms_text
+from channels.telegram.render import render as telegram_parts
+
 DUE = "('pending', 'failed', 'sending')"
 BACKLOG_SQL = f"""
     SELECT (SELECT count(*) FROM notifications
@@ -87,6 +91,8 @@ class Tally:
     duplicates: int = 0
     missing: int = 0
     by_worker: int = 0  # replies the worker had to send (the web road did not settle them)
+    in_response: int = 0  # replies the webhook's own response carried
+    by_bot_api: int = 0  # Telegram messages the web process sent after its response
     notes: list[str] = field(default_factory=list)
 
     def note(self, text: str) -> None:
@@ -103,13 +109,24 @@ class Row:
     key: str
     message_id: str | None
     text: str
+    choices: list[list[str]]
+
+    def messages(self) -> list[str]:
+        """The texts the channel makes of this reply: Telegram's messages (a long one is
+        split), or the one SMS text (footer included). The load test's customers write in
+        English, the language the replies are rendered in."""
+        reply = Reply(self.text, tuple(Choice(label, payload) for label, payload in
+                                       self.choices), "en")
+        if self.channel == "telegram":
+            return [part.text for part in telegram_parts(reply)]
+        return [sms_text(reply)]
 
 
 def _rows(dsn: str) -> tuple[list[Row], set[tuple[str, str]]]:
     with psycopg.connect(dsn) as conn:
         rows = [Row(*r) for r in conn.execute(
             "SELECT kind, channel, address, status, idempotency_key, provider_message_id, "
-            "text FROM notifications")]
+            "text, choices FROM notifications")]
         done = {(str(c), str(d)) for c, d in conn.execute(
             "SELECT channel, delivery_id FROM processed_deliveries")}
     return rows, done
@@ -169,14 +186,8 @@ def _one(row: Row, sent: Sent, tally: Tally, at_double: dict[str, Any],
     if row.status == "skipped":  # dropped on purpose (the customer opted out meanwhile)
         return
     roads = 0
-    if _in_response(row, sent):
+    if _web(row, sent, tally, loose, claimed):
         roads += 1
-    elif row.channel == "telegram" and not row.message_id:  # a later message, via the Bot API
-        match = next((m for m in loose[row.address] if m[0].startswith(row.text[:200])), None)
-        if match is not None:
-            loose[row.address].remove(match)
-            claimed.add(match[1])
-            roads += 1
     if row.message_id:
         if row.message_id in at_double:
             claimed.add(row.message_id)
@@ -192,13 +203,31 @@ def _one(row: Row, sent: Sent, tally: Tally, at_double: dict[str, Any],
         tally.note(f"{row.key}: delivered {roads} times: {row.text[:60]!r}")
 
 
-def _in_response(row: Row, sent: Sent) -> bool:
-    """Did the webhook's own response carry this reply?"""
-    if sent.text is None:
-        return False
-    if row.channel == "telegram":  # the first message of the first reply, nothing else
-        return _index(row) == 0 and sent.text.startswith(row.text[:200])
-    return True  # TwiML: every reply of the delivery, joined into one message
+def _web(row: Row, sent: Sent, tally: Tally, loose: dict[str, list[tuple[str, str]]],
+         claimed: set[str]) -> bool:
+    """Did the web road deliver all of this reply? Telegram: the webhook's response carries
+    the first message of the first reply, the web process sends the rest through the Bot
+    API (found at the double by chat and text); Twilio: the TwiML carries every reply of
+    the delivery, joined into one message."""
+    texts = row.messages()
+    if row.channel != "telegram":
+        carried = sent.text is not None and texts[0] in sent.text
+        tally.in_response += carried
+        return carried
+    if _index(row) == 0:
+        if sent.text != texts[0]:
+            return False
+        tally.in_response += 1
+        texts = texts[1:]
+    found = [m for text in texts
+             if (m := next((m for m in loose[row.address] if m[0] == text), None)) is not None]
+    for m in found:
+        loose[row.address].remove(m)
+        claimed.add(m[1])
+    tally.by_bot_api += len(found)
+    if found and len(found) < len(texts):
+        tally.note(f"{row.key}: {len(found)} of its {len(texts)} Bot API messages arrived")
+    return len(found) == len(texts)
 
 
 def _others(rows: list[Row], at_double: dict[str, Any], claimed: set[str],

@@ -64,7 +64,7 @@ def test_a_tiny_load_run_books_without_overlap_and_answers_every_webhook_once(
 
 def _row(check: ModuleType, message_id: str | None) -> object:
     return check.Row("reply", "sms", "+14155550123", "sent", "reply:sms:SM1:0", message_id,
-                     "Booked! Haircut")
+                     "Booked! Haircut", [])
 
 
 def test_the_accounting_counts_a_reply_sent_twice_and_one_never_sent() -> None:
