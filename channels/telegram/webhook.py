@@ -147,6 +147,13 @@ class TelegramChannel:
                         inbound.message.delivery_id, exc)
 
 
+def _respond(answer: Answer) -> Response:
+    background = BackgroundTask(answer.follow_up) if answer.follow_up else None
+    if answer.body is None:
+        return Response(status_code=200, background=background)
+    return JSONResponse(answer.body, background=background)
+
+
 def webhook_route(channel: TelegramChannel, *, secret: str) -> Route:
     async def webhook(request: Request) -> Response:
         try:
@@ -169,9 +176,14 @@ def webhook_route(channel: TelegramChannel, *, secret: str) -> Route:
         # OverflowError/OSError: a "date" past the year 9999, which PTB turns into a datetime
         except (ValueError, TypeError, KeyError, AttributeError, OverflowError, OSError):
             return PlainTextResponse("not a Telegram update", status_code=400)
-        background = BackgroundTask(answer.follow_up) if answer.follow_up else None
-        if answer.body is None:
-            return Response(status_code=200, background=background)
-        return JSONResponse(answer.body, background=background)
+        if await request.is_disconnected():
+            # Telegram stopped waiting (its timeout, a proxy's): the answer would reach
+            # nobody, so nothing is settled as sent. The replies stay leased to this request
+            # and the worker sends them when the lease ends (Telegram's retry of the update
+            # is a duplicate and gets no second answer).
+            log.warning("telegram update %s: the client left before the answer; the worker "
+                        "will send its replies", update.update_id)
+            answer = Answer()
+        return _respond(answer)
 
     return Route(PATH, webhook, methods=["POST"])

@@ -151,6 +151,12 @@ def twilio_route(path: str, channel: TwilioInbound) -> Route:
         if isinstance(params, Response):
             return params
         text, settle = await channel.process(params)
+        if await request.is_disconnected():
+            # Twilio stopped waiting (its 15 s timeout): the TwiML would reach nobody, so
+            # nothing is settled as sent; the worker sends the replies when their lease ends.
+            log.warning("%s: the client left before the answer; the worker will send its "
+                        "replies", channel.channel)
+            return twiml(None)
         return twiml(text, channel.after(settle))
 
     return Route(path, inbound, methods=["POST"])
