@@ -10,13 +10,17 @@ and half by SMS, each walk a journey that reads the bot's answers (``load_journe
 hello, "book a haircut on <day> at <time>", pick, confirm, then cancel, pay a deposit through
 a signed Stripe webhook, or small talk. Then ``--race`` customers (32) ask for one slot and
 pick it at the same moment (an asyncio barrier releases the picks together): exactly one
-may get it. After each level the outbox is drained (the backlog when the level stopped and
-the time to drain are reported); at the end every accepted webhook's replies are accounted
+may get it. ``--hang-ups`` customers (4) are platforms that stop waiting: their "hi" is sent
+and the connection closed, then the same delivery retried; the reply must still arrive once
+(by the worker, after the 30 s lease: the drain time of that row). After each level the
+outbox is drained (the backlog when the level stopped and the time to drain are reported);
+at the end every accepted webhook's replies are accounted
 for at the doubles and in the responses (``load_check.py``) and overlapping bookings are
 counted with SQL. The exit status is 1 when any check fails (5xx, overlaps, duplicates,
 missing replies, a race with other than one winner).
 
     .venv/bin/python bench/load.py [--clients 1,8,32] [--customers 96] [--race 32]
+                                   [--hang-ups 4]
     make bench-load
 
 Not part of the test suite (``tests/hardening/test_load_bench.py`` runs it tiny and
@@ -196,6 +200,38 @@ def run_race(stack: Stack, n: int, log: list[Sent], today: date) -> tuple[Level,
     return level, result
 
 
+HUNG_UP = -1  # the status recorded for a request the client hung up on (not a 5xx)
+
+
+async def _hang_ups(stack: Stack, callers: list[Customer], log: list[Sent], label: str) -> None:
+    """Each caller's "hi" is sent and the connection closed at once, as a platform that
+    stopped waiting; a second later the platform retries the same delivery."""
+    for c in callers:
+        s = Session(Wire(stack.port, stack.public), c, log, label)
+        sent, raw = s.prepare(text="hi")
+        _, writer = await asyncio.open_connection("127.0.0.1", stack.port)
+        writer.write(raw)
+        await writer.drain()
+        writer.close()
+        log.append(Sent(sent.channel, sent.address, sent.delivery, "hi (hung up)",
+                        status=HUNG_UP, level=label))
+        await asyncio.sleep(1.0)
+        await s.send(sent, raw)  # the retry: a duplicate, answered with nothing
+        await s.wire.close()
+
+
+def run_hang_ups(stack: Stack, n: int, log: list[Sent]) -> Level:
+    callers = [Customer("telegram" if i % 2 else "sms",
+                        str(900_000_000 + i) if i % 2 else f"+1415{4_000_000 + i:07d}",
+                        "hang-up", datetime.now(ZONE).date(), 10) for i in range(n)]
+    level = Level(f"hang-up x{n}", 1)
+    before, load0, begin = len(log), os.getloadavg()[0], time.monotonic()
+    asyncio.run(_hang_ups(stack, callers, log, level.label))
+    finish(stack, level, [s for s in log[before:] if s.status != HUNG_UP], Outcomes(), begin,
+           load0)
+    return level
+
+
 def report(levels: list[Level], rest: Tally, race: dict[str, int] | None,
            totals: dict[str, int], loads: tuple[float, float]) -> None:
     print(f"\nload test: serve --workers 2 + 2 workers, PostgreSQL; machine load "
@@ -251,6 +287,8 @@ def main() -> int:
     parser.add_argument("--race", type=int, default=32, help="customers racing for one slot")
     parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
                         help="the PostgreSQL server (a database is created on it and dropped)")
+    parser.add_argument("--hang-ups", type=int, default=4,
+                        help="customers whose platform hangs up before the answer, then retries")
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
@@ -266,6 +304,8 @@ def main() -> int:
             levels.append(run_level(stack, clients, cs, log, paid))
             print(f"{levels[-1].label}: {levels[-1].requests} requests in "
                   f"{levels[-1].seconds:.1f} s", flush=True)
+        if args.hang_ups:
+            levels.append(run_hang_ups(stack, args.hang_ups, log))
         race = None
         if args.race:
             level, race = run_race(stack, args.race, log, today)

@@ -35,7 +35,7 @@ def test_a_tiny_load_run_books_without_overlap_and_answers_every_webhook_once(
     out = tmp_path / "load.json"
     run = subprocess.run(
         [sys.executable, str(BENCH / "load.py"), "--clients", "2", "--customers", "4",
-         "--race", "4", "--pg", server, "--json", str(out)],
+         "--race", "4", "--hang-ups", "0", "--pg", server, "--json", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
     assert out.exists(), run.stdout + run.stderr
     result = json.loads(out.read_text())
