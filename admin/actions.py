@@ -43,8 +43,13 @@ def _run(gate: Gate, who: Who, act: Callable[[Booking], object]) -> Response:
 
 def mark(gate: Gate, who: Who, *, no_show: bool) -> Response:
     use_case = mark_no_show if no_show else complete
-    return _run(gate, who, lambda b: use_case(
-        gate.deps.uow(), b.id, actor=actor_for("business", b), now=gate.deps.clock()))
+
+    def act(b: Booking) -> None:
+        use_case(gate.deps.uow(), b.id, actor=actor_for("business", b), now=gate.deps.clock())
+        if no_show and gate.deps.charge_fees is not None:  # the fee was owed with the mark
+            gate.deps.charge_fees(b.id)
+
+    return _run(gate, who, act)
 
 
 def message(gate: Gate, who: Who) -> Response:

@@ -86,3 +86,5 @@ class AdminDeps:
     sms_configured: bool = False  # whether a walk-in caller hears back by SMS
     reports: ReportQueries | None = None  # read-only figures for the reports page
     business_file: BusinessDesk | None = None  # the settings page's upload
+    # Charges a booking's owed fees at once (no-show marked); None: the payments sweep does.
+    charge_fees: Callable[[str], None] | None = None

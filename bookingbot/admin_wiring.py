@@ -19,7 +19,13 @@ from bookingbot.business_file import parse_business
 from bookingbot.channels_wiring import sms_state
 from bookingbot.cli_errors import CommandError
 from bookingbot.customer_command import customer_data
-from bookingbot.payments_wiring import Clock, build_payment_gateway, canceller, payments_uow
+from bookingbot.payments_wiring import (
+    Clock,
+    build_payment_gateway,
+    canceller,
+    fee_charger,
+    payments_uow,
+)
 from bookingbot.settings import Settings
 from bookingbot.setup_flow import SetupRefused, apply, checked, current_text
 from channels.mount import ChannelMount
@@ -67,7 +73,8 @@ def admin_deps(db: Database, settings: Settings, *, clock: Clock = utcnow) -> Ad
                      walkin=SqlWalkinCustomers(db.sessions),
                      sms_configured=sms_state(settings).on,
                      reports=SqlReportQueries(db.sessions),
-                     business_file=AdminBusinessDesk(db, settings))
+                     business_file=AdminBusinessDesk(db, settings),
+                     charge_fees=fee_charger(db, gateway, clock))
 
 
 def admin_mount(db: Database, settings: Settings, *, clock: Clock = utcnow) -> ChannelMount:

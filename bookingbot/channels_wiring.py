@@ -26,6 +26,7 @@ from bookingbot.data_requests import DataRequests
 from bookingbot.payments_wiring import (
     build_payment_gateway,
     canceller,
+    fee_charger,
     payment_starter,
     stripe_mount,
 )
@@ -322,7 +323,8 @@ def build_mounts(settings: Settings, *, handler: MessageHandler, opt_outs: OptOu
             handler=handler, store=SqlSessionStore(db.engine),
             customers=SqlCustomerDirectory(db.sessions), uow=db.uow,
             queries=SqlProviderQueries(clock=clock), limiter=limiter, clock=clock,
-            command=settings.slack_command))
+            command=settings.slack_command,
+            charge_fees=fee_charger(db, build_payment_gateway(settings), clock)))
     if db is not None:
         optional = (stripe_mount(settings, db, build_payment_gateway(settings), clock),
                     calendar_feed_mount(settings, db, clock=clock))

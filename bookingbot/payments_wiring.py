@@ -16,10 +16,12 @@ from bookingbot.bootstrap import Database
 from bookingbot.settings import Settings
 from channels.mount import ChannelMount
 from core.booking import Actor, Booking
+from core.fees import CardGateway
 from core.model import Business
 from core.money import exponent
 from core.payments import CheckoutLink, PaymentEvent, PaymentGateway, PaymentsUnitOfWork
 from core.usecases.booking import CancelOutcome
+from core.usecases.fees import charge_due_fees, charge_fees_for
 from core.usecases.payments import handle_payment_event, start_payment
 from core.usecases.refunds import cancel as plain_cancel
 from core.usecases.refunds import cancel_and_refund, issue_refunds, retry_failed_refunds
@@ -35,8 +37,10 @@ def payments_test_mode(settings: Settings) -> bool:
 
 
 def _paying(business: Business) -> list[str]:
-    return [f"{s.key} ({s.payment.value} {s.amount_due_upfront.format()})"
-            for s in business.services if s.amount_due_upfront.amount_minor > 0]
+    paying = [f"{s.key} ({s.payment.value} {s.amount_due_upfront.format()})"
+              for s in business.services if s.amount_due_upfront.amount_minor > 0]
+    return paying + [f"{s.key} (card on file)" for s in business.services
+                     if s.card_required and s.amount_due_upfront.amount_minor == 0]
 
 
 def check_payment_config(business: Business, settings: Settings) -> list[str]:
@@ -151,4 +155,32 @@ def stripe_mount(settings: Settings, db: Database, gateway: PaymentGateway | Non
 def refund_sweep(db: Database, gateway: PaymentGateway, clock: Clock) -> Callable[[], int]:
     """For the jobs scheduler (every minute is plenty): retries due refunds."""
     make = payments_uow(db)
-    return lambda: len(retry_failed_refunds(make(), gateway, now=clock()))
+    fees = fee_sweep(db, gateway, clock)
+
+    def sweep() -> int:  # fees owed (no-show, late cancel) go out with the same beat
+        return len(retry_failed_refunds(make(), gateway, now=clock())) + fees()
+
+    return sweep
+
+
+def fee_sweep(db: Database, gateway: PaymentGateway, clock: Clock) -> Callable[[], int]:
+    """For the jobs scheduler (with the refunds): charges fees that are owed and due."""
+    make = payments_uow(db)
+    if not isinstance(gateway, CardGateway):
+        return lambda: 0
+    cards = gateway
+    return lambda: len(charge_due_fees(make(), cards, now=clock()))
+
+
+def fee_charger(db: Database, gateway: PaymentGateway | None, clock: Clock
+                ) -> Callable[[str], None] | None:
+    """For the provider's desk and the admin: charge what a booking just came to owe at
+    once (the sweep would too, a minute later)."""
+    if not isinstance(gateway, CardGateway):
+        return None
+    make, cards = payments_uow(db), gateway
+
+    def charge(booking_id: str) -> None:
+        charge_fees_for(make(), cards, booking_id, now=clock())
+
+    return charge

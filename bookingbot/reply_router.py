@@ -24,6 +24,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import flows, intents, replies  # noqa: F401 - flows before manage (import cycle)
+from bot.fee_texts import save_card_to_confirm
 from bot.manage import listed
 from bot.messages import InboundMessage, Reply
 from bot.offers import summary
@@ -197,6 +198,10 @@ class ReplyRouter:
             return replies.simple(replies.error(err.code.value, lang))
         until = (replies.clock_zone(link.expires_at.astimezone(tz), lang) if link.expires_at
                  else None)
+        if held.due_minor == 0:  # a card kept for fees: the link only saves it
+            return save_card_to_confirm(service=service, start=start, url=link.url, until=until,
+                                        test=self.runner.test_payments,
+                                        ref=reference(held.id), lang=lang)
         return replies.pay_to_confirm(service=service, start=start, due=due, url=link.url,
                                       until=until, test=self.runner.test_payments,
                                       ref=reference(held.id), lang=lang)

@@ -43,6 +43,7 @@ from core.usecases import (
     release_hold,
     reschedule,
 )
+from core.usecases.fees import late_fee_quote
 
 MAX_OFFERS = 40
 ALTERNATIVES = 5
@@ -289,7 +290,7 @@ class Executor:
             self.uow(), service_key=cmd.service_key, provider_key=cmd.provider_key,
             start=cmd.start, customer_id=self.customer.id, actor=self.actor, now=self.now)
         service = self.business.service(cmd.service_key)
-        if hold.due_minor > 0 and service is not None:
+        if service is not None and (hold.due_minor > 0 or service.card_required):
             return self._payment_for(hold, service)
         done = confirm(self.uow(), hold.id, actor=self.actor, now=self.now)
         link = self.calendar_link(done.id) if self.calendar_link else None
@@ -323,5 +324,7 @@ class Executor:
     def _view(self, b: Booking) -> BookingView:
         refund = refund_quote(self.business, b, actor=self.actor, now=self.now)
         unpaid = b.status is BookingStatus.HELD and b.due_minor > b.paid_minor
+        fee = late_fee_quote(self.business, b, refund_minor=refund.amount_minor, now=self.now)
         return BookingView(b.id, b.service_key, b.provider_key, b.start, refund.amount_minor,
-                           b.currency, pay_by=b.hold_expires_at if unpaid else None)
+                           b.currency, pay_by=b.hold_expires_at if unpaid else None,
+                           fee_minor=fee.amount_minor)

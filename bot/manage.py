@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot import commands as c
-from bot import intents, replies, smalltalk
+from bot import fee_texts, intents, replies, smalltalk
 from bot.booking_texts import listing_line
 from bot.offers import booking_label, booking_line, refund_text
 from bot.session import BookingView, Offer, Purpose, Session, State
@@ -55,6 +55,7 @@ def _chosen(session: Session, booking: BookingView, now: datetime, ctx: Context)
     what = booking_line(booking, ctx, tz, session.lang)
     if session.purpose is Purpose.CANCEL:
         reply = replies.confirm_cancel(what, refund_text(booking, session.lang), session.lang)
+        reply = fee_texts.with_late_fee(reply, booking.fee_minor, booking.currency, session.lang)
         return say(replace(session, state=State.CONFIRM_CANCEL, pending_text=None), reply)
     asking = replace(session, state=State.ASK_TIME)
     if asking.pending_text and ctx.parse_time(asking.pending_text, now=now, tz=tz):

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import commands as c
-from bot import replies
+from bot import fee_texts, replies
 from bot.session import BookingView, Offer, Session, State
 from bot.timeparse import TimeWindow
 from bot.transition import Context, Transition, say
@@ -93,6 +93,7 @@ def summary(session: Session, ctx: Context, offer: Offer) -> Transition:
         # Nothing is paid before the visit, so there is nothing to refund: no policy quoted.
         policy=replies.policy_line(ctx.business.policy, lang) if due.amount_minor > 0 else "",
         due=replies.money(due, lang) if due.amount_minor > 0 else None, lang=lang)
+    reply = fee_texts.with_fee_policy(reply, service, lang)
     return say(replace(session, state=State.CONFIRM_BOOKING, chosen=offer), reply)
 
 

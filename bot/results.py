@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot import asked, choosing, manage, replies
+from bot import asked, choosing, fee_texts, manage, replies
 from bot import commands as c
 from bot.handoff import handed_off
 from bot.offers import arrange, booking_line, refund_text, show_page, summary, why_empty
@@ -78,6 +78,12 @@ def _booked(session: Session, booked: c.Booked, ctx: Context) -> Transition:
                  if booked.payment_until else None)
         return say(session.reset(), replies.pay_to_confirm(
             service=service, start=start, due=due, url=booked.payment_url, until=until,
+            test=booked.test_payment, ref=b.reference, lang=lang))
+    if booked.payment_url:  # nothing due now: the link saves the card fees are charged to
+        until = (replies.clock_zone(booked.payment_until.astimezone(ctx.zone(session)), lang)
+                 if booked.payment_until else None)
+        return say(session.reset(), fee_texts.save_card_to_confirm(
+            service=service, start=start, url=booked.payment_url, until=until,
             test=booked.test_payment, ref=b.reference, lang=lang))
     return say(session.reset(), replies.booked(service=service, start=start,
                                                provider=ctx.provider_name(b.provider_key, lang),

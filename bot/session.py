@@ -56,6 +56,7 @@ class BookingView:
     refund_minor: int = 0  # what cancelling now would refund
     currency: str = "USD"
     pay_by: datetime | None = None  # UTC; set while an unpaid hold waits for its payment
+    fee_minor: int = 0  # the late-cancellation fee cancelling now would charge (core.fees)
 
     @property
     def reference(self) -> str:

@@ -11,6 +11,7 @@ from datetime import date, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from core.fees import FeePolicy
 from core.money import Money
 from core.policy import CancellationPolicy
 
@@ -49,6 +50,12 @@ class Service:
     # Resource kinds the service needs besides its provider ("room", "laser"): one free
     # resource of each kind is taken with the booking (core.resources).
     requires: tuple[str, ...] = ()
+    # No-show / late-cancellation fees and the card kept to charge them (core.fees).
+    fees: FeePolicy | None = None
+
+    @property
+    def card_required(self) -> bool:
+        return self.fees is not None and self.fees.card_required
 
     @property
     def is_class(self) -> bool:

@@ -52,6 +52,9 @@ class Kind(StrEnum):
     REFUND_ATTENTION = "refund_needs_attention"  # provider: a refund needs a person
     PROVIDER_MESSAGE = "provider_message"  # the provider's own words to the customer
     CALENDAR_FAILED = "calendar_sync_failed"  # provider: their calendar cannot be read
+    FEE_CHARGED = "fee_charged"  # customer: a no-show / late-cancellation fee was charged
+    FEE_FAILED = "fee_failed"  # customer: the fee could not be charged to the saved card
+    FEE_ATTENTION = "fee_needs_attention"  # provider: a fee needs a person (declined, ...)
 
 
 class Audience(StrEnum):

@@ -15,6 +15,7 @@ from typing import Protocol
 from core.availability import Slot
 from core.booking import Booking
 from core.events import Event
+from core.fees import FeeCharge, FeeUpdate, SavedCard
 from core.model import Service
 from core.money import Money
 from core.policy import CancellationPolicy, CancelledBy
@@ -84,8 +85,10 @@ class PaymentGateway(Protocol):
 
     def create_checkout(self, booking: Booking, *, amount: Money, description: str,
                         success_url: str, cancel_url: str, expires_at: datetime,
-                        idempotency_key: str, metadata: dict[str, str]) -> CheckoutLink:
-        """Create a hosted payment page; raises GatewayError."""
+                        idempotency_key: str, metadata: dict[str, str],
+                        save_card: bool = False) -> CheckoutLink:
+        """Create a hosted payment page; raises GatewayError. ``save_card``: keep the card
+        for off-session fees (a zero ``amount`` then only saves it)."""
 
     def refund(self, payment_ref: str, *, amount_minor: int, idempotency_key: str,
                metadata: dict[str, str]) -> RefundResult:
@@ -105,6 +108,15 @@ class PaymentRecord:
     url: str | None = None
     expires_at: datetime | None = None
     livemode: bool = False
+    # The card this checkout saved for later fees (core.fees), when it saved one.
+    customer_ref: str | None = None
+    card_ref: str | None = None
+
+    @property
+    def saved_card(self) -> SavedCard | None:
+        if self.status is not PaymentStatus.PAID or not self.customer_ref or not self.card_ref:
+            return None
+        return SavedCard(self.customer_ref, self.card_ref)
 
 
 @dataclass(frozen=True)
@@ -154,6 +166,20 @@ class PaymentRepository(Protocol):
 
     def refunds_in(self, statuses: frozenset[RefundStatus]) -> list[RefundRecord]: ...
 
+    # --- fee charges (core.fees): the same ledger, money taken off-session ---------------
+
+    def add_fee(self, fee: FeeCharge) -> bool:
+        """Insert; False (and nothing written) when the idempotency key exists."""
+
+    def fee(self, fee_id: str, *, for_update: bool = False) -> FeeCharge | None: ...
+
+    def save_fee(self, fee: FeeCharge) -> None: ...
+
+    def fees_for(self, booking_id: str) -> list[FeeCharge]: ...
+
+    def due_fees(self, now: datetime, limit: int) -> list[FeeCharge]:
+        """Pending fee charges due for an attempt, locked (others' rows skipped)."""
+
 
 # Every unit of work records payments and refunds (a cancellation may owe one).
 PaymentsUnitOfWork = UnitOfWork
@@ -171,6 +197,8 @@ class CheckoutCompleted:
     amount_minor: int
     currency: str
     livemode: bool = False
+    customer_ref: str | None = None  # set when the checkout saved the card (core.fees)
+    card_ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -196,7 +224,7 @@ class RefundsUpdated:
     refunds: tuple[RefundUpdate, ...]
 
 
-PaymentEvent = CheckoutCompleted | CheckoutExpired | RefundsUpdated
+PaymentEvent = CheckoutCompleted | CheckoutExpired | RefundsUpdated | FeeUpdate
 
 
 # --- what we tell the rest of the system (outbox events) ------------------------------

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.booking import BookingStatus
 from core.errors import DomainError, ErrorCode
+from core.fees import FeePolicy
 from core.model import (
     Business,
     BusinessInfo,
@@ -86,6 +87,8 @@ def service_options(s: Service) -> dict[str, Any]:
     """The JSON ``services.options`` column: only what differs from a one-to-one service,
     so services without options compare unchanged with rows from before migration 0012."""
     out: dict[str, Any] = {} if not s.requires else {"requires": list(s.requires)}
+    if s.fees is not None:
+        out["fees"] = encode(s.fees)
     if s.capacity is None:
         return out
     return {**out, "capacity": s.capacity, "max_seats": s.max_seats,
@@ -95,6 +98,8 @@ def service_options(s: Service) -> dict[str, Any]:
 def _options(options: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = ({} if not options.get("requires")
                            else {"requires": tuple(options["requires"])})
+    if options.get("fees"):
+        out["fees"] = decode(options["fees"], FeePolicy)
     if not options.get("capacity"):
         return out
     return {**out, "capacity": int(options["capacity"]), "max_seats": int(options["max_seats"]),

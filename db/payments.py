@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from core.fees import FeeCharge, FeeKind, FeeStatus
 from core.payments import (
     PaymentRecord,
     PaymentStatus,
@@ -38,6 +39,8 @@ from db.tables import Base, BigId, table_of
 
 PAYMENT_STATUSES = "('open', 'paid', 'expired')"
 REFUND_STATUSES = "('pending', 'failed', 'submitted', 'succeeded', 'rejected')"
+FEE_STATUSES = ("('pending', 'succeeded', 'declined', 'authentication_required', "
+                "'no_card')")
 
 
 class PaymentRow(Base):
@@ -60,6 +63,9 @@ class PaymentRow(Base):
     livemode: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # The card this checkout saved for fees (migration 0024): Stripe customer + intent.
+    customer_ref: Mapped[str | None] = mapped_column(String(255))
+    card_ref: Mapped[str | None] = mapped_column(String(255))
 
 
 class RefundRow(Base):
@@ -87,6 +93,33 @@ class RefundRow(Base):
     updated_at: Mapped[datetime]
 
 
+class FeeChargeRow(Base):
+    """Fees charged off-session (core.fees): one row per booking and kind, by its key."""
+
+    __tablename__ = "fee_charges"
+    __table_args__ = (
+        CheckConstraint(f"status IN {FEE_STATUSES}", name="status"),
+        CheckConstraint("kind IN ('no_show', 'late_cancel')", name="kind"),
+        CheckConstraint("amount_minor > 0", name="amount_positive"),
+        Index("ix_fee_charges_status_next", "status", "next_attempt_at"),
+        Index("ix_fee_charges_booking", "booking_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    booking_id: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(16))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
+    status: Mapped[str] = mapped_column(String(32))
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    gateway_charge_id: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
 class StripeEventRow(Base):
     __tablename__ = "stripe_events"
 
@@ -98,6 +131,7 @@ class StripeEventRow(Base):
 P = table_of(PaymentRow)
 R = table_of(RefundRow)
 E = table_of(StripeEventRow)
+F = table_of(FeeChargeRow)
 _DUE = (RefundStatus.PENDING.value, RefundStatus.FAILED.value)
 
 
@@ -107,7 +141,8 @@ def _payment(row: RowMapping) -> PaymentRecord:
         amount_minor=row["amount_minor"], currency=row["currency"],
         status=PaymentStatus(row["status"]), created_at=row["created_at"],
         updated_at=row["updated_at"], payment_intent=row["payment_intent"], url=row["url"],
-        expires_at=row["expires_at"], livemode=row["livemode"])
+        expires_at=row["expires_at"], livemode=row["livemode"],
+        customer_ref=row["customer_ref"], card_ref=row["card_ref"])
 
 
 def _refund(row: RowMapping) -> RefundRecord:
@@ -118,6 +153,24 @@ def _refund(row: RowMapping) -> RefundRecord:
         status=RefundStatus(row["status"]), created_at=row["created_at"],
         attempts=row["attempts"], next_attempt_at=row["next_attempt_at"],
         last_error=row["last_error"], gateway_refund_id=row["gateway_refund_id"])
+
+
+def _fee(row: RowMapping) -> FeeCharge:
+    return FeeCharge(
+        id=row["id"], booking_id=row["booking_id"], kind=FeeKind(row["kind"]),
+        amount_minor=row["amount_minor"], currency=row["currency"],
+        idempotency_key=row["idempotency_key"], status=FeeStatus(row["status"]),
+        created_at=row["created_at"], attempts=row["attempts"],
+        next_attempt_at=row["next_attempt_at"], last_error=row["last_error"],
+        gateway_charge_id=row["gateway_charge_id"])
+
+
+def _fee_values(f: FeeCharge) -> dict[str, Any]:
+    return {"booking_id": f.booking_id, "kind": f.kind.value, "amount_minor": f.amount_minor,
+            "currency": f.currency, "idempotency_key": f.idempotency_key,
+            "status": f.status.value, "attempts": f.attempts,
+            "next_attempt_at": f.next_attempt_at, "last_error": f.last_error,
+            "gateway_charge_id": f.gateway_charge_id}
 
 
 def _refund_values(r: RefundRecord) -> dict[str, Any]:
@@ -174,7 +227,8 @@ class SqlPaymentRepository:
                   "amount_minor": record.amount_minor, "currency": record.currency,
                   "status": record.status.value, "url": record.url,
                   "expires_at": record.expires_at, "livemode": record.livemode,
-                  "updated_at": record.updated_at}
+                  "updated_at": record.updated_at, "customer_ref": record.customer_ref,
+                  "card_ref": record.card_ref}
         with translate():
             result = self._session.execute(
                 update(P).where(P.c.checkout_session_id == record.checkout_session_id)
@@ -224,3 +278,37 @@ class SqlPaymentRepository:
         stmt = (select(R).where(R.c.status.in_(sorted(s.value for s in statuses)))
                 .order_by(R.c.created_at, R.c.id))
         return [_refund(r) for r in self._session.execute(stmt).mappings()]
+
+    # --- fee charges ---------------------------------------------------------------------
+
+    def add_fee(self, fee: FeeCharge) -> bool:
+        # The unique key makes the second no-show click (or a racing worker) a no-op.
+        values = {**_fee_values(fee), "id": fee.id, "created_at": fee.created_at,
+                  "updated_at": self._clock()}
+        return self._insert_new(F, values, "idempotency_key")
+
+    def fee(self, fee_id: str, *, for_update: bool = False) -> FeeCharge | None:
+        stmt = select(F).where(F.c.id == fee_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        with translate():
+            row = self._session.execute(stmt).mappings().one_or_none()
+        return None if row is None else _fee(row)
+
+    def save_fee(self, fee: FeeCharge) -> None:
+        values = {**_fee_values(fee), "updated_at": self._clock()}
+        with translate():
+            self._session.execute(update(F).where(F.c.id == fee.id).values(**values))
+
+    def fees_for(self, booking_id: str) -> list[FeeCharge]:
+        stmt = select(F).where(F.c.booking_id == booking_id).order_by(F.c.created_at, F.c.id)
+        return [_fee(r) for r in self._session.execute(stmt).mappings()]
+
+    def due_fees(self, now: datetime, limit: int) -> list[FeeCharge]:
+        stmt = (select(F).where(F.c.status == FeeStatus.PENDING.value,
+                                F.c.next_attempt_at <= now)
+                .order_by(F.c.next_attempt_at, F.c.id).limit(limit)
+                .with_for_update(skip_locked=True))
+        with translate():
+            rows = self._session.execute(stmt).mappings().all()
+        return [_fee(r) for r in rows]

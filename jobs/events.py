@@ -18,6 +18,7 @@ from core.events import (
     SlotFreed,
     SlotHeld,
 )
+from core.fees import FeeCharged, FeeChargeFailed
 from core.notifications import WaitlistOffered
 from core.payments import LatePaymentRefunded, PaymentExpired, RefundNeedsAttention
 from core.usecases.provider import ProviderMessaged
@@ -25,7 +26,7 @@ from core.usecases.provider import ProviderMessaged
 KNOWN: dict[str, type[Event]] = {cls.__name__: cls for cls in (
     SlotHeld, BookingConfirmed, BookingCancelled, BookingRescheduled, HoldExpired, SlotFreed,
     WaitlistOffered, PaymentExpired, LatePaymentRefunded, RefundNeedsAttention,
-    ProviderMessaged, CalendarSyncFailed)}
+    ProviderMessaged, CalendarSyncFailed, FeeCharged, FeeChargeFailed)}
 
 # The audit action behind each event: tells who made the change (see core.notifications).
 ACTION = {"BookingConfirmed": "booking.confirmed", "BookingCancelled": "booking.cancelled",

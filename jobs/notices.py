@@ -6,6 +6,8 @@ covers the booking lifecycle). Pure, like it: the dispatcher stores and delivers
 * ``LatePaymentRefunded``: an apology with the nearest free slots as choices; each choice
   payload is ``alt:<provider key>:<start, Unix seconds>`` (see ``alternative``).
 * ``RefundNeedsAttention``: the provider, in Slack.
+* ``FeeCharged`` / ``FeeChargeFailed``: the customer is told; a failure also goes to the
+  provider (a person must follow up).
 * ``ProviderMessaged``: the provider's words, to the customer on their own channel.
 * ``CalendarSyncFailed``: the provider, in Slack (``calendar_alert``; no booking concerned).
 Opted-out customers get nothing (dropped here; delivery checks again).
@@ -20,6 +22,7 @@ from datetime import UTC, datetime
 from core.availability import Slot
 from core.calendar_sync import CalendarSyncFailed
 from core.events import Event
+from core.fees import FeeCharged, FeeChargeFailed
 from core.model import Business
 from core.notifications import BookingFacts, Kind, Notice, Recipient, payment_expired_notice
 from core.payments import LatePaymentRefunded, PaymentExpired, RefundNeedsAttention
@@ -28,7 +31,8 @@ from core.usecases.provider import ProviderMessaged
 ALT = "alt:"
 # Never held back because the appointment they concern has started: a refund, an apology
 # or a provider's message still matters (money notices are in jobs.outbox.MONEY).
-ALWAYS = frozenset({Kind.LATE_PAYMENT_REFUNDED, Kind.REFUND_ATTENTION, Kind.PROVIDER_MESSAGE})
+ALWAYS = frozenset({Kind.LATE_PAYMENT_REFUNDED, Kind.REFUND_ATTENTION, Kind.PROVIDER_MESSAGE,
+                    Kind.FEE_CHARGED, Kind.FEE_FAILED, Kind.FEE_ATTENTION})
 
 
 def alternative_payload(slot: Slot) -> str:
@@ -60,7 +64,7 @@ def _customer(facts: BookingFacts) -> list[Recipient]:
     return [c] if c is not None and not c.opted_out else []
 
 
-def more_notices(event: Event, facts: BookingFacts, *, tag: str,
+def more_notices(event: Event, facts: BookingFacts, *, tag: str,  # noqa: PLR0911 - per event
                  business: Callable[[], Business]) -> list[Notice]:
     """The notices of the events ``notices_for`` does not know; [] for any other.
     ``business`` is read only when needed (provider names of alternatives)."""
@@ -83,6 +87,16 @@ def more_notices(event: Event, facts: BookingFacts, *, tag: str,
                 refund_id=event.refund_id, error=event.last_error)]
         case ProviderMessaged():
             return [notice(Kind.PROVIDER_MESSAGE, r, text=event.text) for r in _customer(facts)]
+        case FeeCharged():
+            return [notice(Kind.FEE_CHARGED, r, amount_minor=str(event.amount_minor),
+                           fee=event.kind) for r in _customer(facts)]
+        case FeeChargeFailed():
+            told = [notice(Kind.FEE_FAILED, r, amount_minor=str(event.amount_minor),
+                           fee=event.kind, reason=event.reason) for r in _customer(facts)]
+            who = facts.provider
+            return told + ([] if who is None else [notice(
+                Kind.FEE_ATTENTION, who, amount_minor=str(event.amount_minor), fee=event.kind,
+                reason=event.reason)])
     return []
 
 

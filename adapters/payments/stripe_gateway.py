@@ -12,6 +12,7 @@ from typing import Any
 import stripe
 
 from core.booking import Booking
+from core.fees import ChargeResult, FeeStatus, SavedCard
 from core.money import Money
 from core.payments import CheckoutLink, GatewayError, RefundResult, RefundStatus
 
@@ -37,6 +38,25 @@ def _error(err: stripe.StripeError) -> GatewayError:
     return GatewayError(f"stripe {status}: {detail}", retryable=retryable)
 
 
+def _mode(amount: Money, description: str, metadata: dict[str, str], *,
+          save_card: bool) -> dict[str, Any]:
+    """Payment mode (optionally keeping the card for off-session fees), or setup mode when
+    nothing is due now and only the card is saved."""
+    if amount.amount_minor == 0 and save_card:
+        return {"mode": "setup", "currency": amount.currency.lower(),
+                "customer_creation": "always", "setup_intent_data": {"metadata": metadata}}
+    # Also on the payment itself, so charge and refund events lead back to us.
+    intent: dict[str, Any] = {"metadata": metadata}
+    extra: dict[str, Any] = {}
+    if save_card:
+        intent["setup_future_usage"] = "off_session"
+        extra["customer_creation"] = "always"
+    return {"mode": "payment", "payment_intent_data": intent, **extra,
+            "line_items": [{"quantity": 1, "price_data": {
+                "currency": amount.currency.lower(), "unit_amount": amount.amount_minor,
+                "product_data": {"name": description}}}]}
+
+
 class StripeGateway:
     def __init__(self, secret_key: str, *, api_base: str | None = None,
                  max_network_retries: int = 2) -> None:
@@ -48,19 +68,15 @@ class StripeGateway:
 
     def create_checkout(self, booking: Booking, *, amount: Money, description: str,
                         success_url: str, cancel_url: str, expires_at: datetime,
-                        idempotency_key: str, metadata: dict[str, str]) -> CheckoutLink:
+                        idempotency_key: str, metadata: dict[str, str],
+                        save_card: bool = False) -> CheckoutLink:
         params: dict[str, Any] = {
-            "mode": "payment",
-            "line_items": [{"quantity": 1, "price_data": {
-                "currency": amount.currency.lower(), "unit_amount": amount.amount_minor,
-                "product_data": {"name": description}}}],
             "metadata": metadata,
-            # Also on the payment itself, so charge and refund events lead back to us.
-            "payment_intent_data": {"metadata": metadata},
             "client_reference_id": booking.id,
             "expires_at": int(expires_at.timestamp()),
             "success_url": success_url,
             "cancel_url": cancel_url,
+            **_mode(amount, description, metadata, save_card=save_card),
         }
         try:
             session = self._client.v1.checkout.sessions.create(
@@ -81,3 +97,45 @@ class StripeGateway:
         except stripe.StripeError as err:
             raise _error(err) from err
         return RefundResult(refund.id, refund_status(refund.status))
+
+    def charge_saved_card(self, card: SavedCard, *, amount: Money, description: str,
+                          idempotency_key: str, metadata: dict[str, str]) -> ChargeResult:
+        """An off-session PaymentIntent on the card the checkout saved. A card refusal
+        (402) is a result: ``authentication_required`` or a decline; the rest raise."""
+        try:
+            method = self._payment_method(card.card_ref)
+            intent = self._client.v1.payment_intents.create(
+                {"amount": amount.amount_minor, "currency": amount.currency.lower(),
+                 "customer": card.customer_ref, "payment_method": method,
+                 "off_session": True, "confirm": True, "description": description,
+                 "metadata": metadata},
+                options={"idempotency_key": idempotency_key})
+        except stripe.CardError as err:
+            return _refused(err)
+        except stripe.StripeError as err:
+            raise _error(err) from err
+        if intent.status == "succeeded":
+            return ChargeResult(FeeStatus.SUCCEEDED, intent.id)
+        if intent.status == "requires_action":
+            return ChargeResult(FeeStatus.AUTH_REQUIRED, intent.id, "authentication_required")
+        return ChargeResult(FeeStatus.DECLINED, intent.id, intent.status)
+
+    def _payment_method(self, card_ref: str) -> str:
+        """The payment method the saving intent left on the customer."""
+        if card_ref.startswith("seti_"):
+            found: Any = self._client.v1.setup_intents.retrieve(card_ref)
+        else:
+            found = self._client.v1.payment_intents.retrieve(card_ref)
+        method = found.payment_method
+        if not method:
+            raise GatewayError("no payment method saved on that intent", retryable=False)
+        return str(method if isinstance(method, str) else method.id)
+
+
+def _refused(err: stripe.CardError) -> ChargeResult:
+    code = err.code or "card_declined"
+    intent: Any = (err.error.payment_intent if err.error is not None else None) or {}
+    charge_id = intent.get("id") if isinstance(intent, dict) else getattr(intent, "id", None)
+    status = (FeeStatus.AUTH_REQUIRED if code == "authentication_required"
+              else FeeStatus.DECLINED)
+    return ChargeResult(status, str(charge_id) if charge_id else None, code)

@@ -112,6 +112,11 @@ class ServiceIn(_Model):
         default_factory=list)
     # Resource kinds needed besides the provider, one resource of each: [room], [room, laser].
     requires: Annotated[list[Key], BeforeValidator(_as_list)] = Field(default_factory=list)
+    # No-show protection (core.fees): the card kept at booking, the fees charged from it.
+    card_on_file: StrictBool = False
+    no_show_fee: Deposit | None = None  # an amount (15.00) or a share of the price ("50%")
+    late_cancel_fee: Deposit | None = None
+    late_cancel_window: Duration | None = None  # cancelling later than this before: late
 
 
 class OpenHoursIn(_Model):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from bookingbot.business import values
+from bookingbot.business.fees import build_fees, check_fees
 from bookingbot.business.problems import KeyPath, Problems, show
 from bookingbot.business.schema import ServiceIn
 from core.booking import MAX_BLOCK
@@ -31,10 +32,12 @@ def build_services(services: Numbered, currency: str | None, problems: Problems)
         _check_deposit(svc, path, problems)
         _check_length(svc, path, problems)
         _check_class(svc, path, problems)
+        check_fees(svc, path, problems)
         if currency is None:
             continue  # the business section is broken: report, but do not build
         price = _money(svc.price, currency, (*path, "price"), problems)
         deposit = _deposit_money(svc, price, path, problems)
+        fees = build_fees(svc, price, path, problems) if price is not None else None
         if price is None or deposit is None or not keys[i]:
             continue
         built.append(Service(
@@ -45,6 +48,7 @@ def build_services(services: Numbered, currency: str | None, problems: Problems)
             timetable=tuple(sorted({ClassTime(d, at) for times in svc.timetable
                                     for d, at in times}, key=lambda t: (t.weekday, t.at))),
             requires=tuple(dict.fromkeys(svc.requires)),
+            fees=fees,
         ))
     return built
 

@@ -59,14 +59,16 @@ def slack_mount(*, client: WebClient, signing_secret: str, handler: MessageHandl
                 store: SessionStore, customers: CustomerDirectory,
                 uow: Callable[[], UnitOfWork], queries: ProviderQueries,
                 limiter: SenderLimiter, clock: Callable[[], datetime],
-                command: str = "/bookings", executor: Executor | None = None) -> ChannelMount:
+                command: str = "/bookings", executor: Executor | None = None,
+                charge_fees: Callable[[str], None] | None = None) -> ChannelMount:
     """The Slack route. ``executor`` runs listeners after their ack (default: 8 threads,
     drained at shutdown so work acknowledged to Slack is finished, not dropped)."""
     pool = executor or ThreadPoolExecutor(max_workers=8, thread_name_prefix="slack")
     app = bolt_app(client=client, signing_secret=signing_secret, executor=CarryContext(pool))
     home = SlackHome(client=client, uow=uow, queries=queries, clock=clock)
     register(app, command=command,
-             desk=ProviderDesk(uow=uow, queries=queries, clock=clock, command_name=command),
+             desk=ProviderDesk(uow=uow, queries=queries, clock=clock, command_name=command,
+                               charge_fees=charge_fees),
              dm=DmRelay(handler=handler, store=store, customers=customers, limiter=limiter,
                         clock=clock),
              home=home)

@@ -44,6 +44,19 @@ def _buttons(booking: Booking, *, can_cancel: bool) -> tuple[Choice, ...]:
     return (Choice("Cancel booking", f"provider:cancel:{booking.id}"), message)
 
 
+def _no_show(booking: Booking, business: Business) -> tuple[Choice, ...]:
+    """A "Mark no-show" button where a no-show costs a fee (pressed after the start)."""
+    service = business.service(booking.service_key)
+    if service is None or service.fees is None or service.fees.no_show is None:
+        return ()
+    return (Choice("Mark no-show", f"provider:noshow:{booking.id}"),)
+
+
+def _fee_note(booking: Booking, business: Business) -> str:
+    service = business.service(booking.service_key)
+    return " Card on file." if service is not None and service.card_required else ""
+
+
 def _amounts(b: Booking, refund_minor: int = 0) -> str:
     """What was paid (a deposit named as such) and refunded: the provider's money view."""
     def m(minor: int) -> str:
@@ -73,7 +86,8 @@ def provider_alert(event: Event, *, booking: Booking, business: Business,
     who = _who(customer, booking) + (f", in {', '.join(resources)}" if resources else "")
     if isinstance(event, BookingConfirmed):
         return Reply(f"New booking: {service} with {person}, {when(booking.start, tz)}, "
-                     f"for {who}.{_amounts(booking)} {ref}", _buttons(booking, can_cancel=True))
+                     f"for {who}.{_amounts(booking)}{_fee_note(booking, business)} {ref}",
+                     (*_buttons(booking, can_cancel=True), *_no_show(booking, business)))
     if isinstance(event, BookingCancelled):
         return Reply(f"Cancelled by {event.by}: {service} with {person}, "
                      f"{when(booking.start, tz)}, for {who}."

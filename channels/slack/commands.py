@@ -44,6 +44,11 @@ class CancelRef:
 
 
 @dataclass(frozen=True)
+class NoShowRef:
+    ref: str
+
+
+@dataclass(frozen=True)
 class ShowWaitlist:
     pass
 
@@ -53,7 +58,8 @@ class Help:
     problem: str = ""
 
 
-ProviderCommand = ShowAgenda | Block | UnblockId | UnblockAt | CancelRef | ShowWaitlist | Help
+ProviderCommand = (ShowAgenda | Block | UnblockId | UnblockAt | CancelRef | NoShowRef
+                   | ShowWaitlist | Help)
 
 
 def _leading_time(words: list[str], now: datetime, tz: ZoneInfo) -> tuple[TimeWindow, int] | None:
@@ -102,6 +108,11 @@ def _agenda(text: str, now: datetime, tz: ZoneInfo) -> ProviderCommand:
     return ShowAgenda(window.start.astimezone(tz).date())
 
 
+# Commands naming one booking by its reference.
+_BY_REF: dict[str, type[CancelRef] | type[NoShowRef]] = {
+    "cancel": CancelRef, "noshow": NoShowRef, "no-show": NoShowRef}
+
+
 def parse_command(text: str, *, now: datetime, tz: ZoneInfo) -> ProviderCommand:
     words = text.split()
     head = words[0].lower() if words else ""
@@ -112,8 +123,8 @@ def parse_command(text: str, *, now: datetime, tz: ZoneInfo) -> ProviderCommand:
         return _block(words[1:], now, tz)
     if head == "unblock":
         return _unblock(rest, now, tz)
-    if head == "cancel":
-        return CancelRef(rest) if rest else Help("Say which booking: `cancel 1a2b3c4d`.")
+    if head in _BY_REF:
+        return _BY_REF[head](rest) if rest else Help(f"Say which booking: `{head} 1a2b3c4d`.")
     if head == "waitlist":
         return ShowWaitlist()
     return _agenda(text.strip(), now, tz)

@@ -14,11 +14,14 @@ from datetime import datetime
 
 from channels.slack import commands as c
 from channels.slack import texts
-from core.errors import DomainError
+from core.booking import Actor
+from core.errors import DomainError, ErrorCode
 from core.interval import Interval
 from core.model import Provider
 from core.ports import UnitOfWork
+from core.usecases import mark_no_show
 from core.usecases import provider as uc
+from core.usecases.fees import fees_for
 from core.usecases.provider import AlreadyDone, ProviderQueries, TimeOffConflict
 
 log = logging.getLogger(__name__)
@@ -31,6 +34,9 @@ class ProviderDesk:
     queries: ProviderQueries
     clock: Callable[[], datetime]
     command_name: str = "/bookings"
+    # Charges what a booking just came to owe (its no-show fee) at once; None: the payments
+    # sweep charges it within a minute (bookingbot.payments_wiring.fee_charger).
+    charge_fees: Callable[[str], None] | None = None
 
     def provider(self, user_id: str) -> Provider | None:
         return uc.find_provider(self.uow(), user_id)
@@ -51,6 +57,12 @@ class ProviderDesk:
         if provider is None:
             return texts.REFUSAL
         return self._guarded(lambda: self._cancel_id(provider, booking_id, delivery_id))
+
+    def no_show(self, *, user_id: str, booking_id: str, delivery_id: str) -> str | None:
+        provider = self.provider(user_id)
+        if provider is None:
+            return texts.REFUSAL
+        return self._guarded(lambda: self._no_show_id(provider, booking_id, delivery_id))
 
     def message(self, *, user_id: str, booking_id: str, text: str,
                 delivery_id: str) -> str | None:
@@ -93,6 +105,9 @@ class ProviderDesk:
             case c.CancelRef(ref):
                 booking = uc.resolve_ref(self.uow(), self.queries, provider_key=p.key, ref=ref)
                 return self._cancel_id(p, booking.id, delivery_id)
+            case c.NoShowRef(ref):
+                booking = uc.resolve_ref(self.uow(), self.queries, provider_key=p.key, ref=ref)
+                return self._no_show_id(p, booking.id, delivery_id)
             case c.ShowWaitlist():
                 return texts.waitlist_text(uc.waitlist(self.uow(), self.queries,
                                                        provider_key=p.key, now=now), p.tz)
@@ -119,3 +134,18 @@ class ProviderDesk:
         out = uc.cancel_as_provider(self._once(delivery_id), provider_key=p.key,
                                     booking_id=booking_id, now=self.clock(), channel=CHANNEL)
         return texts.cancelled(out, p.tz)
+
+    def _no_show_id(self, p: Provider, booking_id: str, delivery_id: str) -> str:
+        """Marked in one transaction with the fee it owes (owed once, whoever presses how
+        often); the charge goes out after the commit."""
+        now = self.clock()
+        try:
+            marked = mark_no_show(self._once(delivery_id), booking_id,
+                                  actor=Actor("provider", p.key, CHANNEL), now=now)
+        except DomainError as err:
+            if err.code is ErrorCode.INVALID_TRANSITION:
+                return texts.NO_SHOW_REFUSED
+            raise
+        if self.charge_fees is not None:
+            self.charge_fees(marked.id)
+        return texts.no_show(marked, fees_for(self.uow(), marked.id), p.tz)

@@ -18,7 +18,13 @@ from bot.messages import InboundMessage
 from channels.slack.desk import ProviderDesk
 from channels.slack.dm import CHANNEL, DmRelay, Press
 from channels.slack.home import SlackHome
-from channels.slack.render import CANCEL_ACTION, CHOICE_ACTION, MESSAGE_ACTION, booking_of
+from channels.slack.render import (
+    CANCEL_ACTION,
+    CHOICE_ACTION,
+    MESSAGE_ACTION,
+    NO_SHOW_ACTION,
+    booking_of,
+)
 from channels.slack.texts import REFUSAL
 
 MESSAGE_VIEW = "bb_message_customer"
@@ -88,6 +94,16 @@ def _register_provider(app: App, *, command: str, desk: ProviderDesk) -> None:
         answer = desk.cancel(user_id=str(body["user"]["id"]),
                              booking_id=booking_of(str(action.get("value", ""))),
                              delivery_id=_press_id(body, action, request))
+        if answer:
+            respond(text=answer, response_type="ephemeral", replace_original=False)
+
+    @app.action(NO_SHOW_ACTION)
+    def on_no_show(ack: Ack, body: Payload, action: Payload, respond: Respond,
+                   request: BoltRequest) -> None:
+        ack()
+        answer = desk.no_show(user_id=str(body["user"]["id"]),
+                              booking_id=booking_of(str(action.get("value", ""))),
+                              delivery_id=_press_id(body, action, request))
         if answer:
             respond(text=answer, response_type="ephemeral", replace_original=False)
 

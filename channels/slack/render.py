@@ -17,7 +17,8 @@ CHOICE_ACTION = re.compile(r"^bb_choice_\d+$")
 PROVIDER_PREFIX = "provider:"
 CANCEL_ACTION = "bb_provider_cancel"
 MESSAGE_ACTION = "bb_provider_message"
-PROVIDER_ACTIONS = {"cancel": CANCEL_ACTION, "message": MESSAGE_ACTION}
+NO_SHOW_ACTION = "bb_provider_no_show"
+PROVIDER_ACTIONS = {"cancel": CANCEL_ACTION, "message": MESSAGE_ACTION, "noshow": NO_SHOW_ACTION}
 
 MAX_SECTION = 3000  # Slack's limit for a section's text
 MAX_BUTTON_LABEL = 75
@@ -54,6 +55,14 @@ def _cancel_confirm() -> Block:
             "deny": {"type": "plain_text", "text": "Keep it"}, "style": "danger"}
 
 
+def _no_show_confirm() -> Block:
+    return {"title": {"type": "plain_text", "text": "Mark as no-show?"},
+            "text": {"type": "plain_text",
+                     "text": "Any no-show fee is charged to the customer's saved card."},
+            "confirm": {"type": "plain_text", "text": "Mark no-show"},
+            "deny": {"type": "plain_text", "text": "Back"}}
+
+
 def button(choice: Choice, index: int) -> Block:
     payload = choice.payload
     out: Block = {"type": "button", "text": {"type": "plain_text", "text": _label(choice.label)},
@@ -64,6 +73,8 @@ def button(choice: Choice, index: int) -> Block:
         if verb == "cancel":
             out["style"] = "danger"
             out["confirm"] = _cancel_confirm()
+        elif verb == "noshow":
+            out["confirm"] = _no_show_confirm()
     else:
         out["action_id"] = f"bb_choice_{index}"
     return out

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.replies import clock, day_label, money, when, zone_label
 from core.booking import Booking, BookingStatus
 from core.errors import DomainError
+from core.fees import FeeCharge, FeeKind, FeeStatus
 from core.money import Money
 from core.timeutil import local_midnight
 from core.usecases import CancelOutcome
@@ -27,8 +28,12 @@ USAGE = "\n".join([
     "• `{cmd} block tomorrow 2-4pm dentist`: time off (add `force` to keep bookings in it)",
     "• `{cmd} unblock 12` or `{cmd} unblock tomorrow 3pm`: remove time off",
     "• `{cmd} cancel 1a2b3c4d`: cancel a booking by its ref (full refund, customer told)",
+    "• `{cmd} noshow 1a2b3c4d`: mark a booking no-show (its no-show fee is charged)",
     "• `{cmd} waitlist`: who is waiting",
 ])
+
+NO_SHOW_REFUSED = ("Only a confirmed booking whose start has passed can be marked no-show "
+                   "(this one has not started, or was already cancelled or completed).")
 
 ERRORS = {
     "in_the_past": "That time has already passed.",
@@ -153,3 +158,19 @@ def waitlist_text(waiting: Sequence[Waiting], tz: ZoneInfo) -> str:
                      f"{span_text(w.entry.window.start, w.entry.window.end, tz)}")
     return "\n".join([f"*Waitlist* (times in {tz.key}):", *lines])
 
+
+
+def no_show(b: Booking, fees: Sequence[FeeCharge], tz: ZoneInfo) -> str:
+    """After marking a no-show: what happened to its fee (charged, refused, none)."""
+    head = f"Marked no-show: ref `{booking_ref(b.id)}` on {when(b.start, tz)}."
+    fee = next((f for f in fees if f.kind is FeeKind.NO_SHOW), None)
+    if fee is None:
+        return f"{head} No no-show fee applies."
+    amount = money(Money(fee.amount_minor, fee.currency))
+    if fee.status is FeeStatus.SUCCEEDED:
+        return f"{head} No-show fee of {amount} charged; the customer is told."
+    if fee.status is FeeStatus.PENDING:
+        return f"{head} No-show fee of {amount} is being charged; the customer will be told."
+    reason = (fee.last_error or fee.status.value).replace("_", " ")
+    return (f"{head} The no-show fee of {amount} could not be charged ({reason}). The "
+            "customer was told you will contact them.")

@@ -38,6 +38,8 @@ MIN_PAYMENT_HOLD = timedelta(minutes=30)
 class CancelOutcome:
     booking: Booking
     refund: Money
+    fee_ids: tuple[str, ...] = ()  # a late-cancellation fee to charge after commit
+    fee_minor: int = 0
 
 
 def available_slots(uow: UnitOfWork, *, service_key: str, provider_key: str | None,
@@ -64,7 +66,7 @@ def _new_hold(business: Business, service: Service, *, provider_key: str, start:
     end, block = block_of(service, start)
     fields = seat_fields(service, provider_key=provider_key, start=start, seats=seats)
     hold_for = business.rules.hold_duration
-    if fields.due_minor > 0:
+    if fields.due_minor > 0 or service.card_required:  # a checkout page will follow
         hold_for = max(hold_for, MIN_PAYMENT_HOLD)
     return Booking(
         id=str(uuid.uuid4()), provider_key=provider_key, service_key=service.key,

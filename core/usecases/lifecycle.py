@@ -9,6 +9,7 @@ from core.booking import Actor, Booking, BookingStatus
 from core.classes import seat_fields
 from core.errors import DomainError, ErrorCode
 from core.events import BookingRescheduled, HoldExpired
+from core.fees import FeeKind
 from core.ports import UnitOfWork
 from core.timeutil import require_aware
 from core.usecases.booking import freed
@@ -23,6 +24,7 @@ from core.usecases.common import (
     validate_under_lock,
 )
 from core.usecases.resources import take_resources
+from core.usecases.fees import owe_fee
 
 
 def reschedule(uow: UnitOfWork, booking_id: str, *, new_start: datetime, actor: Actor,
@@ -95,6 +97,9 @@ def _close(uow: UnitOfWork, booking_id: str, *, to: BookingStatus, actor: Actor,
         uow.bookings.update(after)
         record(uow, before=before, after=after, actor=actor, action=f"booking.{to.value}",
                now=now)
+        if to is BookingStatus.NO_SHOW:  # owed with the mark, charged after (core.fees)
+            owe_fee(uow, after, FeeKind.NO_SHOW, now=now,
+                    kept_minor=after.paid_minor - after.refunded_minor)
         uow.commit()
         return after
 

@@ -15,6 +15,7 @@ from core.availability import Slot, Taken, check_start, free_slots
 from core.booking import Actor, Booking, BookingStatus
 from core.errors import DomainError, ErrorCode
 from core.events import BookingConfirmed, Event
+from core.fees import FeeUpdate
 from core.interval import Interval
 from core.money import Money
 from core.payments import (
@@ -35,6 +36,7 @@ from core.payments import (
 )
 from core.usecases.booking import freed
 from core.usecases.common import candidates, context, expire, expire_in_the_way, record
+from core.usecases.fees import fee_updated
 from core.usecases.refunds import PaymentOutcome, record_refund, refunds_updated
 from core.usecases.resources import pick_resources
 
@@ -57,6 +59,7 @@ def start_payment(uow: PaymentsUnitOfWork, gateway: PaymentGateway, booking_id: 
         existing = _open_link(uow, booking_id)
         if existing is not None:
             return existing
+        save_card = _saves_card(uow, held)
         expires_at = checkout_expiry(held.hold_expires_at or now, now)
         if expires_at != held.hold_expires_at:
             stretched = replace(held, hold_expires_at=expires_at)
@@ -69,7 +72,7 @@ def start_payment(uow: PaymentsUnitOfWork, gateway: PaymentGateway, booking_id: 
             held, amount=Money(held.due_minor, held.currency), description=description,
             success_url=success_url, cancel_url=cancel_url, expires_at=expires_at,
             idempotency_key=checkout_key(held.id),
-            metadata={"booking_id": held.id, "source": SOURCE})
+            metadata={"booking_id": held.id, "source": SOURCE}, save_card=save_card)
     except GatewayError as err:
         _release(uow, booking_id, now)
         code = ErrorCode.BUSY if err.retryable else ErrorCode.INVALID_CONFIG
@@ -84,9 +87,15 @@ def _payable(uow: PaymentsUnitOfWork, booking_id: str, now: datetime) -> Booking
         raise DomainError(ErrorCode.UNKNOWN_BOOKING, "no such booking")
     if held.status is not BookingStatus.HELD or not held.occupies(now):
         raise DomainError(ErrorCode.HOLD_EXPIRED, "the hold on that slot ran out")
-    if held.due_minor <= 0:
+    if held.due_minor <= 0 and not _saves_card(uow, held):
         raise DomainError(ErrorCode.INVALID_REQUEST, "nothing to pay for this booking")
     return held
+
+
+def _saves_card(uow: PaymentsUnitOfWork, booking: Booking) -> bool:
+    """The service keeps a card on file for its fees (core.fees): the checkout saves it."""
+    service = uow.business().service(booking.service_key)
+    return service is not None and service.card_required
 
 
 def _open_link(uow: PaymentsUnitOfWork, booking_id: str) -> CheckoutLink | None:
@@ -126,6 +135,9 @@ def handle_payment_event(uow: PaymentsUnitOfWork, event: PaymentEvent, *,
         return payment_completed(uow, event, now=now)
     if isinstance(event, CheckoutExpired):
         return checkout_expired(uow, event, now=now)
+    if isinstance(event, FeeUpdate):
+        fee_updated(uow, event, now=now)
+        return PaymentOutcome()
     return refunds_updated(uow, event, now=now)
 
 
@@ -226,6 +238,8 @@ def _retake(uow: PaymentsUnitOfWork, lapsed: Booking, amount_minor: int,
 
 def _refund_in_full(uow: PaymentsUnitOfWork, booking: Booking | None,
                     event: CheckoutCompleted, now: datetime, *, tell: bool) -> PaymentOutcome:
+    if event.amount_minor == 0:  # only a card was saved (setup mode): nothing to give back
+        return PaymentOutcome(booking=booking)
     amount = Money(event.amount_minor, event.currency)
     refund = record_refund(uow, booking_id=event.booking_id, payment_intent=event.payment_intent,
                            amount=amount, subject=event.checkout_session_id, now=now)
@@ -271,7 +285,9 @@ def _mark_paid(uow: PaymentsUnitOfWork, before: PaymentRecord | None, event: Che
     uow.payments.save_payment(replace(
         base, booking_id=booking_id, status=PaymentStatus.PAID, updated_at=now,
         payment_intent=event.payment_intent, amount_minor=event.amount_minor,
-        currency=event.currency, livemode=event.livemode))
+        currency=event.currency, livemode=event.livemode,
+        customer_ref=event.customer_ref or base.customer_ref,
+        card_ref=event.card_ref or base.card_ref))
 
 
 def checkout_expired(uow: PaymentsUnitOfWork, event: CheckoutExpired, *,

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from core.booking import Actor, Booking, BookingStatus
 from core.events import BookingCancelled
+from core.fees import CardGateway, FeeKind
 from core.money import Money
 from core.payments import (
     CLAIM_LEASE,
@@ -31,8 +32,10 @@ from core.payments import (
     next_retry,
     refund_key,
 )
+from core.policy import CancelledBy
 from core.usecases.booking import CancelOutcome, cancelled_by, freed, refund_quote
 from core.usecases.common import owned, record
+from core.usecases.fees import charge_fees, fee_policy, fee_quote, owe_fee
 
 # How far along a refund is; a later event never moves it backwards.
 _RANK = {RefundStatus.PENDING: 0, RefundStatus.FAILED: 0, RefundStatus.SUBMITTED: 1,
@@ -71,6 +74,8 @@ def cancel_and_refund(uow: PaymentsUnitOfWork, gateway: PaymentGateway, booking_
     """
     outcome, refund_ids = cancel_with_refund(uow, booking_id, actor=actor, now=now)
     issue_refunds(uow, gateway, refund_ids, now=now)
+    if outcome.fee_ids and isinstance(gateway, CardGateway):
+        charge_fees(uow, gateway, outcome.fee_ids, now=now)
     return outcome
 
 
@@ -97,8 +102,23 @@ def cancel_with_refund(uow: PaymentsUnitOfWork, booking_id: str, *, actor: Actor
                action=f"booking.cancelled.by_{by.value}", now=now)
         uow.emit([BookingCancelled(after.id, by.value, refund.amount_minor), *freed(after, now)])
         ids = _owe(uow, after, refund, now) if refund.amount_minor > 0 else ()
+        fee = _late_fee(uow, after, by, now)
         uow.commit()
-        return CancelOutcome(after, refund), ids
+        return CancelOutcome(after, refund, *fee), ids
+
+
+def _late_fee(uow: PaymentsUnitOfWork, booking: Booking, by: CancelledBy,
+              now: datetime) -> tuple[tuple[str, ...], int]:
+    """A customer cancelling inside the late window owes the late-cancellation fee, less
+    what the refund policy already keeps of their payment."""
+    policy = fee_policy(uow, booking)
+    if by is not CancelledBy.CUSTOMER or policy is None or not policy.is_late(
+            starts_at=booking.start, cancelled_at=now):
+        return (), 0
+    kept = booking.paid_minor - booking.refunded_minor
+    amount = fee_quote(policy, booking, FeeKind.LATE_CANCEL, kept_minor=kept).amount_minor
+    fee_id = owe_fee(uow, booking, FeeKind.LATE_CANCEL, kept_minor=kept, now=now)
+    return ((fee_id,) if fee_id else ()), amount
 
 
 def _owe(uow: PaymentsUnitOfWork, booking: Booking, refund: Money,

@@ -190,7 +190,8 @@ def accept_offer(uow: OfferUnitOfWork, offer_id: str, *, actor: Actor,
                 or lapsed:
             raise DomainError(ErrorCode.HOLD_EXPIRED, "that offer has lapsed")
         events: list[Event] = []
-        if held.due_minor > 0:
+        service = uow.business().service(held.service_key)
+        if held.due_minor > 0 or (service is not None and service.card_required):
             window = max(uow.business().rules.hold_duration, MIN_PAYMENT_HOLD)
             booking = replace(held, hold_expires_at=now + window)
             action = "booking.held.for_payment"

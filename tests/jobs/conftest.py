@@ -20,7 +20,7 @@ from tests.db.helpers import NOW, TABLES
 from tests.jobs.harness import Clock
 
 JOB_TABLES = (*TABLES, "notifications", "waitlist_offers", "conversation_sessions",
-              "processed_deliveries", "payments", "refunds", "stripe_events",
+              "processed_deliveries", "payments", "refunds", "stripe_events", "fee_charges",
               "calendar_sync_state", "calendar_events")
 
 

@@ -36,7 +36,7 @@ from tests.payments.fake_stripe import FakeStripe, running
 
 SECRET = "whsec_test_secret"
 START = datetime(2030, 1, 8, 10, 0, tzinfo=NOW.tzinfo)  # tomorrow 10:00 UTC (London 10:00)
-PAYMENT_TABLES = ("payments", "refunds", "stripe_events")
+PAYMENT_TABLES = ("payments", "refunds", "stripe_events", "fee_charges")
 Uow = Callable[[], SqlPaymentsUnitOfWork]
 
 
