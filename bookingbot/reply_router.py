@@ -36,6 +36,8 @@ from core.errors import DomainError
 from core.money import Money
 from core.notifications import Kind
 from core.usecases import refund_quote
+from core.usecases.confirmations import confirm_attendance
+from core.usecases.fees import late_fee_quote
 from core.usecases.waitlist_offers import OfferUnitOfWork, accept_offer, decline_offer
 from db.jobs_store import SqlJobsStore
 from i18n import N_, say
@@ -153,14 +155,25 @@ class ReplyRouter:
         if alternative(meaning) is not None:
             return self._alternative(meaning, booking, session, ctx, tz.key)
         if meaning == "confirm":
-            return session, [replies.simple(say(lang, "Thanks, see you {when}!",
-                                                when=replies.when(booking.start, tz, lang)))]
+            return session, [self._confirmed(booking, actor=actor, tz=tz, now=now, lang=lang)]
         refund = refund_quote(business, booking, actor=actor, now=now)
+        fee = late_fee_quote(business, booking, refund_minor=refund.amount_minor, now=now)
         view = BookingView(booking.id, booking.service_key, booking.provider_key, booking.start,
-                           refund.amount_minor, booking.currency)
+                           refund.amount_minor, booking.currency, fee_minor=fee.amount_minor)
         purpose = Purpose.CANCEL if meaning == "cancel" else Purpose.RESCHEDULE
         t = listed(replace(session.reset(), purpose=purpose, tz=tz.key), (view,), now, ctx)
         return t.session, list(t.replies)
+
+    def _confirmed(self, booking: Booking, *, actor: Actor, tz: ZoneInfo, now: datetime,
+                   lang: str | None) -> Reply:
+        """"C" to a reminder: recorded, so a confirmation deadline (core.confirmations) keeps
+        the booking; one that is no longer upcoming (released, cancelled) is said so."""
+        try:
+            confirm_attendance(self.offers_uow(), booking.id, actor=actor, now=now)
+        except DomainError as err:
+            return replies.simple(replies.error(err.code.value, lang))
+        return replies.simple(say(lang, "Thanks, see you {when}!",
+                                  when=replies.when(booking.start, tz, lang)))
 
     def _offer(self, meaning: str, booking: Booking, *, actor: Actor, ctx: Context, tz: str,
                now: datetime, lang: str | None) -> Reply:

@@ -24,6 +24,7 @@ from bookingbot.channels_wiring import (
     telegram_sender,
     whatsapp_sender,
 )
+from bookingbot.confirm_notify import confirm_renderer
 from bookingbot.console_senders import ConsoleSender, recipients_in
 from bookingbot.customer_command import retention_sweep
 from bookingbot.notify_texts import AddToCalendar, notice_text, render, renderer
@@ -152,7 +153,8 @@ def build_jobs(db: Database, *, senders: Mapping[str, Sender],
         return JobsUnitOfWork(db.sessions, cache, clock=clock)
 
     base = renderer(add_to_calendar=add_to_calendar)
-    return Jobs(port, senders, slack_renderer(store.business, base), offers_uow, clock,
+    drawn = confirm_renderer(slack_renderer(store.business, base))
+    return Jobs(port, senders, drawn, offers_uow, clock,
                 agenda_text=agenda_for(db, clock), settings=settings or JobSettings(),
                 refund_sweep=refund_sweep(db, gateway, clock) if gateway is not None else None,
                 on_change=on_change, notice_text=notice_text)

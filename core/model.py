@@ -52,6 +52,9 @@ class Service:
     requires: tuple[str, ...] = ()
     # No-show / late-cancellation fees and the card kept to charge them (core.fees).
     fees: FeePolicy | None = None
+    # The customer must confirm this long before the start (core.confirmations); None:
+    # the business's rules.confirm_by.
+    confirm_by: timedelta | None = None
 
     @property
     def card_required(self) -> bool:
@@ -229,6 +232,9 @@ class Rules:
     # Conversation transcripts (what customers wrote, what we answered) older than this are
     # purged by the worker; bookings and payments are kept (core.usecases.customer_data).
     transcript_retention: timedelta = timedelta(days=90)
+    # Bookings must be confirmed this long before the start or they are released
+    # (core.confirmations); None: no confirmation asked. A service may set its own.
+    confirm_by: timedelta | None = None
 
 
 @dataclass(frozen=True)

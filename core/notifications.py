@@ -96,6 +96,7 @@ class BookingFacts:
     since: datetime | None = None  # when the customer last heard the time (reminder cut-off)
     business_name: str = ""
     resource_names: tuple[str, ...] = ()  # the rooms/machines the booking holds
+    confirm_by: timedelta | None = None  # its confirmation deadline (core.confirmations)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from core.resources import ResourceUse
 from core.waitlist import WaitlistEntry
 
 if TYPE_CHECKING:  # core.payments builds on these ports; a runtime import would be circular
+    from core.confirmations import ConfirmationRepository
     from core.payments import PaymentRepository
 
 
@@ -110,6 +111,7 @@ class UnitOfWork(Protocol):
     waitlist: WaitlistRepository
     payments: PaymentRepository
     resources: ResourceRepository
+    confirmations: ConfirmationRepository  # customers confirming ahead (core.confirmations)
 
     def __enter__(self) -> UnitOfWork: ...
 

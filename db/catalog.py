@@ -89,6 +89,8 @@ def service_options(s: Service) -> dict[str, Any]:
     out: dict[str, Any] = {} if not s.requires else {"requires": list(s.requires)}
     if s.fees is not None:
         out["fees"] = encode(s.fees)
+    if s.confirm_by is not None:
+        out["confirm_by"] = encode(s.confirm_by)
     if s.capacity is None:
         return out
     return {**out, "capacity": s.capacity, "max_seats": s.max_seats,
@@ -100,6 +102,8 @@ def _options(options: Mapping[str, Any]) -> dict[str, Any]:
                            else {"requires": tuple(options["requires"])})
     if options.get("fees"):
         out["fees"] = decode(options["fees"], FeePolicy)
+    if options.get("confirm_by") is not None:
+        out["confirm_by"] = timedelta(seconds=options["confirm_by"])
     if not options.get("capacity"):
         return out
     return {**out, "capacity": int(options["capacity"]), "max_seats": int(options["max_seats"]),

@@ -15,6 +15,7 @@ from sqlalchemy import RowMapping, select
 from sqlalchemy.orm import Session
 
 from core.booking import Booking
+from core.confirmations import confirm_window
 from core.model import Business
 from core.notifications import Audience, BookingFacts, Recipient
 from core.usecases.waitlist_offers import OfferStatus
@@ -80,7 +81,8 @@ def facts_of(business: Business, b: Booking, customer: Mapping[Any, Any] | None,
         service_name=service_name, provider_name=provider_name,
         customer_name=(customer["name"] or "") if customer is not None else "",
         changed_by=changed_by, offer_id=offer_id, since=b.created_at,
-        business_name=business.name)
+        business_name=business.name,
+        confirm_by=confirm_window(business.service(b.service_key), business.rules))
 
 
 def _customer_row(session: Session, customer_id: str) -> RowMapping | None:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.booking import Booking
+from core.confirmations import ConfirmationRepository
 from core.events import Event
 from core.interval import Interval
 from core.model import Business
@@ -113,6 +114,7 @@ class OnceUnitOfWork:
     waitlist: WaitlistRepository
     payments: PaymentRepository
     resources: ResourceRepository
+    confirmations: ConfirmationRepository
 
     def __init__(self, inner: UnitOfWork, delivery_id: str, *, clock: Clock) -> None:
         self._inner = inner
@@ -128,6 +130,7 @@ class OnceUnitOfWork:
         self.bookings, self.audit = self._inner.bookings, self._inner.audit
         self.busy, self.waitlist = self._inner.busy, self._inner.waitlist
         self.payments, self.resources = self._inner.payments, self._inner.resources
+        self.confirmations = self._inner.confirmations
         seen = self.session.execute(select(DELIVERIES.c.delivery_id).where(
             DELIVERIES.c.channel == CHANNEL,
             DELIVERIES.c.delivery_id == self._delivery_id)).first()

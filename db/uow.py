@@ -11,6 +11,7 @@ from typing import Self
 from sqlalchemy import Engine, Select, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.confirmations import ConfirmationRepository
 from core.errors import DomainError, ErrorCode
 from core.events import Event
 from core.interval import Interval
@@ -29,6 +30,7 @@ from db import pipeline
 from db.bookings import bookings_of, stale_query, taken_of, taken_query
 from db.catalog import business_revision, load_business
 from db.clock import Clock, system_clock
+from db.confirmations import SqlConfirmationRepository
 from db.customers import SqlCustomerRepository
 from db.engine import single_statements
 from db.errors import translate
@@ -93,6 +95,7 @@ class SqlUnitOfWork:
     # Every cancellation may owe a refund, so every unit of work can record one.
     payments: PaymentRepository
     resources: ResourceRepository
+    confirmations: ConfirmationRepository
     # Beyond the port: customers, and the busy repository's writer methods.
     customers: SqlCustomerRepository
     busy_blocks: SqlBusyRepository
@@ -125,6 +128,7 @@ class SqlUnitOfWork:
         self.customers = SqlCustomerRepository(session)
         self.payments = SqlPaymentRepository(session, self._clock)
         self.resources = SqlResourceRepository(session)
+        self.confirmations = SqlConfirmationRepository(session)
         self._business = None
         return self
 

@@ -17,6 +17,7 @@ from datetime import time, timedelta
 
 from core.ports import Sender
 from core.usecases import expire_holds
+from core.usecases.confirmations import release_unconfirmed
 from core.usecases.waitlist_offers import OfferUnitOfWork, expire_offers
 from jobs.delivery import Deliverer
 from jobs.outbox import OutboxDispatcher
@@ -74,11 +75,13 @@ class Jobs:
         return self._stop.is_set()
 
     def expire(self) -> int:
-        """Offers first (their holds pass the slot on), then every other lapsed hold."""
+        """Offers first (their holds pass the slot on), then every other lapsed hold, then
+        bookings whose confirmation deadline passed unconfirmed (their slot is offered)."""
         now = self.clock()
         offers = expire_offers(self.offers_uow(), now=now, limit=self.settings.batch)
         holds = expire_holds(self.offers_uow(), now=now, limit=self.settings.batch)
-        return len(offers) + len(holds)
+        released = release_unconfirmed(self.offers_uow(), now=now, limit=self.settings.batch)
+        return len(offers) + len(holds) + len(released)
 
     def refunds(self) -> int:
         """Due refunds retried (a refund given up on becomes an outbox event for the

@@ -35,6 +35,28 @@ def test_the_studio_example_parses_with_its_class_and_fees() -> None:
                                      late_window=timedelta(hours=12))
     assert private.fees == FeePolicy(card_required=True, no_show=Fee(percent=50))
     assert private.card_required
+    assert (vinyasa.confirm_by, private.confirm_by) == (timedelta(hours=6), None)
+    assert business.rules.confirm_by is None
+
+
+def test_confirm_by_for_the_business_and_a_service() -> None:
+    text = edit("  max_days_ahead: 60\n", "  max_days_ahead: 60\n  confirm_by: 12h\n"
+                "  reminders: [24h, 1h]\n")
+    text = edit(HAIRCUT, HAIRCUT + "    confirm_by: 3h\n", text)
+    business = parse_business(text, source="business.yaml")
+    haircut, beard = business.service("haircut"), business.service("beard")
+    assert business.rules.confirm_by == timedelta(hours=12)
+    assert haircut is not None
+    assert beard is not None
+    assert (haircut.confirm_by, beard.confirm_by) == (timedelta(hours=3), None)
+
+
+def test_a_deadline_no_reminder_comes_before_is_refused() -> None:
+    text = edit("  max_days_ahead: 60\n", "  max_days_ahead: 60\n  reminders: [2h]\n")
+    path, line, said = only_problem(edit(HAIRCUT, HAIRCUT + "    confirm_by: 2h\n", text))
+    assert path == "services[0].confirm_by"
+    assert said.startswith("needs a reminder sent before it")
+    assert line == 11
 
 
 def test_keys_in_the_small_file() -> None:
@@ -79,7 +101,8 @@ def test_the_fees_survive_the_catalog(tmp_path: Path) -> None:
     finally:
         engine.dispose()
     assert stored is not None
-    assert [sv.fees for sv in stored.services] == [sv.fees for sv in business.services]
+    assert [(sv.fees, sv.confirm_by) for sv in stored.services] == [
+        (sv.fees, sv.confirm_by) for sv in business.services]
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 
 from bookingbot.business import values
+from bookingbot.business.fees import check_deadlines
 from bookingbot.business.problems import BusinessFileError, Problem, Problems, show
 from bookingbot.business.providers import build_providers
 from bookingbot.business.report import validate
@@ -80,6 +81,7 @@ def parse_business(text: str, *, source: str = "<string>") -> Business:
     built_resources = build_resources(resources or [], problems)
     check_requires(services or [], known_kinds(top.get("resources"), resources), problems)
     policy = build_policy(tiers, problems)
+    check_deadlines(services or [], rules, problems)
     problems.found[schema_stage:] = salvaged.keep(problems.found[schema_stage:], problems)
     if problems or business is None or rules is None:
         partial = None if currency is None else Business(

@@ -33,6 +33,7 @@ def build_rules(given: RulesIn) -> Rules:
         calendar_max_age=_or(given.calendar_max_age, default.calendar_max_age),
         calendar_stale_limit=_or(given.calendar_stale_limit, default.calendar_stale_limit),
         transcript_retention=_or(given.transcript_retention, default.transcript_retention),
+        confirm_by=given.confirm_by,
     )
 
 

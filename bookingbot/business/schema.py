@@ -117,6 +117,7 @@ class ServiceIn(_Model):
     no_show_fee: Deposit | None = None  # an amount (15.00) or a share of the price ("50%")
     late_cancel_fee: Deposit | None = None
     late_cancel_window: Duration | None = None  # cancelling later than this before: late
+    confirm_by: Duration | None = None  # must be confirmed this long before (else released)
 
 
 class OpenHoursIn(_Model):
@@ -228,6 +229,8 @@ class RulesIn(_Model):
     calendar_stale_limit: Duration | None = None
     # e.g. "90d" (the default); at least a day, so a chat in progress is never purged.
     transcript_retention: Annotated[Duration, AfterValidator(_at_least_a_day)] | None = None
+    # Every booking must be confirmed this long before its start (a service may override).
+    confirm_by: Duration | None = None
 
     @model_validator(mode="after")
     def _calendar_limits_in_order(self) -> RulesIn:

@@ -48,7 +48,7 @@ def build_services(services: Numbered, currency: str | None, problems: Problems)
             timetable=tuple(sorted({ClassTime(d, at) for times in svc.timetable
                                     for d, at in times}, key=lambda t: (t.weekday, t.at))),
             requires=tuple(dict.fromkeys(svc.requires)),
-            fees=fees,
+            fees=fees, confirm_by=svc.confirm_by,
         ))
     return built
 

@@ -321,3 +321,10 @@ def refunds_needing_attention(uow: PaymentsUnitOfWork) -> list[RefundRecord]:
     for the provider's agenda and alerts."""
     with uow:
         return sorted(uow.payments.refunds_in(OPEN_REFUNDS), key=lambda r: r.created_at)
+
+
+def owe_refunds(uow: PaymentsUnitOfWork, booking: Booking, refund: Money,
+                now: datetime) -> tuple[str, ...]:
+    """For other cancellations (a lapsed confirmation deadline): the refund rows a cancelled
+    booking is owed, inside the caller's transaction (the sweep sends them)."""
+    return _owe(uow, booking, refund, now) if refund.amount_minor > 0 else ()
