@@ -23,8 +23,8 @@ from core.usecases.common import (
     service_of,
     validate_under_lock,
 )
-from core.usecases.resources import take_resources
 from core.usecases.fees import owe_fee
+from core.usecases.resources import take_resources
 
 
 def reschedule(uow: UnitOfWork, booking_id: str, *, new_start: datetime, actor: Actor,
