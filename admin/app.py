@@ -19,6 +19,7 @@ from admin.actions import action_routes
 from admin.agenda import agenda_routes
 from admin.bookings import booking_routes
 from admin.customers import customer_routes
+from admin.entry_points import entry_routes
 from admin.exports import export_routes
 from admin.guard import Gate, Who
 from admin.headers import AdminHeaders
@@ -68,6 +69,7 @@ def build_admin(deps: AdminDeps) -> Starlette:
         *walkin_routes(gate),
         *report_routes(gate),
         *settings_routes(gate),
+        *entry_routes(gate),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     return Starlette(routes=routes, middleware=[Middleware(AdminHeaders)],

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from core.booking import Actor
+from core.entry_points import ChannelAddresses
 from core.listing import BookingListing
 from core.payments import PaymentsUnitOfWork
 from core.ports import UnitOfWork
@@ -50,6 +51,10 @@ class WalkinCustomers(Protocol):
         """Whether the customer exists (and, for a provider, has booked with them)."""
 
 
+def no_channels() -> ChannelAddresses:
+    return ChannelAddresses()
+
+
 @dataclass(frozen=True)
 class BusinessChange:
     """What became of an uploaded business file: refused with its problems (one
@@ -88,3 +93,5 @@ class AdminDeps:
     business_file: BusinessDesk | None = None  # the settings page's upload
     # Charges a booking's owed fees at once (no-show marked); None: the payments sweep does.
     charge_fees: Callable[[str], None] | None = None
+    # Where customers reach the business (bot username, SMS/WhatsApp numbers), per page view.
+    addresses: Callable[[], ChannelAddresses] = no_channels

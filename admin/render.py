@@ -28,6 +28,7 @@ MENU: tuple[tuple[Area, str, str], ...] = (
     (Area.BOOKINGS, "/admin/walkin", "Walk-in"),
     (Area.REPORTS, "/admin/reports", "Reports"),
     (Area.SETTINGS, "/admin/settings", "Settings"),
+    (Area.ENTRY_POINTS, "/admin/entry-points", "Entry points"),
 )
 
 

@@ -19,6 +19,7 @@ from bookingbot.business_file import parse_business
 from bookingbot.channels_wiring import sms_state
 from bookingbot.cli_errors import CommandError
 from bookingbot.customer_command import customer_data
+from bookingbot.entry_wiring import ChannelDirectory
 from bookingbot.payments_wiring import (
     Clock,
     build_payment_gateway,
@@ -74,7 +75,8 @@ def admin_deps(db: Database, settings: Settings, *, clock: Clock = utcnow) -> Ad
                      sms_configured=sms_state(settings).on,
                      reports=SqlReportQueries(db.sessions),
                      business_file=AdminBusinessDesk(db, settings),
-                     charge_fees=fee_charger(db, gateway, clock))
+                     charge_fees=fee_charger(db, gateway, clock),
+                     addresses=ChannelDirectory(settings))
 
 
 def admin_mount(db: Database, settings: Settings, *, clock: Clock = utcnow) -> ChannelMount:

@@ -67,6 +67,15 @@ def _admin_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     _db_arg(p)
 
 
+def _links_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = _command(sub, "links", "print each service's entry links (Telegram, SMS, WhatsApp)",
+                 details="The links that open a chat with a service (and provider) already "
+                         "chosen, as the admin's Entry points page shows them.")
+    p.add_argument("--qr", dest="qr_dir", default=None, metavar="DIR",
+                   help="also write each link's QR code into DIR (SVG and PNG)")
+    _db_arg(p)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bookingbot", description=DESCRIPTION,
                                      epilog=EPILOG.strip(), parents=[_common()])
@@ -145,6 +154,8 @@ def _parser() -> argparse.ArgumentParser:
                         "TELEGRAM_WEBHOOK_SECRET")
     p.add_argument("--drop-pending-updates", action="store_true",
                    help="discard updates Telegram queued while no webhook was set")
+
+    _links_parser(sub)
 
     p = _command(sub, "calendar", "providers' own calendars")
     p.add_argument("action", choices=["sync"], help="sync: read providers' calendars now")
@@ -237,11 +248,17 @@ def _run_calendar(args: argparse.Namespace) -> int:
     return sync_command(provider=args.provider, db_url=args.db)
 
 
+def _run_links(args: argparse.Namespace) -> int:
+    from bookingbot.links_command import links
+
+    return links(db=args.db, qr_dir=args.qr_dir)
+
+
 HANDLERS: dict[str, Handler] = {
     "setup": _run_setup, "db": _run_db, "slots": _run_slots, "chat": _run_chat,
     "parse-time": _run_parse_time, "serve": _run_serve, "telegram": _run_telegram,
     "worker": _run_worker, "calendar": _run_calendar, "customer": _run_customer,
-    "admin": _run_admin,
+    "admin": _run_admin, "links": _run_links,
 }
 
 

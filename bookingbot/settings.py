@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_webhook_secret: SecretStr | None = None
     telegram_api_base_url: str | None = None
+    # The bot's @username for the entry links (t.me/<username>?start=...); unset: getMe.
+    telegram_bot_username: str | None = Field(default=None, pattern=r"^@?[A-Za-z0-9_]{5,32}$")
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_provider_channel: str | None = None

@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot import choosing, flows, intents, picks, replies, smalltalk
+from bot import choosing, deeplink, flows, intents, picks, replies, smalltalk
 from bot import commands as c
 from bot.answers import answer_question
 from bot.commands import Result
@@ -91,10 +91,9 @@ def _on_message(session: Session, message: InboundMessage, now: datetime,
         return say(session, replies.too_long(session.lang))
     if not text:
         return say(session, replies.help_text(ctx.business, session.lang))
-    if session.handoff:  # a person answers here now (bot.handoff)
-        quiet = while_handed_off(session, text, ctx)
-        if quiet is not None:
-            return quiet
+    first = _handed_off_or_linked(session, message, text, now, ctx)
+    if first is not None:
+        return first
     if _state_answer_first(session, text):
         return _by_state(session, text, now, ctx)
     aside = _recall_or_aside(session, text, now, ctx)
@@ -102,6 +101,17 @@ def _on_message(session: Session, message: InboundMessage, now: datetime,
         return aside
     fallback = _global(session, text, now, ctx)
     return fallback or _by_state(session, text, now, ctx)
+
+
+def _handed_off_or_linked(session: Session, message: InboundMessage, text: str,
+                          now: datetime, ctx: Context) -> Transition | None:
+    if session.handoff:  # a person answers here now (bot.handoff)
+        quiet = while_handed_off(session, text, ctx)
+        if quiet is not None:
+            return quiet
+    if (link := deeplink.start_payload(message.action)) is not None:  # an entry point's link
+        return deeplink.opened_with(session, link, now, ctx)
+    return None
 
 
 def _recall_or_aside(session: Session, text: str, now: datetime,

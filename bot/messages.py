@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+# The action of a chat opened from an entry point (a deep link): "start:<payload>"
+# (``bot.deeplink`` looks the payload up; ``core.entry_points`` makes them).
+START_ACTION = "start:"
+
 
 @dataclass(frozen=True)
 class InboundMessage:
@@ -17,6 +21,10 @@ class InboundMessage:
     received_at: datetime
     text: str = ""
     action: str | None = None
+    # The language the platform says the customer uses (Telegram's language_code, given with
+    # a deep link's /start): used only while the conversation's language is undecided and
+    # the text does not tell.
+    lang_hint: str | None = None
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,8 @@ class Runner:
             session = replace(session, handoff=False)  # the team answered: the bot is back
         if session.lang is None and message.text:  # undecided: a clear first message decides
             session = replace(session, lang=language.detect(message.text, i18n.languages()))
+        if session.lang is None and message.lang_hint in i18n.languages():
+            session = replace(session, lang=message.lang_hint)
         uow = self.uow()
         with uow:
             business = uow.business()

@@ -37,12 +37,14 @@ class Area(StrEnum):
     EXPORTS = "exports"
     ACCOUNTS = "accounts"
     SETTINGS = "settings"
+    ENTRY_POINTS = "entry_points"  # links and QR codes that open a chat with a service
 
 
 _AREAS: dict[Role, frozenset[Area]] = {
     Role.OWNER: frozenset(Area),
     Role.MANAGER: frozenset(Area) - {Area.ACCOUNTS, Area.SETTINGS},
-    Role.PROVIDER: frozenset({Area.AGENDA, Area.BOOKINGS, Area.CUSTOMERS, Area.REPORTS}),
+    Role.PROVIDER: frozenset({Area.AGENDA, Area.BOOKINGS, Area.CUSTOMERS, Area.REPORTS,
+                              Area.ENTRY_POINTS}),
 }
 
 

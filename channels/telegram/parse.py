@@ -12,8 +12,9 @@ from datetime import datetime
 from telegram import Location, Message, Update
 from telegram.constants import ChatType
 
-from bot.messages import InboundMessage
+from bot.messages import START_ACTION, InboundMessage
 from channels.telegram.location import zone_for
+from core.entry_points import is_safe_payload
 
 CHANNEL = "telegram"
 
@@ -53,6 +54,16 @@ def command_text(text: str) -> str:
     if name == "start" and rest.strip():
         return rest.strip().replace("_", " ")
     return COMMANDS.get(name, text)
+
+
+def start_payload(text: str) -> str | None:
+    """'/start haircut' (opened from ``t.me/<bot>?start=haircut``) -> 'haircut'; None for any
+    other message and for a payload Telegram itself would never carry (A-Z a-z 0-9 _ -, 64)."""
+    head, _, rest = text.partition(" ")
+    if head.split("@", 1)[0].lower() != "/start":
+        return None
+    rest = rest.strip()
+    return rest if is_safe_payload(rest) else None
 
 
 def location_text(location: Location) -> str:
@@ -107,8 +118,17 @@ def _from_message(msg: Message, delivery: str, received_at: datetime) -> Telegra
     if msg.chat.type != ChatType.PRIVATE or msg.from_user is None:
         return None
     if msg.location is not None:
-        text = location_text(msg.location)
-    else:
-        text = command_text(_text(msg.text) or _text(msg.caption))
-    inbound = InboundMessage(CHANNEL, str(msg.chat.id), delivery, received_at, text=text)
+        return TelegramInbound(InboundMessage(CHANNEL, str(msg.chat.id), delivery, received_at,
+                                              text=location_text(msg.location)), msg.chat.id)
+    typed = _text(msg.text) or _text(msg.caption)
+    link = start_payload(typed)
+    if link is None:
+        inbound = InboundMessage(CHANNEL, str(msg.chat.id), delivery, received_at,
+                                 text=command_text(typed))
+    else:  # a deep link: the bot looks the payload up; the app's language is the best guess
+        lang = msg.from_user.language_code
+        inbound = InboundMessage(CHANNEL, str(msg.chat.id), delivery, received_at,
+                                 text=command_text(typed), action=START_ACTION + link,
+                                 lang_hint=lang.split("-")[0].lower()
+                                 if isinstance(lang, str) else None)
     return TelegramInbound(inbound, msg.chat.id)

@@ -41,6 +41,13 @@ from db.catalog import sync_business
 from db.staff import SqlStaffStore
 from tests.example_file import example_file
 
+# The channels the entry points link to: the bot's name given, SMS and WhatsApp through
+# Twilio (nothing is sent: the admin only reads where customers reach the business).
+CHANNELS: dict[str, object] = {
+    "telegram_bot_username": "demo_barbers_bot", "twilio_account_sid": "AC" + "0" * 32,
+    "twilio_auth_token": SecretStr("twilio-auth-token"), "twilio_from_number": "+12125550100",
+    "twilio_whatsapp_from": "whatsapp:+14155238886",
+    "public_base_url": "https://bookings.example.com"}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 PASSWORD = "correct horse battery"
 
@@ -99,7 +106,7 @@ def start_site(url: str, *, business: Path | None = None,
         with db.sessions() as s, s.begin():
             sync_business(s, loaded, raw_text=raw, now=clock())
     settings = Settings(admin_secret=SecretStr("test secret " * 4), payments_test_mode=True,
-                        stripe_secret_key=None)
+                        stripe_secret_key=None, **CHANNELS)
     app = web.build_app(db, mounts=[admin_mount(db, settings, clock=clock)])
     port = _port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
