@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-load stress venv clean catalogs
+.PHONY: run test lint bench bench-load stress venv clean catalogs screenshots
 
 venv: $(STAMP)
 
@@ -46,6 +46,10 @@ bench-load: $(STAMP)
 # The concurrency tests 20 times in a row with every core kept busy (issue 12's proof).
 stress: $(STAMP)
 	tools/stress_concurrency.sh 20
+
+# The README's pictures of the web admin, taken by its browser test (tests/admin).
+screenshots: $(STAMP)
+	BOOKINGBOT_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/admin/test_screenshots.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

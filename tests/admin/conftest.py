@@ -39,6 +39,7 @@ from bookingbot.settings import Settings
 from core.staff import Role
 from db.catalog import sync_business
 from db.staff import SqlStaffStore
+from tests.db.conftest import BACKENDS, fresh_database
 from tests.example_file import example_file
 
 # The channels the entry points link to: the bot's name given, SMS and WhatsApp through
@@ -125,9 +126,17 @@ def start_site(url: str, *, business: Path | None = None,
         db.close()
 
 
+@pytest.fixture(scope="package", params=BACKENDS)
+def admin_backend(request: pytest.FixtureRequest) -> str:
+    """Every site test runs on SQLite and on PostgreSQL (pytest groups the tests by backend,
+    so each site starts once per backend)."""
+    return str(request.param)
+
+
 @pytest.fixture(scope="package")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    yield from start_site(f"sqlite:///{tmp_path_factory.mktemp('admin') / 'admin.db'}")
+def site(admin_backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    with fresh_database(admin_backend, tmp_path_factory.mktemp("admin")) as url:
+        yield from start_site(url)
 
 
 # The shipped example with its payments on: Hair Colour (Sam, America/Chicago) is paid in
@@ -136,10 +145,11 @@ PAID_NOW = datetime(2030, 1, 8, 12, 0, tzinfo=UTC)  # a Tuesday, 06:00 in Chicag
 
 
 @pytest.fixture(scope="package")
-def paid_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def paid_site(admin_backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     folder = tmp_path_factory.mktemp("paid")
-    yield from start_site(f"sqlite:///{folder / 'paid.db'}",
-                          business=example_file(folder, payments=True), clock=lambda: PAID_NOW)
+    with fresh_database(admin_backend, folder) as url:
+        yield from start_site(url, business=example_file(folder, payments=True),
+                              clock=lambda: PAID_NOW)
 
 
 @pytest.fixture

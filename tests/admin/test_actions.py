@@ -36,7 +36,7 @@ def test_reschedule_to_a_picked_slot_and_message_the_customer(paid_site: Site,
     expect(page.get_by_role("heading", name="Hair Colour with Sam")).to_be_visible()
     with paid_site.db.engine.connect() as conn:
         queued = conn.execute(text(
-            "SELECT payload FROM outbox WHERE payload LIKE :p"),
+            "SELECT payload FROM outbox WHERE CAST(payload AS TEXT) LIKE :p"),
             {"p": "%Running 10 minutes late%"}).all()
     assert len(queued) == 1  # the provider-message event, for the customer's channel
 

@@ -41,7 +41,7 @@ def links(html: str) -> list[str]:
 
 
 def test_the_owner_sees_every_service_and_provider_with_all_three_links(site: Site) -> None:
-    with http_login(site, site.account("owner@example.com", Role.OWNER)) as client:
+    with http_login(site, site.account("ep-owner@example.com", Role.OWNER)) as client:
         page = client.get("/admin/entry-points")
     assert page.status_code == 200
     assert payloads(page.text) == ALL_POINTS
@@ -75,7 +75,7 @@ def test_logged_out_visitors_are_sent_to_the_login(site: Site) -> None:
 
 
 def test_png_download_decodes_to_the_link(site: Site) -> None:
-    with http_login(site, site.account("owner@example.com", Role.OWNER)) as client:
+    with http_login(site, site.account("ep-owner@example.com", Role.OWNER)) as client:
         for channel, link in (("telegram", TG + "beard__alex"),
                               ("sms", "sms:+12125550100?&body=Beard%20Trim%2C%20Alex"),
                               ("whatsapp", "https://wa.me/14155238886?text=Beard%20Trim%2C%20Alex")):
@@ -93,9 +93,10 @@ def test_png_download_decodes_to_the_link(site: Site) -> None:
 
 
 def test_the_qr_codes_on_the_page_scan_as_their_links(site: Site, page: Page) -> None:
-    log_in(page, site, site.account("owner@example.com", Role.OWNER))
+    log_in(page, site, site.account("ep-owner@example.com", Role.OWNER))
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Entry points").click()
     expect(page.get_by_role("heading", name="Entry points")).to_be_visible()
+    page.wait_for_load_state("load")  # the images too, not only the HTML
     section = page.locator("#ep-haircut__jordan")
     expect(section.get_by_role("heading")).to_have_text("Haircut with Jordan")
     codes = section.get_by_role("img")
