@@ -77,7 +77,8 @@ def test_concurrent_failures_are_all_counted(sessions: sessionmaker[Session]) ->
 @pytest.mark.parametrize(("role", "areas"), [
     (Role.OWNER, set(Area)),
     (Role.MANAGER, set(Area) - {Area.ACCOUNTS, Area.SETTINGS}),
-    (Role.PROVIDER, {Area.AGENDA, Area.BOOKINGS, Area.CUSTOMERS, Area.REPORTS}),
+    (Role.PROVIDER, {Area.AGENDA, Area.BOOKINGS, Area.CUSTOMERS, Area.REPORTS,
+                     Area.ENTRY_POINTS}),
 ])
 def test_roles_open_their_areas(sessions: sessionmaker[Session], role: Role,
                                 areas: set[Area]) -> None:
