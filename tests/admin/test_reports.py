@@ -156,3 +156,12 @@ def test_managers_open_reports_and_the_page_needs_a_login(report_site: Site) -> 
     anonymous = httpx.get(report_site.url("/admin/reports"), follow_redirects=False)
     assert anonymous.status_code == 303
     assert anonymous.headers["location"] == "/admin/login"
+
+
+def test_money_is_formatted_for_the_browsers_language(report_site: Site) -> None:
+    owner = report_site.account("owner@example.com", Role.OWNER)
+    with http_login(report_site, owner) as client:
+        page = client.get("/admin/reports?tz=America/New_York",
+                          headers={"accept-language": "de-DE,de;q=0.9"})
+    assert cells(page.text, "report-total") == [
+        ["All", "4", "1", "1 (25,0%)", "1 (25,0%)", "240,00\xa0$", "60,00\xa0$", "180,00\xa0$"]]
