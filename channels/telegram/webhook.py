@@ -2,13 +2,15 @@
 
 The conversation runs inside the request (a few milliseconds of database work, done in a
 worker thread), so the delivery and its replies are recorded before Telegram gets its
-answer. The first reply travels in that answer itself (Telegram's webhook-reply: a JSON
-body naming ``sendMessage`` and its parameters, which Telegram performs): no Bot API call,
-no extra latency. What else there is (answering a button press, removing the old
-keyboard, further replies) runs as a background task after the response, which then
-settles the durable replies (``channels.mount.ReplyLedger``) as sent; a reply the process
-did not live to settle is sent by the worker from the outbox. Long polling has no
-response to answer in, so there every reply goes through the Bot API.
+answer. A reply of one message travels in that answer itself (Telegram's webhook-reply: a
+JSON body naming ``sendMessage`` and its parameters, which Telegram performs): no Bot API
+call, no extra latency. Several messages all go through the Bot API, in order (Telegram
+performs a webhook-reply after reading the response, so API calls could overtake it).
+What else there is (answering a button press, removing the old keyboard, those messages)
+runs as a background task after the response, which then settles the durable replies
+(``channels.mount.ReplyLedger``) as sent; a reply the process did not live to settle is
+sent by the worker from the outbox. Long polling has no response to answer in, so there
+every reply goes through the Bot API.
 """
 
 from __future__ import annotations
@@ -104,7 +106,10 @@ class TelegramChannel:
         # (index of the reply, one Telegram message of it): a long reply is several messages
         parts = [(i, part) for i, reply in enumerate(replies) for part in render(reply)]
         body = None
-        if webhook_reply and parts:
+        # Only a lone message goes in the response: Telegram performs it after reading the
+        # response, so Bot API calls for the rest could overtake it ("You're welcome!" shown
+        # after the times it came before). Several go out by the API, one after another.
+        if webhook_reply and len(parts) == 1:
             body = send_message_method(inbound.chat_id, parts.pop(0)[1])
         if not parts and inbound.press is None and not (settle and replies):
             return Answer(body)

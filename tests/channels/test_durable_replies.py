@@ -141,10 +141,7 @@ def test_reply_rides_in_the_response_and_is_settled(
     assert fake_telegram.sent() == []
 
 
-def test_a_reply_the_bot_api_refused_is_sent_by_the_worker(
-        db: Database, fake_telegram: FakeTelegram, ledger: SqlReplyLedger) -> None:
-    """The first reply goes in the response; a second one fails at the Bot API and stays
-    leased, then due: the worker sends it after the lease, and only it."""
+def _two_replies(db: Database) -> Any:
     handler = durable_runner(db).handle
 
     def two_replies(message: Any) -> Any:
@@ -152,24 +149,50 @@ def test_a_reply_the_bot_api_refused_is_sent_by_the_worker(
             message.channel, message.sender_id, message.delivery_id + "b",
             message.received_at, text="my bookings"))]
 
-    mount = telegram_mount(token=fake_telegram.token, secret=SECRET, handler=two_replies,
+    return two_replies
+
+
+def test_several_replies_go_by_the_bot_api_in_order(
+        db: Database, fake_telegram: FakeTelegram, ledger: SqlReplyLedger) -> None:
+    """Only a lone message rides in the response: Telegram performs it after reading the
+    response, so Bot API calls for the rest could overtake it. Several go by the API, in
+    order."""
+    mount = telegram_mount(token=fake_telegram.token, secret=SECRET, handler=_two_replies(db),
+                           limiter=RateLimiter(), clock=lambda: NOW,
+                           base_url=fake_telegram.api_base, ledger=ledger)
+    with AppClient(build_app(db, mounts=[mount])) as client:
+        fake_telegram.clear()
+        assert post(client, u.message(1, "/start")) is None  # nothing in the response
+        ledger.flush()
+    stored = replies(db)
+    assert [m["text"] for m in fake_telegram.sent()] == [text for _, _, text in stored]
+    assert fake_telegram.sent()[0]["text"].startswith("Hi!")
+    # The update's own reply is settled; the second came from another delivery (the test's
+    # handler made it), which settles its own.
+    assert [s for s, _, _ in stored] == ["sent", "sending"]
+
+
+def test_a_reply_the_bot_api_refused_is_sent_by_the_worker(
+        db: Database, fake_telegram: FakeTelegram, ledger: SqlReplyLedger) -> None:
+    """Two replies go by the Bot API, which refuses the first: both stay leased, then due,
+    and the worker sends them after the lease, in order, once each."""
+    mount = telegram_mount(token=fake_telegram.token, secret=SECRET, handler=_two_replies(db),
                            limiter=RateLimiter(), clock=lambda: NOW,
                            base_url=fake_telegram.api_base, ledger=ledger)
     with AppClient(build_app(db, mounts=[mount])) as client:
         fake_telegram.clear()
         fake_telegram.failures["sendMessage"] = (502, "Bad Gateway")
-        body = post(client, u.message(1, "/start"))
-        assert body["text"].startswith("Hi!")
+        assert post(client, u.message(1, "/start")) is None
         ledger.flush()  # before the app's shutdown closes the database
-    # Its own delivery's first reply was settled; the second delivery's reply was not.
     stored = replies(db)
-    assert [s for s, _, _ in stored] == ["sent", "sending"]
+    assert [s for s, _, _ in stored] == ["sending", "sending"]
     assert deliver(db, fake_telegram, NOW + timedelta(seconds=1)) == {}  # still leased
     fake_telegram.failures.clear()
     fake_telegram.clear()
     assert deliver(db, fake_telegram, NOW + DEFAULT_LEASE + timedelta(seconds=1)) == {
-        "sent": 1}
-    assert [m["text"] for m in fake_telegram.sent()] == [stored[1][2]]
+        "sent": 2}
+    assert [m["text"] for m in fake_telegram.sent()] == [text for _, _, text in stored]
+    assert stored[0][2].startswith("Hi!")
     assert [s for s, _, _ in replies(db)] == ["sent", "sent"]
 
 
