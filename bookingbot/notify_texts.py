@@ -81,11 +81,11 @@ def _after_payment(n: Notice, f: BookingFacts, what: str) -> Message | None:
 
 def _customer_text(n: Notice, f: BookingFacts, when: str) -> Message:  # noqa: PLR0911
     lang = n.recipient.lang
-    what = replies.booking_line(f.service_name, f.provider_name, when, lang)
+    what = replies.booking_line(f.service_in(lang), f.provider_name, when, lang)
     special = _after_payment(n, f, what) or customer_fee_text(n, f, what)
     if special is not None:
         return special
-    args = {"what": what, "service": f.service_name, "when": when}
+    args = {"what": what, "service": f.service_in(lang), "when": when}
     match n.kind:
         case Kind.CONFIRMED:
             return Message(say(lang, "Confirmed: {what}. {hint}", what=what,
@@ -99,8 +99,9 @@ def _customer_text(n: Notice, f: BookingFacts, when: str) -> Message:  # noqa: P
         case Kind.RESCHEDULED:
             old = datetime.fromisoformat(n.value("old_start") or "")
             return Message(say(lang, "Moved: {service} with {provider} is now {when} (was "
-                                     "{was}).", service=f.service_name, provider=f.provider_name,
-                               when=when, was=replies.short_when(old, n.recipient.tz, lang)))
+                                     "{was}).", service=f.service_in(lang),
+                               provider=f.provider_name, when=when,
+                               was=replies.short_when(old, n.recipient.tz, lang)))
         case Kind.HOLD_EXPIRED:
             return Message(say(lang, 'The hold on {service}, {when} ran out, so it wasn\'t '
                                      'booked. Reply "book" to pick a time.', **args))
@@ -152,7 +153,7 @@ def _provider_text(n: Notice, f: BookingFacts, when: str) -> Message:
 
 def _values(n: Notice, f: BookingFacts, when: str) -> dict[str, str]:
     old, lang = n.value("old_start"), n.recipient.lang
-    return {"service": f.service_name, "provider": f.provider_name, "when": when,
+    return {"service": f.service_in(lang), "provider": f.provider_name, "when": when,
             "was": (replies.short_when(datetime.fromisoformat(old), n.recipient.tz, lang)
                     if old else ""),
             "amount": _money(f, n.value("amount_minor"), lang),

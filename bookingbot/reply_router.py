@@ -191,7 +191,7 @@ class ReplyRouter:
         except DomainError as err:
             return replies.simple(replies.error(err.code.value, lang))
         start = replies.when(done.start, ZoneInfo(tz), lang)
-        service = ctx.service_name(done.service_key)
+        service = ctx.service_name(done.service_key, lang)
         if done.status is BookingStatus.HELD:  # a paying service: held until paid
             return self._pay(done, service=service, start=start, tz=ZoneInfo(tz), now=now,
                              lang=lang)

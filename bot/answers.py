@@ -44,7 +44,7 @@ def resume(session: Session, now: datetime, ctx: Context) -> tuple[Reply, ...]:
             return (replies.ask_service(ctx.business, lang),)
         case State.ASK_TIME:
             zone = replies.zone_label(now.astimezone(ctx.zone(session)))
-            return (replies.ask_time(ctx.service_name(session.service_key), zone, lang),)
+            return (replies.ask_time(ctx.service_name(session.service_key, lang), zone, lang),)
         case State.PICK_SLOT if session.offers:
             return show_page(session, ctx, say(lang, "Back to your times")).replies
         case State.CONFIRM_BOOKING if session.chosen is not None:
@@ -104,8 +104,8 @@ def _this_week(now: datetime, business: Business) -> list[date]:
 
 def _service_line(service: Service, lang: Lang) -> str:
     minutes = int(service.duration.total_seconds() // 60)
-    line = say(lang, "{service} {minutes} min, {price}", service=service.name, minutes=minutes,
-               price=replies.money(service.price, lang))
+    line = say(lang, "{service} {minutes} min, {price}", service=service.name_in(lang),
+               minutes=minutes, price=replies.money(service.price, lang))
     if service.payment is PaymentMode.DEPOSIT:
         line += say(lang, " (deposit {deposit})", deposit=replies.money(service.deposit, lang))
     return line
@@ -157,13 +157,14 @@ def _payment(ctx: Context, session: Session, _text: str, _now: datetime) -> str:
     for service in ctx.business.services:
         if service.payment is PaymentMode.PREPAY:
             parts.append(say(lang, "{service}: paid in full online when booking",
-                             service=service.name))
+                             service=service.name_in(lang)))
         elif service.payment is PaymentMode.DEPOSIT:
             parts.append(say(lang, "{service}: a {deposit} deposit online when booking, the "
-                                   "rest in the shop", service=service.name,
+                                   "rest in the shop", service=service.name_in(lang),
                              deposit=replies.money(service.deposit, lang)))
         else:
-            parts.append(say(lang, "{service}: paid in the shop", service=service.name))
+            parts.append(say(lang, "{service}: paid in the shop",
+                              service=service.name_in(lang)))
     return "; ".join(parts) + "."
 
 
@@ -216,7 +217,7 @@ def _staff(ctx: Context, session: Session, text: str, now: datetime) -> str:
         return _one_provider(ctx, session, named, days, now)
     if not days:
         people = [say(lang, "{name} ({services})", name=p.name, services=", ".join(
-            s.name for s in business.services if s.key in p.services))
+            s.name_in(lang) for s in business.services if s.key in p.services))
             for p in business.providers]
         return say(lang, "Our team: {people}.", people="; ".join(people))
     lines = []

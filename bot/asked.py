@@ -15,7 +15,7 @@ from i18n import say
 def intro(session: Session, offers: tuple[Offer, ...], ctx: Context, now: datetime) -> str:
     """'Haircut, free times', or 'Sorry, 9:15 AM is taken. Nearest free times'."""
     lang, anchor = session.lang, session.anchor
-    service = ctx.service_name(session.service_key)
+    service = ctx.service_name(session.service_key, lang)
     if anchor is None or any(o.start == anchor for o in offers):
         return replies.free_times(service, lang)
     at = replies.clock(anchor.astimezone(ctx.zone(session)), lang)

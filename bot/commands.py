@@ -121,9 +121,17 @@ class SetOptOut:
     opted_out: bool
 
 
+@dataclass(frozen=True)
+class SetLanguage:
+    """Store the customer's language (and what decided it) on their record."""
+
+    lang: str
+    source: str
+
+
 Command = (FindSlots | HoldSlot | ReleaseHold | Book | ListBookings | CancelBooking
            | RescheduleBooking | JoinWaitlist | BookSeries | NotifyHuman | EndHandoff
-           | SetTimezone | SetOptOut | RecallProvider)
+           | SetTimezone | SetOptOut | RecallProvider | SetLanguage)
 
 # --- results (past tense) -------------------------------------------------------------
 

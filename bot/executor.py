@@ -133,6 +133,8 @@ class Executor:
             self.customers.set_tz(self.customer.id, cmd.tz)
         elif isinstance(cmd, c.SetOptOut):
             self.customers.set_opted_out(self.customer.id, cmd.opted_out)
+        elif isinstance(cmd, c.SetLanguage):
+            self.customers.set_lang(self.customer.id, cmd.lang, cmd.source)
 
     def _hand_off(self, cmd: c.NotifyHuman) -> c.HandedOff:
         """Every team channel that is set up, then the record (what the admin lists)."""

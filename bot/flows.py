@@ -64,7 +64,7 @@ def start_booking(session: Session, text: str, now: datetime, ctx: Context) -> T
 def _ask_service(session: Session, found: list[Service], ctx: Context) -> Transition:
     if len(found) > 1:
         ask = replies.ask_service(ctx.business, session.lang)
-        names = [s.name for s in found]
+        names = [s.name_in(session.lang) for s in found]
         return say(session, replace(ask, text=replies.which_service(names, session.lang)))
     return say(session, replies.ask_service(ctx.business, session.lang))
 
@@ -80,8 +80,8 @@ def _after_service(session: Session, text: str, now: datetime, ctx: Context) -> 
     if session.window is not None:  # the time was said before the service
         return _go(session, ctx)
     session, note = choosing.check_offers(session, ctx)
-    ask = replies.ask_time(ctx.service_name(session.service_key), _zone(session, now, ctx),
-                           session.lang)
+    ask = replies.ask_time(ctx.service_name(session.service_key, session.lang),
+                           _zone(session, now, ctx), session.lang)
     return say(replace(session, state=State.ASK_TIME), *note, ask)
 
 
@@ -139,8 +139,8 @@ def on_ask_time(session: Session, text: str, now: datetime, ctx: Context) -> Tra
     if changed and session.window is not None:  # same time, other service or person
         return _go(session, ctx)
     if len(found) == 1:
-        return say(session, replies.ask_time(found[0].name, _zone(session, now, ctx),
-                                              session.lang))
+        name = found[0].name_in(session.lang)
+        return say(session, replies.ask_time(name, _zone(session, now, ctx), session.lang))
     return say(session, replies.unclear_time(session.lang))
 
 
@@ -176,7 +176,7 @@ def on_confirm_booking(session: Session, text: str, now: datetime, ctx: Context)
         return say(session, commands=(c.Book(session.service_key, offer.provider_key,
                                              offer.start, hold_id=session.hold_id),))
     if intents.is_no(text):
-        ask = replies.ask_time_again(ctx.service_name(session.service_key),
+        ask = replies.ask_time_again(ctx.service_name(session.service_key, session.lang),
                                      _zone(session, now, ctx), session.lang)
         return say(replace(session, state=State.ASK_TIME, chosen=None), ask)
     return on_ask_time(session, text, now, ctx)

@@ -96,6 +96,12 @@ def _load_files() -> dict[str, dict[str, Any]]:
 
 
 @lru_cache(maxsize=1)
+def lexicon_files() -> dict[str, dict[str, Any]]:
+    """Every ``bot/lexicons/<lang>.toml`` as read (bot.language reads its [language] part)."""
+    return _load_files()
+
+
+@lru_cache(maxsize=1)
 def tables() -> Words:
     """The intent tables of every ``bot/lexicons/<lang>.toml``, merged (read once)."""
     files = _load_files()
@@ -249,7 +255,8 @@ def _squash(text: str) -> str:
 
 
 def _names(service: Service) -> list[str]:
-    return [normalise(n) for n in (service.name, service.key.replace("_", " "),
+    return [normalise(n) for n in (service.name, *(name for _, name in service.names),
+                                   service.key.replace("_", " "),
                                    *service.aliases) if n]
 
 

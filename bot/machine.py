@@ -8,6 +8,7 @@ Global fallbacks, checked in every state before the state's own handler:
 - a bare "cancel" / "never mind" inside a flow abandons the flow (nothing is changed);
   at the top level "cancel" starts cancelling a booking, and "cancel my booking" always does;
 - "start over", "help", "stop"/"start", "talk to a human", "I'm in London", "my bookings";
+- a language asked for ("español", "auf Deutsch", "/language"): bot.language_switch;
 - naming another flow ("reschedule", "book") mid-flow switches to it: people change their mind.
 Answers the current state is waiting for (yes/no, a number, "more") win over these.
 """
@@ -19,7 +20,7 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot import choosing, deeplink, flows, intents, picks, replies, smalltalk
+from bot import choosing, deeplink, flows, intents, language_switch, picks, replies, smalltalk
 from bot import commands as c
 from bot.answers import answer_question
 from bot.commands import Result
@@ -91,11 +92,14 @@ def _on_message(session: Session, message: InboundMessage, now: datetime,
         return say(session, replies.too_long(session.lang))
     if not text:
         return say(session, replies.help_text(ctx.business, session.lang))
-    first = _handed_off_or_linked(session, message, text, now, ctx)
+    # A hand-off or a deep link first; then "español", "in English please", "/language":
+    # switched at once, the flow kept; then the answers the current state is waiting for.
+    first = (_handed_off_or_linked(session, message, text, now, ctx)
+             or language_switch.on_text(session, text, now, ctx)
+             or (_by_state(session, text, now, ctx) if _state_answer_first(session, text)
+                 else None))
     if first is not None:
         return first
-    if _state_answer_first(session, text):
-        return _by_state(session, text, now, ctx)
     aside = _recall_or_aside(session, text, now, ctx)
     if aside is not None:
         return aside

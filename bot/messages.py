@@ -25,6 +25,11 @@ class InboundMessage:
     # a deep link's /start): used only while the conversation's language is undecided and
     # the text does not tell.
     lang_hint: str | None = None
+    # What the channel knows of the sender's language, for a customer whose language is not
+    # decided yet (bot.language.choose): the app's language tag (Telegram's
+    # ``from.language_code``, "pt-BR") and the phone number's country ("ES", SMS/WhatsApp).
+    language_code: str | None = None
+    country: str | None = None
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,7 @@ def summary(session: Session, ctx: Context, offer: Offer) -> Transition:
     lang = session.lang
     deposit = service.deposit if service.deposit.amount_minor and due == service.deposit else None
     reply = replies.summary(
-        service=service.name, provider=ctx.provider_name(offer.provider_key, lang),
+        service=service.name_in(lang), provider=ctx.provider_name(offer.provider_key, lang),
         start=replies.when(offer.start, ctx.zone(session), lang),
         price=replies.price_line(service.price, deposit, lang),
         # Nothing is paid before the visit, so there is nothing to refund: no policy quoted.
@@ -154,12 +154,12 @@ def open_during(ctx: Context, session: Session, start: datetime, end: datetime) 
 
 def booking_label(view: BookingView, ctx: Context, tz: ZoneInfo,
                   lang: str | None = None) -> str:
-    return f"{ctx.service_name(view.service_key)} {replies.short_when(view.start, tz, lang)}"
+    return f"{ctx.service_name(view.service_key, lang)} {replies.short_when(view.start, tz, lang)}"
 
 
 def booking_line(view: BookingView, ctx: Context, tz: ZoneInfo,
                  lang: str | None = None) -> str:
-    return replies.booking_line(ctx.service_name(view.service_key),
+    return replies.booking_line(ctx.service_name(view.service_key, lang),
                                 ctx.provider_name(view.provider_key, lang),
                                 replies.when(view.start, tz, lang), lang)
 

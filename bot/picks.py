@@ -155,6 +155,6 @@ def _at_time(session: Session, text: str, now: datetime, ctx: Context) -> int | 
 
 
 def _again(session: Session, ctx: Context, why: str) -> Transition:
-    shown = show_page(session, ctx, replies.free_times(ctx.service_name(session.service_key),
-                                                       session.lang))
+    name = ctx.service_name(session.service_key, session.lang)
+    shown = show_page(session, ctx, replies.free_times(name, session.lang))
     return Transition(shown.session, (replies.simple(why), *shown.replies))

@@ -17,6 +17,8 @@ class CustomerInfo:
     id: str
     tz: str | None = None
     opted_out: bool = False
+    lang: str | None = None  # their stored language (None: not decided yet)
+    lang_source: str | None = None  # what decided it: bot.language.Source
 
 
 class CustomerDirectory(Protocol):
@@ -26,6 +28,10 @@ class CustomerDirectory(Protocol):
     def set_tz(self, customer_id: str, tz: str) -> None: ...
 
     def set_opted_out(self, customer_id: str, opted_out: bool) -> None: ...
+
+    def set_lang(self, customer_id: str, lang: str, source: str) -> None:
+        """Store the language the customer is answered in from now on (all channels'
+        business-initiated texts read it too)."""
 
 
 class HumanNotifier(Protocol):
@@ -70,6 +76,11 @@ class MemoryCustomers:
         for key, info in self.by_key.items():
             if info.id == customer_id:
                 self.by_key[key] = replace(info, opted_out=opted_out)
+
+    def set_lang(self, customer_id: str, lang: str, source: str) -> None:
+        for key, info in self.by_key.items():
+            if info.id == customer_id:
+                self.by_key[key] = replace(info, lang=lang, lang_source=source)
 
 
 def no_notifier(*, channel: str, sender_id: str, text: str) -> None:

@@ -47,7 +47,7 @@ def series_text(session: Session, ctx: Context) -> str:
     tz = ctx.zone(session)
     start = datetime.combine(s.first_day, s.at, tz)
     lang = session.lang
-    text = replies.series_text(service=ctx.service_name(session.service_key), day=s.first_day,
+    text = replies.series_text(service=ctx.service_name(session.service_key, lang), day=s.first_day,
                                at=replies.clock_zone(start, lang), count=s.count,
                                every_weeks=s.every_weeks,
                                first=replies.day_label(s.first_day, lang), lang=lang)

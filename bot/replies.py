@@ -114,7 +114,7 @@ def not_understood_help(business: Business, lang: Lang = None) -> Reply:
 
 def ask_service(business: Business, lang: Lang = None) -> Reply:
     return Reply(say(lang, "Which service would you like?"),
-                 tuple(Choice(s.name, f"service:{s.key}") for s in business.services))
+                 tuple(Choice(s.name_in(lang), f"service:{s.key}") for s in business.services))
 
 
 def which_service(names: list[str], lang: Lang = None) -> str:

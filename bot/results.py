@@ -70,7 +70,7 @@ def _slots(session: Session, found: c.SlotsFound, now: datetime, ctx: Context) -
 
 def _booked(session: Session, booked: c.Booked, ctx: Context) -> Transition:
     b, lang = booked.booking, session.lang
-    service = ctx.service_name(b.service_key)
+    service = ctx.service_name(b.service_key, lang)
     start = replies.when(b.start, ctx.zone(session), lang)
     if booked.payment_due_minor > 0 and booked.payment_url:  # held until the webhook says paid
         due = replies.money(Money(booked.payment_due_minor, b.currency), lang)

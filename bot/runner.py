@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-import i18n
 from bot import language, replies
 from bot.commands import Command
 from bot.executor import Executor
@@ -85,13 +84,15 @@ class Runner:
         if session.handoff and self.handoffs is not None and not self.handoffs.is_open(
                 message.channel, message.sender_id):
             session = replace(session, handoff=False)  # the team answered: the bot is back
-        if session.lang is None and message.text:  # undecided: a clear first message decides
-            session = replace(session, lang=language.detect(message.text, i18n.languages()))
-        if session.lang is None and message.lang_hint in i18n.languages():
-            session = replace(session, lang=message.lang_hint)
         uow = self.uow()
         with uow:
             business = uow.business()
+        # Stored > Telegram's language > phone's country > a clear message > the default
+        # (bot.language); what the customer's own words decide is kept on their record.
+        stored = language.Stored(customer.lang, customer.lang_source)
+        session = language.choose(session, message, stored, business)
+        if language.worth_storing(session, stored):
+            self.customers.set_lang(customer.id, session.lang or "", session.lang_source or "")
         ctx = self.context(business)
         executor = Executor(uow=self.uow, business=business, customer=customer,
                             channel=message.channel, sender_id=message.sender_id,

@@ -77,6 +77,9 @@ class Session:
     purpose: Purpose | None = None
     tz: str | None = None  # the customer's IANA zone once known
     lang: str | None = None  # the customer's language once known; None = the business default
+    # What decided ``lang`` (bot.language.Source): a weak prior (Telegram's language, the
+    # phone's country, the default) still gives way to a clearly written other language.
+    lang_source: str | None = None
     opted_out: bool = False
     service_key: str | None = None
     provider_key: str | None = None  # None = anyone
@@ -106,8 +109,9 @@ class Session:
 
     def reset(self) -> Session:
         """Back to the top, keeping what we know about the customer."""
-        return Session(tz=self.tz, lang=self.lang, opted_out=self.opted_out,
-                       usual_provider=self.usual_provider, updated_at=self.updated_at)
+        return Session(tz=self.tz, lang=self.lang, lang_source=self.lang_source,
+                       opted_out=self.opted_out, usual_provider=self.usual_provider,
+                       updated_at=self.updated_at)
 
     def idle_since(self, now: datetime) -> bool:
         return (self.state is not State.IDLE and not self.handoff and self.updated_at is not None
@@ -141,7 +145,7 @@ def _dt(text: str | None) -> datetime | None:
 def _encode(s: Session) -> dict[str, Any]:
     return {
         "state": s.state.value, "purpose": s.purpose.value if s.purpose else None, "tz": s.tz,
-        "lang": s.lang,
+        "lang": s.lang, "lang_source": s.lang_source,
         "opted_out": s.opted_out, "service_key": s.service_key, "provider_key": s.provider_key,
         "window": [_iso(s.window[0]), _iso(s.window[1])] if s.window else None,
         "part_of_day": s.part_of_day, "anchor": _iso(s.anchor),
@@ -168,7 +172,10 @@ def _decode(d: dict[str, Any]) -> Session:
     return Session(
         state=State(d.get("state", "idle")),
         purpose=Purpose(d["purpose"]) if d.get("purpose") else None,
-        tz=d.get("tz"), lang=d.get("lang"), opted_out=bool(d.get("opted_out", False)),
+        tz=d.get("tz"), lang=d.get("lang"),
+        # Sessions saved before sources were kept had only the detected language.
+        lang_source=d.get("lang_source") or ("detected" if d.get("lang") else None),
+        opted_out=bool(d.get("opted_out", False)),
         service_key=d.get("service_key"), provider_key=d.get("provider_key"),
         window=(datetime.fromisoformat(window[0]), datetime.fromisoformat(window[1]))
         if window else None,

@@ -27,9 +27,11 @@ class Context:
     def zone(self, session: Session) -> ZoneInfo:
         return ZoneInfo(session.tz) if session.tz else self.business.tz
 
-    def service_name(self, key: str | None) -> str:
+    def service_name(self, key: str | None, lang: str | None = None) -> str:
+        """The service's name as a customer writing ``lang`` reads it (the business file
+        may name it per language)."""
         service = self.business.service(key or "")
-        return service.name if service else (key or "")
+        return service.name_in(lang) if service else (key or "")
 
     def provider_name(self, key: str | None, lang: str | None = None) -> str:
         provider = self.business.provider(key or "")

@@ -56,6 +56,10 @@ class Service:
     # the business's rules.confirm_by.
     confirm_by: timedelta | None = None
 
+    # The name in other languages, (language code, name) pairs from the business file
+    # (``name: {en: Haircut, es: Corte de pelo}``); ``name`` is the default language's.
+    names: tuple[tuple[str, str], ...] = ()
+
     @property
     def card_required(self) -> bool:
         return self.fees is not None and self.fees.card_required
@@ -63,6 +67,12 @@ class Service:
     @property
     def is_class(self) -> bool:
         return self.capacity is not None
+
+    def name_in(self, lang: str | None) -> str:
+        """The name a customer writing ``lang`` reads ("pt_BR" finds "pt"); else ``name``."""
+        base = (lang or "").replace("-", "_").split("_")[0]
+        named = dict(self.names)
+        return named.get(lang or "") or named.get(base) or self.name
 
     @property
     def amount_due_upfront(self) -> Money:
@@ -260,6 +270,16 @@ class BusinessInfo:
 
 
 @dataclass(frozen=True)
+class Languages:
+    """The languages the business speaks to customers in: ``default`` when nothing tells a
+    customer's, ``offered`` what a customer may choose (empty: every language the bot has
+    texts for)."""
+
+    default: str = "en"
+    offered: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Business:
     name: str
     tz: ZoneInfo
@@ -270,6 +290,7 @@ class Business:
     policy: CancellationPolicy
     info: BusinessInfo = BusinessInfo()
     resources: tuple[Resource, ...] = ()
+    languages: Languages = Languages()
 
     def service(self, key: str) -> Service | None:
         return next((s for s in self.services if s.key == key), None)

@@ -97,6 +97,13 @@ class BookingFacts:
     business_name: str = ""
     resource_names: tuple[str, ...] = ()  # the rooms/machines the booking holds
     confirm_by: timedelta | None = None  # its confirmation deadline (core.confirmations)
+    # The service's name per language (``Service.names``): the customer reads their own.
+    service_names: tuple[tuple[str, str], ...] = ()
+
+    def service_in(self, lang: str | None) -> str:
+        base = (lang or "").replace("-", "_").split("_")[0]
+        named = dict(self.service_names)
+        return named.get(lang or "") or named.get(base) or self.service_name
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from core.model import (
     ClassTime,
     DatedException,
     DayHours,
+    Languages,
     PaymentMode,
     Provider,
     Resource,
@@ -85,12 +86,15 @@ def service_values(s: Service, position: int) -> dict[str, Any]:
 
 def service_options(s: Service) -> dict[str, Any]:
     """The JSON ``services.options`` column: only what differs from a one-to-one service,
-    so services without options compare unchanged with rows from before migration 0012."""
+    so services without options compare unchanged with rows from before migration 0012.
+    ``names``: the service's name per language (migration 0021 needs no column for it)."""
     out: dict[str, Any] = {} if not s.requires else {"requires": list(s.requires)}
     if s.fees is not None:
         out["fees"] = encode(s.fees)
     if s.confirm_by is not None:
         out["confirm_by"] = encode(s.confirm_by)
+    if s.names:
+        out["names"] = [list(pair) for pair in s.names]
     if s.capacity is None:
         return out
     return {**out, "capacity": s.capacity, "max_seats": s.max_seats,
@@ -104,6 +108,8 @@ def _options(options: Mapping[str, Any]) -> dict[str, Any]:
         out["fees"] = decode(options["fees"], FeePolicy)
     if options.get("confirm_by") is not None:
         out["confirm_by"] = timedelta(seconds=options["confirm_by"])
+    if options.get("names"):
+        out["names"] = tuple((str(a), str(b)) for a, b in options["names"])
     if not options.get("capacity"):
         return out
     return {**out, "capacity": int(options["capacity"]), "max_seats": int(options["max_seats"]),
@@ -125,7 +131,9 @@ def resource_values(r: Resource, position: int) -> dict[str, Any]:
 
 def business_values(b: Business, raw_text: str) -> dict[str, Any]:
     return {"name": b.name, "tz": b.tz.key, "currency": b.currency, "rules": encode(b.rules),
-            "policy": encode(b.policy), "raw_text": raw_text, "info": encode(b.info)}
+            "policy": encode(b.policy), "raw_text": raw_text, "info": encode(b.info),
+            # NULL for the built-in default, so files without languages compare unchanged.
+            "languages": None if b.languages == Languages() else encode(b.languages)}
 
 
 def sync_business(session: Session, business: Business, *, raw_text: str,
@@ -290,6 +298,8 @@ def load_business(session: Session) -> Business | None:
         rules=decode_dataclass(Rules, row["rules"]),
         policy=decode_dataclass(CancellationPolicy, row["policy"]),
         info=decode_dataclass(BusinessInfo, row["info"]) if row["info"] else BusinessInfo(),
+        languages=(decode_dataclass(Languages, row["languages"]) if row["languages"]
+                   else Languages()),
     )
 
 

@@ -224,7 +224,8 @@ class SqlCustomerDirectory:
         with self._sessions(bind=self._lookup) if self._lookup is not None \
                 else self._sessions() as s, s.begin():
             c = SqlCustomerRepository(s).get_or_create(channel, sender_id, now=now)
-            return CustomerInfo(c.id, c.tz.key if c.tz else None, c.opted_out)
+            return CustomerInfo(c.id, c.tz.key if c.tz else None, c.opted_out, c.lang,
+                                c.lang_source)
 
     def set_tz(self, customer_id: str, tz: str) -> None:
         with self._sessions() as s, s.begin():
@@ -234,3 +235,7 @@ class SqlCustomerDirectory:
         with self._sessions() as s, s.begin():
             repo = SqlCustomerRepository(s)
             repo.opt_out(customer_id) if opted_out else repo.opt_in(customer_id)
+
+    def set_lang(self, customer_id: str, lang: str, source: str) -> None:
+        with self._sessions() as s, s.begin():
+            SqlCustomerRepository(s).set_lang(customer_id, lang, source)

@@ -27,13 +27,16 @@ class Customer:
     tz: ZoneInfo | None = None
     phone_e164: str | None = None
     opted_out: bool = False
+    lang: str | None = None  # the language they are answered in; None: the business default
+    lang_source: str | None = None  # what decided it (bot.language.Source values)
 
 
 def _customer(row: RowMapping) -> Customer:
     return Customer(id=row["id"], channel=row["channel"], sender_id=row["sender_id"],
                     created_at=row["created_at"], name=row["name"],
                     tz=ZoneInfo(row["tz"]) if row["tz"] else None,
-                    phone_e164=row["phone_e164"], opted_out=row["opted_out"])
+                    phone_e164=row["phone_e164"], opted_out=row["opted_out"],
+                    lang=row["lang"], lang_source=row["lang_source"])
 
 
 class SqlCustomerRepository:
@@ -76,6 +79,10 @@ class SqlCustomerRepository:
 
     def set_phone(self, customer_id: str, phone_e164: str | None) -> None:
         self._set(customer_id, phone_e164=phone_e164)
+
+    def set_lang(self, customer_id: str, lang: str | None, source: str | None) -> None:
+        """Their language (None: back to the business default) and what decided it."""
+        self._set(customer_id, lang=lang, lang_source=source if lang else None)
 
     def opt_out(self, customer_id: str) -> None:
         self._set(customer_id, opted_out=True)

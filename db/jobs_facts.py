@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.booking import Booking
 from core.confirmations import confirm_window
-from core.model import Business
+from core.model import Business, Languages
 from core.notifications import Audience, BookingFacts, Recipient
 from core.usecases.waitlist_offers import OfferStatus
 from db.bookings import B, booking_from_row
@@ -36,13 +36,16 @@ def customer_recipient(row: Mapping[Any, Any], business: Business) -> Recipient:
     tz = ZoneInfo(row["tz"]) if row["tz"] else business.tz
     return Recipient(Audience.CUSTOMER, row["channel"], row["sender_id"], tz,
                      opted_out=bool(row["opted_out"]), customer_id=row["id"],
-                     lang=customer_lang(row))
+                     lang=customer_lang(row, business.languages))
 
 
-def customer_lang(row: Mapping[Any, Any]) -> str | None:
-    """The customer's language, once the customers table has one (a row read before the
-    column exists has none: the business default)."""
-    return row.get("lang")
+def customer_lang(row: Mapping[Any, Any], languages: Languages) -> str | None:
+    """The customer's stored language (``customers.lang``, migration 0021), else the
+    business default; None when that is the built-in default (the English source texts)."""
+    stored = row.get("lang")
+    if stored:
+        return str(stored)
+    return None if languages == Languages() else languages.default
 
 
 def provider_recipient(business: Business, provider_key: str,
@@ -81,8 +84,13 @@ def facts_of(business: Business, b: Booking, customer: Mapping[Any, Any] | None,
         service_name=service_name, provider_name=provider_name,
         customer_name=(customer["name"] or "") if customer is not None else "",
         changed_by=changed_by, offer_id=offer_id, since=b.created_at,
-        business_name=business.name,
+        business_name=business.name, service_names=_service_names(business, b),
         confirm_by=confirm_window(business.service(b.service_key), business.rules))
+
+
+def _service_names(business: Business, b: Booking) -> tuple[tuple[str, str], ...]:
+    service = business.service(b.service_key)
+    return service.names if service else ()
 
 
 def _customer_row(session: Session, customer_id: str) -> RowMapping | None:

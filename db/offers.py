@@ -11,8 +11,10 @@ from sqlalchemy import RowMapping, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.errors import DomainError, ErrorCode
+from core.model import Languages
 from core.notifications import Audience, Recipient
 from core.usecases.waitlist_offers import OfferRepository, OfferStatus, WaitlistOffer
+from db.codec import decode_dataclass
 from db.jobs_facts import C, customer_lang
 from db.jobs_tables import WAITLIST_OFFERS as O
 from db.tables import BusinessRow, table_of
@@ -81,11 +83,15 @@ class SqlOfferRepository:
         ids = sorted(set(customer_ids))
         if not ids:
             return {}
-        zone = self._session.execute(select(BIZ.c.tz)).scalar_one_or_none() or "UTC"
+        biz = self._session.execute(select(BIZ.c.tz, BIZ.c.languages)).one_or_none()
+        zone = (biz.tz if biz is not None else None) or "UTC"
+        langs = (decode_dataclass(Languages, biz.languages) if biz is not None and biz.languages
+                 else Languages())
         rows = self._session.execute(select(C).where(C.c.id.in_(ids))).mappings()
         return {r["id"]: Recipient(Audience.CUSTOMER, r["channel"], r["sender_id"],
                                    ZoneInfo(r["tz"] or zone), opted_out=bool(r["opted_out"]),
-                                   customer_id=r["id"], lang=customer_lang(r)) for r in rows}
+                                   customer_id=r["id"], lang=customer_lang(r, langs))
+                for r in rows}
 
 
 class JobsUnitOfWork(SqlUnitOfWork):

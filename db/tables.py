@@ -66,6 +66,8 @@ class BusinessRow(Base):
     policy: Mapped[dict[str, Any]]
     raw_text: Mapped[str] = mapped_column(Text)
     info: Mapped[dict[str, Any] | None]  # core.model.BusinessInfo (address, FAQ, ...)
+    # core.model.Languages (migration 0021); NULL: English default, every catalog offered.
+    languages: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     revision: Mapped[int] = mapped_column(Integer)  # bumped by every sync that changes anything
     updated_at: Mapped[datetime]
 
@@ -120,6 +122,10 @@ class CustomerRow(Base):
     phone_e164: Mapped[str | None] = mapped_column(String(20))
     opted_out: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime]
+    # The language they are answered in and what decided it (migration 0021); NULL: not
+    # decided yet, the business default.
+    lang: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    lang_source: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 class BookingRow(Base):

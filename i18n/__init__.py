@@ -15,6 +15,7 @@ The catalogs are read with Babel (the maintained gettext toolchain: extraction w
 from __future__ import annotations
 
 from babel.core import negotiate_locale
+from babel.languages import get_official_languages
 
 from i18n.catalogs import N_, Catalogs
 
@@ -46,4 +47,14 @@ def browser_language(accept_language: str) -> str:
     return found or offered[0]
 
 
-__all__ = ["DEFAULT", "N_", "Catalogs", "browser_language", "languages", "say", "say_n"]
+def territory_languages(region: str) -> tuple[str, ...]:
+    """The languages spoken officially (or in fact) in a country, main one first, from
+    CLDR: "ES" -> es, ...; "CA" -> en, fr; an unknown code -> ()."""
+    try:
+        return tuple(get_official_languages(region.upper(), de_facto=True))
+    except (KeyError, ValueError):
+        return ()
+
+
+__all__ = ["DEFAULT", "N_", "Catalogs", "browser_language", "languages", "say", "say_n",
+           "territory_languages"]

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from bookingbot.business import values
 from bookingbot.business.fees import check_deadlines
+from bookingbot.business.languages import build_languages, check_service_languages
 from bookingbot.business.problems import BusinessFileError, Problem, Problems, show
 from bookingbot.business.providers import build_providers
 from bookingbot.business.report import validate
@@ -27,6 +28,7 @@ from bookingbot.business.salvage import Salvaged, validate_all
 from bookingbot.business.schema import (
     BusinessIn,
     FaqIn,
+    LanguagesIn,
     ProviderIn,
     ResourceIn,
     RulesIn,
@@ -40,7 +42,7 @@ from core.model import Business, BusinessInfo, FaqEntry, Rules
 
 M = TypeVar("M", bound=BaseModel)
 _REQUIRED = ("business", "services", "providers")
-_SECTIONS = (*_REQUIRED, "resources", "rules", "cancellation_policy", "faq")
+_SECTIONS = (*_REQUIRED, "resources", "rules", "cancellation_policy", "faq", "languages")
 _EMPTY = "the file is empty; it needs business:, services: and providers: sections"
 
 
@@ -73,8 +75,10 @@ def parse_business(text: str, *, source: str = "<string>") -> Business:
     rules = validate_all(RulesIn, top.get("rules") or {}, ("rules",), problems, salvaged)
     tiers = _entries(TierIn, top, "cancellation_policy", problems, salvaged, required=False)
     faq = _entries(FaqIn, top, "faq", problems, salvaged, required=False)
+    langs = build_languages(_section(LanguagesIn, top, "languages", problems))
     schema_stage = len(problems.found)
-    built_services = build_services(services or [], currency, problems)
+    check_service_languages(services or [], langs, problems)
+    built_services = build_services(services or [], currency, problems, langs=langs)
     built_providers = build_providers(
         providers or [], tz=zone,
         services=_known_service_keys(top.get("services"), services), problems=problems)
@@ -95,6 +99,7 @@ def parse_business(text: str, *, source: str = "<string>") -> Business:
         services=tuple(built_services), providers=tuple(built_providers),
         rules=build_rules(rules), policy=policy, info=_info(business, faq or []),
         resources=tuple(built_resources),
+        languages=langs,
     )
 
 
@@ -188,6 +193,8 @@ def _known_service_keys(raw: object, valid: NumberedServices | None) -> set[str]
     for item in raw:
         if isinstance(item, dict):
             key, name = item.get("key"), item.get("name")
+            if isinstance(name, dict) and name:  # per language: the key is the first's
+                name = next(iter(name.values()))
             if isinstance(key, str):
                 keys.add(key)
             elif isinstance(name, str):

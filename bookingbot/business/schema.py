@@ -27,7 +27,7 @@ from pydantic import (
 
 from bookingbot.business import values
 from bookingbot.business.calendar import CALENDAR_MODELS, CalendarIn
-from bookingbot.business.problems import show
+from bookingbot.business.problems import KeyPath, show
 from core.model import LocalSpan, PaymentMode, Rules
 
 
@@ -65,6 +65,10 @@ DayName = Annotated[str, PlainValidator(values.day_name)]
 SlackUser = Annotated[str, PlainValidator(values.slack_user)]
 Payment = Annotated[PaymentMode, PlainValidator(_payment)]
 ClassTimes = Annotated[tuple[tuple[int, time], ...], PlainValidator(values.class_times)]
+LanguageCode = Annotated[str, PlainValidator(values.language)]
+# A name or aliases for every language, or per language (bookingbot.business.languages).
+LocalText = Annotated[str | dict[str, str], PlainValidator(values.local_text)]
+LocalWords = Annotated[list[str] | dict[str, list[str]], PlainValidator(values.local_words)]
 
 
 class _Model(BaseModel):
@@ -97,14 +101,14 @@ class FaqIn(_Model):
 
 class ServiceIn(_Model):
     key: Key | None = None
-    name: Text
+    name: LocalText
     duration: Duration
     price: Amount
     payment: Payment = PaymentMode.NONE
     deposit: Deposit | None = None
     buffer_before: Gap = timedelta(0)
     buffer_after: Gap = timedelta(0)
-    aliases: Annotated[list[Text], BeforeValidator(_as_list)] = Field(default_factory=list)
+    aliases: LocalWords = Field(default_factory=list)
     # A class: seats per session, seats one booking may take, weekly starts ("mon,wed 18:00").
     capacity: Annotated[StrictInt, Field(ge=1, le=10_000)] | None = None
     max_seats: Annotated[StrictInt, Field(ge=1)] | None = None
@@ -118,6 +122,29 @@ class ServiceIn(_Model):
     late_cancel_fee: Deposit | None = None
     late_cancel_window: Duration | None = None  # cancelling later than this before: late
     confirm_by: Duration | None = None  # must be confirmed this long before (else released)
+
+    @property
+    def first_name(self) -> str:
+        """The name as written first (the key is made from it when none is given)."""
+        return self.name if isinstance(self.name, str) else next(iter(self.name.values()))
+
+    def name_in(self, lang: str) -> str:
+        return self.name if isinstance(self.name, str) else self.name.get(lang, self.first_name)
+
+    def spoken_names(self) -> list[tuple[str, str, KeyPath]]:
+        """Every name and alias a customer may type: (what, word, where under the entry)."""
+        names = ([("name", self.name, ("name",))] if isinstance(self.name, str) else
+                 [("name", n, ("name", code)) for code, n in self.name.items()])
+        aliases = ([("alias", a, ("aliases", j)) for j, a in enumerate(self.aliases)]
+                   if isinstance(self.aliases, list) else
+                   [("alias", a, ("aliases", code, j)) for code, words in self.aliases.items()
+                    for j, a in enumerate(words)])
+        return [*names, *aliases]
+
+    def all_aliases(self) -> tuple[str, ...]:
+        if isinstance(self.aliases, list):
+            return tuple(self.aliases)
+        return tuple(dict.fromkeys(a for words in self.aliases.values() for a in words))
 
 
 class OpenHoursIn(_Model):
@@ -253,6 +280,23 @@ def _show(span: timedelta) -> str:
     return f"{minutes // 60}h{minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
 
 
+class LanguagesIn(_Model):
+    """The ``languages:`` section (bookingbot.business.languages builds it)."""
+
+    default: LanguageCode | None = None
+    offered: list[LanguageCode] | None = None
+
+    @model_validator(mode="after")
+    def _default_is_offered(self) -> LanguagesIn:
+        if self.offered is not None and not self.offered:
+            raise values.fail("offered: list at least one language")
+        if (self.default is not None and self.offered is not None
+                and self.default not in self.offered):
+            raise values.fail(f'the default language "{self.default}" is not in offered: '
+                              f"({', '.join(self.offered)}); add it there")
+        return self
+
+
 class TierIn(_Model):
     before: Gap
     refund: Percent
@@ -260,5 +304,6 @@ class TierIn(_Model):
 
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     BusinessIn, ServiceIn, OpenHoursIn, ExceptionIn, ProviderIn, RulesIn, TierIn, ResourceIn,
+    LanguagesIn,
     *CALENDAR_MODELS,
 )

@@ -10,7 +10,7 @@ from bookingbot.business.fees import build_fees, check_fees
 from bookingbot.business.problems import KeyPath, Problems, show
 from bookingbot.business.schema import ServiceIn
 from core.booking import MAX_BLOCK
-from core.model import ClassTime, PaymentMode, Service
+from core.model import ClassTime, Languages, PaymentMode, Service
 from core.money import Money
 
 Numbered = list[tuple[int, ServiceIn]]  # (position in the file, validated entry)
@@ -18,11 +18,14 @@ Numbered = list[tuple[int, ServiceIn]]  # (position in the file, validated entry
 
 def service_keys(services: Numbered) -> dict[int, str]:
     """Each service's key: the one written, or one derived from its name."""
-    return {i: s.key or values.slug(s.name) for i, s in services}
+    return {i: s.key or values.slug(s.first_name) for i, s in services}
 
 
-def build_services(services: Numbered, currency: str | None, problems: Problems) -> list[Service]:
-    """Check the services against each other and convert them; currency None: not known."""
+def build_services(services: Numbered, currency: str | None, problems: Problems, *,
+                   langs: Languages | None = None) -> list[Service]:
+    """Check the services against each other and convert them; currency None: not known.
+    ``langs``: the business's languages (a per-language name's default is ``name``)."""
+    default = (langs or Languages()).default
     keys = service_keys(services)
     _check_keys(services, keys, problems)
     _check_names(services, problems)
@@ -41,9 +44,10 @@ def build_services(services: Numbered, currency: str | None, problems: Problems)
         if price is None or deposit is None or not keys[i]:
             continue
         built.append(Service(
-            key=keys[i], name=svc.name, duration=svc.duration, price=price, deposit=deposit,
-            payment=svc.payment, buffer_before=svc.buffer_before,
-            buffer_after=svc.buffer_after, aliases=tuple(svc.aliases),
+            key=keys[i], name=svc.name_in(default), duration=svc.duration, price=price,
+            deposit=deposit, payment=svc.payment, buffer_before=svc.buffer_before,
+            buffer_after=svc.buffer_after, aliases=svc.all_aliases(),
+            names=() if isinstance(svc.name, str) else tuple(svc.name.items()),
             capacity=svc.capacity, max_seats=svc.max_seats or 1,
             timetable=tuple(sorted({ClassTime(d, at) for times in svc.timetable
                                     for d, at in times}, key=lambda t: (t.weekday, t.at))),
@@ -73,13 +77,13 @@ def _check_class(svc: ServiceIn, path: KeyPath, problems: Problems) -> None:
 def _check_keys(services: Numbered, keys: dict[int, str], problems: Problems) -> None:
     first: dict[str, int] = {}
     for i, svc in services:
-        where: KeyPath = ("services", i, "key" if svc.key else "name")
+        spot: KeyPath = ("services", i, "key" if svc.key else "name")
         key = keys[i]
         if not key:
-            problems.add(where, f'cannot make a key from {show(svc.name)}; add key: with '
-                         "lowercase letters and digits")
+            problems.add(spot, f'cannot make a key from {show(svc.first_name)}; add key: '
+                         "with lowercase letters and digits")
         elif key in first:
-            problems.add(where, f'service key "{key}" is already used by services[{first[key]}]')
+            problems.add(spot, f'service key "{key}" is already used by services[{first[key]}]')
         else:
             first[key] = i
 
@@ -100,9 +104,8 @@ def _check_names(services: Numbered, problems: Problems) -> None:
     checked by _check_keys)."""
     owners: dict[str, _Owner] = {}
     for i, svc in services:
-        words: list[tuple[str, str, KeyPath]] = [("name", svc.name, ("services", i, "name"))]
-        words += [("alias", a, ("services", i, "aliases", j)) for j, a in enumerate(svc.aliases)]
-        for what, word, where in words:
+        for what, word, under in svc.spoken_names():
+            where: KeyPath = ("services", i, *under)
             owner = owners.setdefault(_spoken(word), _Owner(i, what))
             if owner.index != i:
                 problems.add(where, f"{what} {show(word)} is already the {owner.what} of "

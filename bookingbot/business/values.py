@@ -254,3 +254,49 @@ def class_times(value: object) -> tuple[tuple[int, time], ...]:
                        "sun or the full names")
         out.append((index, time(hour, minute)))
     return tuple(out)
+
+
+def language(value: object) -> str:
+    """A language code the bot has texts for ("es", "pt"); "ES" and "pt-BR" read as the code."""
+    from i18n import languages  # noqa: PLC0415 - the catalogs on disk, read when checked
+
+    written = text(value)
+    code = written.replace("-", "_").split("_")[0].lower()
+    known = languages()
+    if code not in known:
+        raise fail(f"{show(written)} is not a language the bot can speak; use one of: "
+                   f"{', '.join(known)}")
+    return code
+
+
+def local_text(value: object) -> str | dict[str, str]:
+    """A name in every language ("Haircut") or per language ({en: Haircut, es: Corte})."""
+    if not isinstance(value, dict):
+        return text(value)
+    if not value:
+        raise fail("give at least one language's name, like {en: Haircut}")
+    return {language(code): _named(code, v) for code, v in value.items()}
+
+
+def local_words(value: object) -> list[str] | dict[str, list[str]]:
+    """Aliases for every language (a list, or one word) or per language ({es: [corte]})."""
+    if isinstance(value, dict):
+        return {language(code): _words(v, f"{code}: ") for code, v in value.items()}
+    return _words(value, "")
+
+
+def _named(code: object, value: object) -> str:
+    try:
+        return text(value)
+    except PydanticCustomError as err:
+        raise fail(f"{code}: {err.context['message'] if err.context else err}") from None
+
+
+def _words(value: object, where: str) -> list[str]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list):
+        raise fail(f"{where}{show(value)} should be a list of words, like [cut, trim]")
+    try:
+        return [text(item) for item in items]
+    except PydanticCustomError as err:
+        raise fail(f"{where}{err.context['message'] if err.context else err}") from None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from telegram import Location, Message, Update
+from telegram import Location, Message, Update, User
 from telegram.constants import ChatType
 
 from bot.messages import START_ACTION, InboundMessage
@@ -82,6 +82,12 @@ def _text(value: object) -> str:
     return value
 
 
+def _language_code(user: User | None) -> str | None:
+    """The sender's Telegram app language ("pt-br"): a hint for the reply language."""
+    code = user.language_code if user is not None else None
+    return code if isinstance(code, str) and code else None
+
+
 def parse_update(update: Update, *, received_at: datetime) -> TelegramInbound | None:
     """Raises MalformedUpdate for a shape the Bot API never sends (missing chat, a text
     that is not a string, a location off the globe)."""
@@ -105,7 +111,8 @@ def _parse(update: Update, received_at: datetime) -> TelegramInbound | None:
         chat_id = chat.id if chat is not None else query.from_user.id
         message_id = query.message.message_id if query.message is not None else None
         inbound = InboundMessage(CHANNEL, str(chat_id), delivery, received_at,
-                                 text="", action=query.data)
+                                 text="", action=query.data,
+                                 language_code=_language_code(query.from_user))
         return TelegramInbound(inbound, chat_id, Press(query.id, chat_id, message_id))
     if update.message is None:
         return None
@@ -124,11 +131,13 @@ def _from_message(msg: Message, delivery: str, received_at: datetime) -> Telegra
     link = start_payload(typed)
     if link is None:
         inbound = InboundMessage(CHANNEL, str(msg.chat.id), delivery, received_at,
-                                 text=command_text(typed))
+                                 text=command_text(typed),
+                                 language_code=_language_code(msg.from_user))
     else:  # a deep link: the bot looks the payload up; the app's language is the best guess
         lang = msg.from_user.language_code
         inbound = InboundMessage(CHANNEL, str(msg.chat.id), delivery, received_at,
                                  text=command_text(typed), action=START_ACTION + link,
                                  lang_hint=lang.split("-")[0].lower()
-                                 if isinstance(lang, str) else None)
+                                 if isinstance(lang, str) else None,
+                                 language_code=_language_code(msg.from_user))
     return TelegramInbound(inbound, msg.chat.id)

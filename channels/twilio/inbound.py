@@ -30,6 +30,7 @@ from channels.location import zone_for
 from channels.mount import MessageHandler, ReplyLedger
 from channels.twilio.keywords import Keyword
 from channels.twilio.optout import OptOutRegistry
+from channels.twilio.phone import country_of
 from channels.twilio.signature import TwilioSignature
 from core.errors import DomainError
 
@@ -108,7 +109,8 @@ class TwilioInbound:
             return (rate_notice(detect_language(body)) if verdict is Verdict.NOTICE
                     else None), None
         message = InboundMessage(self.channel, sender, delivery, self.clock(), text=body,
-                                 action=word.value if word else None)
+                                 action=word.value if word else None,
+                                 country=country_of(sender))
         failed = None  # nothing recorded: the error text is not a durable reply
         try:
             replies: list[Reply] = await run_in_threadpool(self.handler, message)
