@@ -107,7 +107,7 @@ class SqlCustomerData:
             s.execute(delete(WINDOWS).where(  # WhatsApp: when they last wrote
                 WINDOWS.c.channel == channel, WINDOWS.c.address == handle))
             s.execute(update(C).where(C.c.id == customer_id).values(
-                name=None, phone_e164=None, tz=None, opted_out=True,
+                name=None, phone_e164=None, tz=None, lang=None, lang_source=None, opted_out=True,
                 sender_id=f"erased:{customer_id}"))
             kept = s.execute(select(func.count()).select_from(B).where(
                 B.c.customer_id == customer_id)).scalar_one()

@@ -77,13 +77,13 @@ def _check_class(svc: ServiceIn, path: KeyPath, problems: Problems) -> None:
 def _check_keys(services: Numbered, keys: dict[int, str], problems: Problems) -> None:
     first: dict[str, int] = {}
     for i, svc in services:
-        spot: KeyPath = ("services", i, "key" if svc.key else "name")
+        where: KeyPath = ("services", i, "key" if svc.key else "name")
         key = keys[i]
         if not key:
-            problems.add(spot, f'cannot make a key from {show(svc.first_name)}; add key: '
+            problems.add(where, f'cannot make a key from {show(svc.first_name)}; add key: '
                          "with lowercase letters and digits")
         elif key in first:
-            problems.add(spot, f'service key "{key}" is already used by services[{first[key]}]')
+            problems.add(where, f'service key "{key}" is already used by services[{first[key]}]')
         else:
             first[key] = i
 
