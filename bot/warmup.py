@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot import intents
-from bot.language import detect
+from bot.language import choosing, detect
 from bot.timeparse.lexicon import lexicons
 from bot.timeparse.parser import read_time
 
@@ -26,6 +26,7 @@ def warm_up() -> int:
     """Touch every cached table once; returns how many languages were warmed."""
     codes = list(lexicons())
     intents.tables()
+    choosing()  # the [language] words: explicit requests and the /language menu
     zone = ZoneInfo("Europe/London")
     for code in codes:
         for phrase in _PHRASES:
