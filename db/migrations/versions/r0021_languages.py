@@ -10,7 +10,7 @@
   built-in default (English, every language with a catalog).
 
 Revision ID: 0021
-Revises: 0026
+Revises: 0023
 Create Date: 2026-12-07
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0026"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 
