@@ -55,7 +55,6 @@ class Service:
     # The customer must confirm this long before the start (core.confirmations); None:
     # the business's rules.confirm_by.
     confirm_by: timedelta | None = None
-
     # The name in other languages, (language code, name) pairs from the business file
     # (``name: {en: Haircut, es: Corte de pelo}``); ``name`` is the default language's.
     names: tuple[tuple[str, str], ...] = ()
@@ -245,7 +244,6 @@ class Rules:
     # Bookings must be confirmed this long before the start or they are released
     # (core.confirmations); None: no confirmation asked. A service may set its own.
     confirm_by: timedelta | None = None
-
 
 @dataclass(frozen=True)
 class FaqEntry:
