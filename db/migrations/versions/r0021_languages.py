@@ -10,7 +10,7 @@
   built-in default (English, every language with a catalog).
 
 Revision ID: 0021
-Revises: 0023
+Revises: 0031
 Create Date: 2026-12-07
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0023"
+down_revision = "0031"
 branch_labels = None
 depends_on = None
 
