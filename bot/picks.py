@@ -21,6 +21,30 @@ ORDINALS: dict[str, dict[str, int]] = {
     "en": {"first": 0, "1st": 0, "top": 0, "former": 0, "second": 1, "2nd": 1, "third": 2,
            "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4, "5th": 4, "last": -1, "latter": -1,
            "bottom": -1, "final": -1},
+    # Only words that are no day or time of their own: Portuguese "segunda", "quarta" and
+    # "quinta" are Monday, Wednesday and Thursday, so those are said by number there.
+    "es": {"primero": 0, "primera": 0, "primer": 0, "1o": 0, "1a": 0, "segundo": 1,
+           "segunda": 1, "2o": 1, "2a": 1, "tercero": 2, "tercera": 2, "tercer": 2,
+           "cuarto": 3, "cuarta": 3, "quinto": 4, "quinta": 4, "ultimo": -1, "ultima": -1},
+    "de": {"erste": 0, "ersten": 0, "erster": 0, "erstes": 0, "zweite": 1, "zweiten": 1,
+           "zweiter": 1, "dritte": 2, "dritten": 2, "vierte": 3, "vierten": 3, "funfte": 4,
+           "fuenfte": 4, "funften": 4, "letzte": -1, "letzten": -1, "letzter": -1},
+    "fr": {"premier": 0, "premiere": 0, "1er": 0, "1re": 0, "deuxieme": 1, "second": 1,
+           "seconde": 1, "2e": 1, "troisieme": 2, "3e": 2, "quatrieme": 3, "cinquieme": 4,
+           "dernier": -1, "derniere": -1},
+    "pt": {"primeiro": 0, "primeira": 0, "1o": 0, "1a": 0, "segundo": 1, "terceiro": 2,
+           "terceira": 2, "ultimo": -1, "ultima": -1},
+}
+# Words that may stand around a pick word in a short reply ("el primero, por favor").
+FILLER: dict[str, frozenset[str]] = {
+    "es": frozenset({"el", "la", "lo", "uno", "una", "por", "favor", "porfa", "quiero", "me",
+                     "quedo", "con", "ese", "esa", "opcion", "hora", "vale", "si"}),
+    "de": frozenset({"der", "die", "das", "den", "dem", "bitte", "ich", "nehme", "nehm",
+                     "gerne", "gern", "termin", "uhrzeit", "ja", "ok"}),
+    "fr": frozenset({"le", "la", "l", "je", "prends", "prendrai", "s'il", "vous", "plait",
+                     "svp", "celui", "celle", "ci", "merci", "voudrais", "oui", "creneau"}),
+    "pt": frozenset({"o", "a", "por", "favor", "quero", "eu", "fico", "com", "esse", "essa",
+                     "opcao", "horario", "sim"}),
 }
 # time words -> "earliest" or "latest" of the shown options, by their times
 BY_TIME: dict[str, dict[str, str]] = {
@@ -69,8 +93,7 @@ def position(text: str, starts: list[datetime], lang: str | None = None) -> int 
     words = _pick_words(text, lang)
     if not words or not starts:
         return None
-    ordinals, by_time = ORDINALS.get(lang or "en", ORDINALS["en"]), BY_TIME.get(
-        lang or "en", BY_TIME["en"])
+    ordinals, by_time = _ordinals(lang), BY_TIME.get(lang or "en", BY_TIME["en"])
     for w in words:
         if w in _COMPARATIVE and not {"the", "one"} & set(words):
             continue  # "later" alone asks for later times; "the later one" picks
@@ -88,14 +111,19 @@ def _pick_words(text: str, lang: str | None) -> list[str]:
     (something else is said too, as in "later next week": not a pick)."""
     words = normalise(text).split()
     known = _known(lang)
-    if len(words) > MAX_WORDS or any(w not in _FILLER and w not in known for w in words):
+    filler = _FILLER | FILLER.get(lang or "en", frozenset())
+    if len(words) > MAX_WORDS or any(w not in filler and w not in known for w in words):
         return []
     return words if any(w in known for w in words) else []
 
 
+def _ordinals(lang: str | None) -> dict[str, int]:
+    """The language's position words, and English's (customers mix them: "the primero")."""
+    return {**ORDINALS["en"], **ORDINALS.get(lang or "en", {})}
+
+
 def _known(lang: str | None) -> set[str]:
-    code = lang or "en"
-    return set(ORDINALS.get(code, ORDINALS["en"])) | set(BY_TIME.get(code, BY_TIME["en"]))
+    return set(_ordinals(lang)) | set(BY_TIME.get(lang or "en", BY_TIME["en"]))
 
 
 def number(text: str) -> int | None:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot import commands as c
+from bot import picks
 from bot.machine import step
 from bot.messages import InboundMessage
 from bot.session import Offer, Purpose, Session, State
@@ -108,3 +109,26 @@ def test_yes_to_several_offers_asks_which(ctx: Context) -> None:
     picked = step(replace(many, page=0), _msg("the third one"), NOW, ctx)
     assert picked.session.chosen == many.offers[2]
     assert step(many, _msg("the fifth"), NOW, ctx).session.state is State.PICK_SLOT
+
+
+STARTS = [datetime(2026, 12, 8, 9, tzinfo=UTC) + timedelta(hours=h) for h in range(4)]
+
+
+@pytest.mark.parametrize(("lang", "said", "index"), [
+    ("es", "el primero", 0), ("es", "la segunda por favor", 1), ("es", "el último", 3),
+    ("de", "der erste bitte", 0), ("de", "die zweite", 1), ("de", "den letzten", 3),
+    ("fr", "le premier", 0), ("fr", "la deuxième s'il vous plaît", 1), ("fr", "le dernier", 3),
+    ("pt", "o primeiro", 0), ("pt", "a terceira por favor", 2), ("pt", "o último", 3),
+    ("es", "the first one", 0),  # English words still count in a Spanish conversation
+])
+def test_position_words_in_each_language(lang: str, said: str, index: int) -> None:
+    assert picks.position(said, STARTS, lang) == index
+    assert picks.describes(said, lang)
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("es", "por la tarde"), ("es", "el primero de enero a las 10"), ("pt", "a quinta"),
+    ("pt", "segunda"), ("de", "erste Woche im Januar"), ("fr", "le premier mars"),
+])
+def test_days_and_times_are_no_pick(lang: str, said: str) -> None:
+    assert picks.position(said, STARTS, lang) is None
