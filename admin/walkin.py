@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from functools import partial
 from urllib.parse import urlencode
 
-import phonenumbers
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -30,6 +29,7 @@ from core.errors import DomainError
 from core.model import Business
 from core.staff import Area
 from core.usecases.booking import available_slots, confirm, hold_slot, release_hold
+from i18n.phone import country_of, to_e164
 
 NOTE_MAX = 500
 
@@ -47,19 +47,8 @@ class Choice:
 def phone_e164(raw: str, business: Business) -> str | None:
     """E.164 for a valid number. A number without ``+`` is read as the business's own
     country (from its phone in the business file), as a receptionist would dial it."""
-    region = None
-    if business.info.phone:
-        try:
-            region = phonenumbers.region_code_for_number(phonenumbers.parse(business.info.phone))
-        except phonenumbers.NumberParseException:
-            region = None
-    try:
-        number = phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    own = business.info.phone
+    return to_e164(raw, region=country_of(own) if own else None)
 
 
 def _provider(who: Who, asked: str) -> str:
