@@ -21,6 +21,7 @@ from admin.bookings import booking_routes
 from admin.customers import customer_routes
 from admin.entry_points import entry_routes
 from admin.exports import export_routes
+from admin.fees import fee_routes
 from admin.guard import Gate, Who
 from admin.headers import AdminHeaders
 from admin.ports import AdminDeps
@@ -61,6 +62,7 @@ def build_admin(deps: AdminDeps) -> Starlette:
         Route("/logout", gate.page(partial(login.logout, gate), area=None), methods=["POST"]),
         *agenda_routes(gate),
         *booking_routes(gate),
+        *fee_routes(gate),
         *action_routes(gate),
         *export_routes(gate),
         *staffing_routes(gate),

@@ -24,6 +24,7 @@ from admin.render import render
 from admin.viewer import day, hhmm, zone
 from core.booking import Actor, Booking
 from core.errors import DomainError
+from core.fees import FeeKind, FeeStatus
 from core.listing import BookingFilter, PaymentState
 from core.model import Business
 from core.money import Money, exponent
@@ -34,6 +35,10 @@ from i18n.formats import price
 
 STATUSES = ("held", "confirmed", "cancelled", "expired", "completed", "no_show")
 CHANNEL = "admin"  # the channel recorded in the audit trail for changes made here
+FEE_KINDS = {FeeKind.NO_SHOW: "no-show", FeeKind.LATE_CANCEL: "late cancellation"}
+FEE_WHY = {FeeStatus.DECLINED: "card declined",  # a failure: a person must follow it up
+           FeeStatus.AUTH_REQUIRED: "the bank wants the customer to authenticate",
+           FeeStatus.NO_CARD: "no card on file"}
 
 
 def money(amount_minor: int, currency: str, lang: str | None = None) -> str:
@@ -109,10 +114,12 @@ def booking_page(gate: Gate, who: Who, *, error: str = "", status: int = 200) ->
     with gate.deps.payments() as pay:
         payments = pay.payments.payments_for(booking.id)
         refunds = pay.payments.refunds_for(booking.id)
+        fees = pay.payments.fees_for(booking.id)
     provider, service = business.provider(booking.provider_key), business.service(
         booking.service_key)
     return render(who, "booking.html", status=status, b=booking, card=card, audit=audit,
-                  payments=payments, refunds=refunds, error=error,
+                  payments=payments, refunds=refunds, error=error, fees=fees,
+                  fee_kinds=FEE_KINDS, fee_why=FEE_WHY,
                   notices=gate.deps.lists.notifications(booking.id),
                   provider=provider.name if provider else booking.provider_key,
                   service=service.name if service else booking.service_key,

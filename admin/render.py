@@ -20,6 +20,7 @@ ENV = Environment(loader=FileSystemLoader(HERE / "templates"),
 MENU: tuple[tuple[Area, str, str], ...] = (
     (Area.AGENDA, "/admin/agenda", "Agenda"),
     (Area.BOOKINGS, "/admin/bookings", "Bookings"),
+    (Area.BOOKINGS, "/admin/fees", "Fees"),
     (Area.AGENDA, "/admin/timeoff", "Time off"),
     (Area.AGENDA, "/admin/waitlist", "Waitlist"),
     (Area.CUSTOMERS, "/admin/customers", "Customers"),

@@ -50,6 +50,12 @@ def provider_fee_text(n: Notice, f: BookingFacts, what: str) -> Message | None:
         return None
     kind = "late cancellation" if n.value("fee") == "late_cancel" else "no-show"
     reason = (n.value("reason") or "failed").replace("_", " ")
+    ref = booking_ref(f.booking.id)
+    if n.value("to") == "owner":  # the team channel: say whose booking, and where to look
+        return Message(f"Fee not charged: the {kind} fee of {_amount(n, f)} for {what}, with "
+                       f"{f.provider_name}, could not be charged ({reason}). The customer was "
+                       "told the business will contact them; the web admin lists it under "
+                       f"Fees. ref `{ref}`")
     return Message(f"Fee not charged: the {kind} fee of {_amount(n, f)} for {what} could not "
                    f"be charged ({reason}). The customer was told you will contact them. "
-                   f"ref `{booking_ref(f.booking.id)}`")
+                   f"ref `{ref}`")

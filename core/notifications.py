@@ -99,6 +99,11 @@ class BookingFacts:
     confirm_by: timedelta | None = None  # its confirmation deadline (core.confirmations)
     # The service's name per language (``Service.names``): the customer reads their own.
     service_names: tuple[tuple[str, str], ...] = ()
+    # Who hears what needs a person besides the provider: the owner's team channel (Slack
+    # ``SLACK_PROVIDER_CHANNEL``, where "talk to a person" goes too); None: not configured.
+    owner: Recipient | None = None
+    # The provider's own Slack user (a DM), also when ``provider`` is the shared channel.
+    provider_user: Recipient | None = None
 
     def service_in(self, lang: str | None) -> str:
         base = (lang or "").replace("-", "_").split("_")[0]

@@ -15,7 +15,7 @@ from typing import Protocol
 from core.availability import Slot
 from core.booking import Booking
 from core.events import Event
-from core.fees import FeeCharge, FeeUpdate, SavedCard
+from core.fees import FeeCharge, FeeStatus, FeeUpdate, SavedCard
 from core.model import Service
 from core.money import Money
 from core.policy import CancellationPolicy, CancelledBy
@@ -176,6 +176,9 @@ class PaymentRepository(Protocol):
     def save_fee(self, fee: FeeCharge) -> None: ...
 
     def fees_for(self, booking_id: str) -> list[FeeCharge]: ...
+
+    def fees_in(self, statuses: frozenset[FeeStatus], limit: int) -> list[FeeCharge]:
+        """Fee charges in these statuses, newest first (the admin's "not charged" list)."""
 
     def due_fees(self, now: datetime, limit: int) -> list[FeeCharge]:
         """Pending fee charges due for an attempt, locked (others' rows skipped)."""

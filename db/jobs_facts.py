@@ -85,7 +85,14 @@ def facts_of(business: Business, b: Booking, customer: Mapping[Any, Any] | None,
         customer_name=(customer["name"] or "") if customer is not None else "",
         changed_by=changed_by, offer_id=offer_id, since=b.created_at,
         business_name=business.name, service_names=_service_names(business, b),
-        confirm_by=confirm_window(business.service(b.service_key), business.rules))
+        confirm_by=confirm_window(business.service(b.service_key), business.rules),
+        owner=owner_recipient(business, provider_channel),
+        provider_user=provider_recipient(business, b.provider_key, None))
+
+
+def owner_recipient(business: Business, channel: str | None) -> Recipient | None:
+    """The owner's team channel in Slack (the provider channel), in the business zone."""
+    return Recipient(Audience.PROVIDER, SLACK, channel, business.tz) if channel else None
 
 
 def _service_names(business: Business, b: Booking) -> tuple[tuple[str, str], ...]:

@@ -304,6 +304,11 @@ class SqlPaymentRepository:
         stmt = select(F).where(F.c.booking_id == booking_id).order_by(F.c.created_at, F.c.id)
         return [_fee(r) for r in self._session.execute(stmt).mappings()]
 
+    def fees_in(self, statuses: frozenset[FeeStatus], limit: int) -> list[FeeCharge]:
+        stmt = (select(F).where(F.c.status.in_(sorted(s.value for s in statuses)))
+                .order_by(F.c.created_at.desc(), F.c.id).limit(limit))
+        return [_fee(r) for r in self._session.execute(stmt).mappings()]
+
     def due_fees(self, now: datetime, limit: int) -> list[FeeCharge]:
         stmt = (select(F).where(F.c.status == FeeStatus.PENDING.value,
                                 F.c.next_attempt_at <= now)

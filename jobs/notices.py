@@ -7,7 +7,7 @@ covers the booking lifecycle). Pure, like it: the dispatcher stores and delivers
   payload is ``alt:<provider key>:<start, Unix seconds>`` (see ``alternative``).
 * ``RefundNeedsAttention``: the provider, in Slack.
 * ``FeeCharged`` / ``FeeChargeFailed``: the customer is told; a failure also goes to the
-  provider (a person must follow up).
+  owner's team channel and to the provider's own Slack user (a person must follow up).
 * ``ProviderMessaged``: the provider's words, to the customer on their own channel.
 * ``CalendarSyncFailed``: the provider, in Slack (``calendar_alert``; no booking concerned).
 Opted-out customers get nothing (dropped here; delivery checks again).
@@ -93,11 +93,23 @@ def more_notices(event: Event, facts: BookingFacts, *, tag: str,  # noqa: PLR091
         case FeeChargeFailed():
             told = [notice(Kind.FEE_FAILED, r, amount_minor=str(event.amount_minor),
                            fee=event.kind, reason=event.reason) for r in _customer(facts)]
-            who = facts.provider
-            return told + ([] if who is None else [notice(
-                Kind.FEE_ATTENTION, who, amount_minor=str(event.amount_minor), fee=event.kind,
-                reason=event.reason)])
+            return told + [notice(Kind.FEE_ATTENTION, who, amount_minor=str(event.amount_minor),
+                                  fee=event.kind, reason=event.reason, **extra)
+                           for who, extra in fee_people(facts)]
     return []
+
+
+def fee_people(facts: BookingFacts) -> list[tuple[Recipient, dict[str, str]]]:
+    """Who must follow up a fee that could not be charged: the owner in the team channel
+    (``to=owner``: the text names the provider) and the provider in their own Slack DM;
+    one message when both are the same address (a provider without a Slack user)."""
+    people: list[tuple[Recipient, dict[str, str]]] = []
+    if facts.owner is not None:
+        people.append((facts.owner, {"to": "owner"}))
+    mine = facts.provider_user
+    if mine is not None and (facts.owner is None or mine.address != facts.owner.address):
+        people.append((mine, {}))
+    return people
 
 
 def calendar_alert(event: CalendarSyncFailed, who: Recipient | None, *,

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from core.booking import Actor, AuditEntry, Booking
 from core.fees import (
+    FAILED_FEES,
     CardGateway,
     ChargeResult,
     Fee,
@@ -250,3 +251,13 @@ def late_fee_quote(business: Business, booking: Booking, *, refund_minor: int,
         return Money.zero(booking.currency)
     kept = booking.paid_minor - booking.refunded_minor - refund_minor
     return fee_quote(policy, booking, FeeKind.LATE_CANCEL, kept_minor=kept)
+
+
+def fees_not_charged(uow: PaymentsUnitOfWork, *, limit: int = 200
+                     ) -> list[tuple[FeeCharge, Booking]]:
+    """Fees that failed (declined, authentication required, no card), newest first, with
+    their bookings: what the owner must follow up (the web admin's Fees page)."""
+    with uow:
+        rows = uow.payments.fees_in(FAILED_FEES, limit)
+        found = [(f, uow.bookings.get(f.booking_id)) for f in rows]
+    return [(f, b) for f, b in found if b is not None]

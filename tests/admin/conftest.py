@@ -97,8 +97,10 @@ def _port() -> int:
 
 
 def start_site(url: str, *, business: Path | None = None,
-               clock: Callable[[], datetime] = utcnow) -> Iterator[Site]:
-    """The demo business (or ``business``) with payments in test mode (no money moves)."""
+               clock: Callable[[], datetime] = utcnow,
+               payments: dict[str, object] | None = None) -> Iterator[Site]:
+    """The demo business (or ``business``) with payments in test mode (no money moves), or
+    with the ``payments`` settings given (Stripe pointed at the double)."""
     db = database(url)
     if business is None:
         seed_demo(db)
@@ -106,8 +108,8 @@ def start_site(url: str, *, business: Path | None = None,
         loaded, raw = load_business_file(business)
         with db.sessions() as s, s.begin():
             sync_business(s, loaded, raw_text=raw, now=clock())
-    settings = Settings(admin_secret=SecretStr("test secret " * 4), payments_test_mode=True,
-                        stripe_secret_key=None, **CHANNELS)
+    money = payments or {"payments_test_mode": True, "stripe_secret_key": None}
+    settings = Settings(admin_secret=SecretStr("test secret " * 4), **money, **CHANNELS)
     app = web.build_app(db, mounts=[admin_mount(db, settings, clock=clock)])
     port = _port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,

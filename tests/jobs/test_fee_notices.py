@@ -1,6 +1,7 @@
 """Fees told once, on both backends, by the worker as ``bookingbot worker`` builds it: the
 no-show fee charged from the saved card (the sweep charges it), the customer told; a
-declined card told to the customer and to the provider in Slack."""
+declined card told to the customer, to the owner's team channel and to the provider in
+Slack."""
 
 from __future__ import annotations
 
@@ -88,10 +89,16 @@ def test_a_declined_card_is_told_to_the_customer_and_the_provider(
     assert ("The no-show fee of 15.00 EUR for Flow with Alice, Tue 8 Jan 10:00 AM GMT could "
             "not be charged (the card was declined). Salon will contact you about it."
             ) in texts(w, "telegram")
-    alerts = [s for s in w.sent("slack") if s.text.startswith("Fee not charged")]
-    assert len(alerts) == 1
-    assert alerts[0].address == PROVIDER_CHANNEL
-    assert alerts[0].text == (
-        "Fee not charged: the no-show fee of 15.00 EUR for Flow, Tue 8 Jan 10:00 AM GMT, Ann "
-        "(telegram) could not be charged (declined). The customer was told you will contact "
-        f"them. ref `{booking_ref(booking_id)}`")
+    alerts = {s.address: s.text for s in w.sent("slack") if s.text.startswith("Fee not")}
+    ref = booking_ref(booking_id)
+    assert alerts == {  # the owner's team channel, and Alice's own Slack user, once each
+        PROVIDER_CHANNEL: (
+            "Fee not charged: the no-show fee of 15.00 EUR for Flow, Tue 8 Jan 10:00 AM GMT, "
+            "Ann (telegram), with Alice, could not be charged (declined). The customer was "
+            "told the business will contact them; the web admin lists it under Fees. "
+            f"ref `{ref}`"),
+        "U123": (
+            "Fee not charged: the no-show fee of 15.00 EUR for Flow, Tue 8 Jan 10:00 AM GMT, "
+            "Ann (telegram) could not be charged (declined). The customer was told you will "
+            f"contact them. ref `{ref}`")}
+    assert len([s for s in w.sent("slack") if s.text.startswith("Fee not")]) == 2
