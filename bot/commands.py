@@ -193,8 +193,12 @@ class WaitlistJoined:
 
 @dataclass(frozen=True)
 class SeriesBooked:
-    booked: tuple[datetime, ...]
+    booked: tuple[datetime, ...]  # held, not confirmed, while a payment_url waits
     failed: tuple[tuple[date, str], ...]  # (local date, error code)
+    # A card-on-file service: the dates stay held until this page saves the card.
+    payment_url: str | None = None
+    payment_until: datetime | None = None
+    test_payment: bool = False
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import commands as c
@@ -312,9 +312,22 @@ class Executor:
                           first_day=cmd.first_day, at=cmd.at, tz=ZoneInfo(cmd.tz),
                           count=cmd.count, every_weeks=cmd.every_weeks,
                           customer_id=self.customer.id, actor=self.actor, now=self.now)
+        failed = tuple((day, code.value) for day, code in out.failed)
+        service = self.business.service(cmd.service_key)
+        if service is not None and service.card_required and out.booked:
+            return self._series_card(out.booked, failed, service)
         done = confirm_series(self.uow(), out.series_id, actor=self.actor, now=self.now)
-        return c.SeriesBooked(tuple(b.start for b in done),
-                              tuple((day, code.value) for day, code in out.failed))
+        return c.SeriesBooked(tuple(b.start for b in done), failed)
+
+    def _series_card(self, held: list[Booking], failed: tuple[tuple[date, str], ...],
+                     service: Service) -> c.SeriesBooked:
+        """A card-on-file service: one setup page for the whole series (its first date's
+        checkout); the card it saves confirms every date, its expiry releases them."""
+        if self.start_payment is None:  # as for one booking: setup refuses this
+            raise DomainError(ErrorCode.BUSY, "payments are not set up")
+        link = self.start_payment(held[0], service.name, self.now)
+        return c.SeriesBooked(tuple(b.start for b in held), failed, payment_url=link.url,
+                              payment_until=link.expires_at, test_payment=self.test_payments)
 
     def _mine(self) -> tuple[BookingView, ...]:
         uow = self.uow()

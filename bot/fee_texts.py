@@ -78,3 +78,20 @@ def save_card_to_confirm(*, service: str, start: str, url: str, until: str | Non
     if test:
         text += say(lang, " TEST PAYMENT: no money moves.")
     return Reply(text)
+
+
+def save_card_for_series(*, held: int, total: int, failed: list[str], url: str,
+                         until: str | None, test: bool, lang: Lang = None) -> Reply:
+    """A series of a card-on-file service: its dates are held until one page saves the card
+    (nothing charged now); the dates that could not be had are named, as when booked."""
+    text = say(lang, "Held for you: {n} of {total}.", n=held, total=total)
+    if failed:
+        text += say(lang, " Couldn't book: {days}.", days=", ".join(failed))
+    text += " " + (say(lang, "Save a card here to confirm the series (nothing is charged "
+                             "now): {url} (link valid until {until}).", url=url, until=until)
+                   if until else
+                   say(lang, "Save a card here to confirm the series (nothing is charged "
+                             "now): {url}.", url=url))
+    if test:
+        text += say(lang, " TEST PAYMENT: no money moves.")
+    return Reply(text)

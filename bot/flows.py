@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot import choosing, intents, manage, memory, picks, replies
+from bot import choosing, fee_texts, intents, manage, memory, picks, replies
 from bot import commands as c
 from bot.intents import Intent
 from bot.offers import find, show_page
@@ -73,6 +73,9 @@ def _after_service(session: Session, text: str, now: datetime, ctx: Context) -> 
     """With a service known: confirm a series, or search the time already given, or ask."""
     if session.purpose is Purpose.SERIES and session.series is not None:
         reply = replies.confirm_series(series_text(session, ctx), session.lang)
+        service = ctx.business.service(session.service_key or "")
+        if service is not None:  # a card kept and its fees bind every date: said first
+            reply = fee_texts.with_fee_policy(reply, service, session.lang)
         return say(replace(session, state=State.CONFIRM_SERIES), reply)
     tw = memory.read_time(session, text, now, ctx)
     if tw is not None:

@@ -41,7 +41,7 @@ def on_result(  # noqa: PLR0911  (a dispatcher: one return per result type)
         case c.WaitlistJoined():
             return say(session.reset(), replies.waitlisted(session.lang))
         case c.SeriesBooked():
-            return _series(session, result)
+            return _series(session, result, ctx)
         case c.Failed():
             return _failed(session, result, ctx)
     raise TypeError(f"unknown result {result!r}")  # pragma: no cover
@@ -91,9 +91,15 @@ def _booked(session: Session, booked: c.Booked, ctx: Context) -> Transition:
                                                ref=b.reference, lang=lang))
 
 
-def _series(session: Session, done: c.SeriesBooked) -> Transition:
+def _series(session: Session, done: c.SeriesBooked, ctx: Context) -> Transition:
     failed = [replies.series_failure(day, code, session.lang) for day, code in done.failed]
     total = len(done.booked) + len(done.failed)
+    if done.payment_url:  # held until the page saves the card the fees are charged to
+        until = (replies.clock_zone(done.payment_until.astimezone(ctx.zone(session)),
+                                    session.lang) if done.payment_until else None)
+        return say(session.reset(), fee_texts.save_card_for_series(
+            held=len(done.booked), total=total, failed=failed, url=done.payment_url,
+            until=until, test=done.test_payment, lang=session.lang))
     return say(session.reset(), replies.series_done(len(done.booked), total, failed,
                                                     session.lang))
 

@@ -59,6 +59,22 @@ def fee_quote(policy: FeePolicy | None, booking: Booking, kind: FeeKind, *,
 
 
 def saved_card(uow: PaymentsUnitOfWork, booking_id: str) -> SavedCard | None:
+    """The card the booking's checkout saved; for a date of a recurring series, the one
+    its series' checkout saved (one setup page covers every date: core.usecases.payments)."""
+    own = _card_of(uow, booking_id)
+    if own is not None:
+        return own
+    booking = uow.bookings.get(booking_id)
+    if booking is None or booking.series_id is None:
+        return None
+    for other in uow.bookings.in_series(booking.series_id):
+        card = _card_of(uow, other.id) if other.id != booking_id else None
+        if card is not None:
+            return card
+    return None
+
+
+def _card_of(uow: PaymentsUnitOfWork, booking_id: str) -> SavedCard | None:
     for payment in reversed(uow.payments.payments_for(booking_id)):
         if payment.saved_card is not None:
             return payment.saved_card

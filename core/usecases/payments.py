@@ -61,11 +61,9 @@ def start_payment(uow: PaymentsUnitOfWork, gateway: PaymentGateway, booking_id: 
             return existing
         save_card = _saves_card(uow, held)
         expires_at = checkout_expiry(held.hold_expires_at or now, now)
-        if expires_at != held.hold_expires_at:
-            stretched = replace(held, hold_expires_at=expires_at)
-            uow.bookings.update(stretched)
-            record(uow, before=held, after=stretched, actor=STRIPE,
-                   action="booking.hold_extended", now=now)
+        # A series' other dates wait on the same page (one card saved for all of them).
+        for hold in (held, *_held_siblings(uow, held)):
+            _stretch(uow, hold, expires_at, now)
         uow.commit()
     try:
         link = gateway.create_checkout(
@@ -79,6 +77,29 @@ def start_payment(uow: PaymentsUnitOfWork, gateway: PaymentGateway, booking_id: 
         raise DomainError(code, "the payment page could not be opened") from err
     _remember(uow, held, link, expires_at, live=gateway.live, now=now)
     return replace(link, expires_at=expires_at)
+
+
+def _stretch(uow: PaymentsUnitOfWork, held: Booking, expires_at: datetime,
+             now: datetime) -> None:
+    if expires_at != held.hold_expires_at:
+        stretched = replace(held, hold_expires_at=expires_at)
+        uow.bookings.update(stretched)
+        record(uow, before=held, after=stretched, actor=STRIPE,
+               action="booking.hold_extended", now=now)
+
+
+def _siblings(uow: PaymentsUnitOfWork, booking: Booking | None) -> list[Booking]:
+    """The other dates of ``booking``'s recurring series, each read under its row lock:
+    a series of a card-on-file service is held together behind one setup checkout (the
+    first date's), so the card it saves confirms (or its expiry releases) all of them."""
+    if booking is None or booking.series_id is None:
+        return []
+    others = [b.id for b in uow.bookings.in_series(booking.series_id) if b.id != booking.id]
+    return [b for b in (uow.bookings.get(i, for_update=True) for i in others) if b is not None]
+
+
+def _held_siblings(uow: PaymentsUnitOfWork, booking: Booking | None) -> list[Booking]:
+    return [b for b in _siblings(uow, booking) if b.status is BookingStatus.HELD]
 
 
 def _payable(uow: PaymentsUnitOfWork, booking_id: str, now: datetime) -> Booking:
@@ -121,7 +142,8 @@ def _release(uow: PaymentsUnitOfWork, booking_id: str, now: datetime) -> None:
     with uow:
         held = uow.bookings.get(booking_id, for_update=True)
         if held is not None and held.status is BookingStatus.HELD:
-            uow.emit(freed(expire(uow, held, now), now))
+            for hold in (held, *_held_siblings(uow, held)):
+                uow.emit(freed(expire(uow, hold, now), now))
         uow.commit()
 
 
@@ -158,6 +180,8 @@ def payment_completed(uow: PaymentsUnitOfWork, event: CheckoutCompleted, *,
             return PaymentOutcome(duplicate=True)
         booking = uow.bookings.get(event.booking_id, for_update=True)
         outcome = _settle(uow, booking, event, now)
+        if event.amount_minor == 0 and outcome.booking is not None:
+            _settle_series(uow, booking, now)  # the card saved covers the series' other dates
         owner = outcome.booking.id if outcome.booking is not None else event.booking_id
         _mark_paid(uow, before, event, owner, now)
         uow.commit()
@@ -179,6 +203,16 @@ def _settle(uow: PaymentsUnitOfWork, booking: Booking | None, event: CheckoutCom
             return PaymentOutcome(booking=_add_paid(uow, booking, event.amount_minor, now))
         return _refund_in_full(uow, booking, event, now, tell=False)  # paid twice
     return _refund_in_full(uow, booking, event, now, tell=True)
+
+
+def _settle_series(uow: PaymentsUnitOfWork, booking: Booking | None, now: datetime) -> None:
+    """A series' other dates, once its checkout saved the card: held ones confirmed, ones
+    whose hold lapsed re-taken if still free (as the first date is); the rest left alone."""
+    for other in _siblings(uow, booking):
+        if other.status is BookingStatus.HELD:
+            _confirm_paid(uow, other, 0, now)
+        elif other.status is BookingStatus.EXPIRED:
+            _retake(uow, other, 0, now)
 
 
 def _confirm_paid(uow: PaymentsUnitOfWork, held: Booking, amount_minor: int,
@@ -316,7 +350,8 @@ def _released(uow: PaymentsUnitOfWork, booking: Booking | None, now: datetime) -
         return []
     if booking.status is BookingStatus.HELD:
         done = expire(uow, booking, now)
-        return [PaymentExpired(done.id), *freed(done, now)]
+        rest = [e for b in _held_siblings(uow, booking) for e in freed(expire(uow, b, now), now)]
+        return [PaymentExpired(done.id), *freed(done, now), *rest]
     if booking.status is BookingStatus.EXPIRED:  # the sweep was first: the slot is free
         return [PaymentExpired(booking.id)]
     return []
