@@ -24,20 +24,13 @@ from core.usecases.payments import handle_payment_event, start_payment
 from db.conversations import SqlCustomerDirectory
 from tests.admin.conftest import Site, csrf_of, http_login, start_site
 from tests.db.conftest import fresh_database
+from tests.jobs.harness import Clock
 from tests.payments.fake_stripe import FakeStripe, running
 from tests.payments.fee_kit import stripe_event
 
 STUDIO = Path(__file__).resolve().parents[2] / "examples" / "studio.yaml"
 BOOKED_AT = datetime(2030, 1, 7, 8, 0, tzinfo=UTC)  # a Monday
 PRIVATE = datetime(2030, 1, 9, 10, 0, tzinfo=UTC)  # Wed 11:00 in Berlin: Mira works
-
-
-@dataclass
-class Clock:
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass
