@@ -237,6 +237,8 @@ def seed_rooms(url: str, taken: list[Taken]) -> None:
     engine = make_engine(url)
     customer = str(uuid.uuid4())
     rows = [{**_row(customer, t.start, 5, "confirmed"), "service_key": "treat"} for t in taken]
+    for r in rows:  # a one-to-one booking is its own session (the room row carries it)
+        r["session_key"] = r["id"]
     with session_factory(engine).begin() as s:
         sync_business(s, clinic_business(), raw_text="bench", now=NOW)
         s.execute(insert(table_of(CustomerRow)), [{
@@ -246,7 +248,7 @@ def seed_rooms(url: str, taken: list[Taken]) -> None:
         s.execute(insert(table_of(ResourceBookingRow)), [{
             "booking_id": r["id"], "kind": "room", "resource_key": "room1",
             "status": "confirmed", "block_start": r["block_start"],
-            "block_end": r["block_end"]} for r in rows])
+            "block_end": r["block_end"], "session_key": r["session_key"]} for r in rows])
     engine.dispose()
 
 

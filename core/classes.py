@@ -66,6 +66,11 @@ def is_own_session(session: str | None, service: Service, provider_key: str) -> 
     return session is not None and session.startswith(_prefix(service.key, provider_key))
 
 
+def is_session_of(session: str | None, service: Service) -> bool:
+    """A session of this class, with any provider (they may share one room)."""
+    return session is not None and session.startswith(f"{service.key}|")
+
+
 def timetable_starts(provider: Provider, service: Service, day: date) -> Iterator[datetime]:
     """The day's class starts from the timetable (a skipped wall time has no class)."""
     for ct in service.timetable:

@@ -80,6 +80,11 @@ class ResourceRepository(Protocol):
         """Resources of these kinds held by occupying bookings (held unexpired, confirmed)
         whose block meets ``window``, but booking ``ignore``."""
 
+    def of_session(self, session_key: str, kinds: Sequence[str], now: datetime, *,
+                   ignore: str | None = None) -> dict[str, str]:
+        """kind -> resource key a class session's occupying seats hold (but ``ignore``'s):
+        the room the session already has, which its next seat shares."""
+
     def stale(self, kinds: Sequence[str], window: Interval, now: datetime) -> list[str]:
         """Ids of lapsed holds still holding a resource of these kinds within ``window``."""
 

@@ -22,6 +22,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from core.availability import Slot, _Sorted, span_on
+from core.classes import is_session_of, session_key
 from core.errors import DomainError, ErrorCode
 from core.interval import Interval, subtract
 from core.model import Business, Resource, Service
@@ -36,6 +37,7 @@ class ResourceUse(NamedTuple):
     start: datetime  # the booking's block, UTC
     end: datetime
     booking_id: str = ""
+    session: str = ""  # the booking's session (core.classes); a one-to-one booking's id
 
     @property
     def block(self) -> Interval:
@@ -46,7 +48,15 @@ class ResourceUse(NamedTuple):
 class _Free:
     resource: Resource
     open: _Sorted
-    occupied: _Sorted
+    occupied: _Sorted  # by every booking but the sessions of the class being booked
+    # A class's own sessions on this resource: (session key, block start, end). A session
+    # shares its room with its own seats, so these block only another session.
+    sessions: tuple[tuple[str, datetime, datetime], ...] = ()
+
+    def other_session(self, before: datetime, after: datetime, session: str | None) -> bool:
+        """Another session of the class holds this resource within [before, after)."""
+        return any(s != session and s_start < after and before < s_end
+                   for s, s_start, s_end in self.sessions)
 
 
 def _opening(resource: Resource, day: date, tz: ZoneInfo) -> list[Interval]:
@@ -62,28 +72,32 @@ class ResourceView:
 
     kinds: Mapping[str, tuple[_Free, ...]]
 
-    def free_at(self, service: Service, start: datetime) -> bool:
-        return all(self._first(kind, service, start) is not None for kind in self.kinds)
+    def free_at(self, service: Service, start: datetime, session: str | None = None) -> bool:
+        return all(self._first(kind, service, start, session=session) is not None
+                   for kind in self.kinds)
 
     def pick(self, service: Service, start: datetime,
-             prefer: Mapping[str, str] | None = None) -> dict[str, str]:
+             prefer: Mapping[str, str] | None = None, session: str | None = None
+             ) -> dict[str, str]:
         """kind -> resource key; raises the reason the customer should hear when a kind
-        has none free (taken beats closed: the room exists at that time but is in use)."""
+        has none free (taken beats closed: the room exists at that time but is in use).
+        ``session``: the class session being booked, whose own seats do not block it."""
         picks: dict[str, str] = {}
         for kind in self.kinds:
-            found = self._first(kind, service, start, (prefer or {}).get(kind))
+            found = self._first(kind, service, start, (prefer or {}).get(kind), session)
             if found is None:
                 raise self._refusal(kind, service, start)
             picks[kind] = found
         return picks
 
     def _first(self, kind: str, service: Service, start: datetime,
-               prefer: str | None = None) -> str | None:
+               prefer: str | None = None, session: str | None = None) -> str | None:
         end = start + service.duration
         before, after = start - service.buffer_before, end + service.buffer_after
         found = None
         for f in self.kinds[kind]:  # file order: the first free one, unless ``prefer`` is
-            if f.open.covers(start, end) and not f.occupied.hits(before, after):
+            if (f.open.covers(start, end) and not f.occupied.hits(before, after)
+                    and not (f.sessions and f.other_session(before, after, session))):
                 if prefer is None or f.resource.key == prefer:
                     return f.resource.key
                 found = found or f.resource.key
@@ -106,14 +120,18 @@ def resource_view(business: Business, service: Service, *, window: Interval,
     first = local_date(window.start, tz) - timedelta(days=1)
     last = local_date(window.end, tz) + timedelta(days=service.duration.days + 1)
     by_resource: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
+    own: dict[str, list[tuple[str, datetime, datetime]]] = defaultdict(list)
     for use in uses:
-        by_resource[use.resource_key].append((use.start, use.end))
+        if service.is_class and is_session_of(use.session, service):
+            own[use.resource_key].append((use.session, use.start, use.end))
+        else:
+            by_resource[use.resource_key].append((use.start, use.end))
     kinds: dict[str, tuple[_Free, ...]] = {}
     for kind in service.requires:
         kinds[kind] = tuple(
             _Free(r, _Sorted((iv.start, iv.end) for d in days(first, last)
                              for iv in _opening(r, d, tz)),
-                  _Sorted(by_resource.get(r.key, ())))
+                  _Sorted(by_resource.get(r.key, ())), tuple(own.get(r.key, ())))
             for r in business.resources_of(kind))
     return ResourceView(kinds)
 
@@ -122,6 +140,9 @@ def with_resources(slots: Sequence[Slot], view: ResourceView, service: Service) 
     """The slots at which every kind the service needs has a free resource."""
     if not view.kinds:
         return list(slots)
+    if service.is_class:  # a session's room is shared by its seats: its own is no clash
+        return [s for s in slots if view.free_at(
+            service, s.start, session_key(service.key, s.provider_key, s.start))]
     return [s for s in slots if view.free_at(service, s.start)]
 
 

@@ -1,6 +1,6 @@
 """``core.ports.ResourceRepository`` on SQLAlchemy Core: the resources bookings hold.
 
-A row's status and block are the booking's own, carried by the cascading foreign key
+A row's status, block and session are the booking's own, carried by the cascading foreign key
 (migration 0023): cancelling, expiring or closing a booking releases its resources in the
 same statement; only a move (``release`` then ``assign``) is written here.
 """
@@ -34,6 +34,11 @@ def _meets(kinds: Sequence[str], window: Interval) -> ColumnElement[bool]:
                 RB.c.block_start < window.end, RB.c.block_end > window.start)
 
 
+def _live(now: datetime) -> ColumnElement[bool]:
+    """Rows of occupying bookings: confirmed, or held and not lapsed."""
+    return or_(RB.c.status == _CONFIRMED, and_(RB.c.status == _HELD, B.c.hold_expires_at > now))
+
+
 class SqlResourceRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -48,16 +53,26 @@ class SqlResourceRepository:
 
     def taken(self, kinds: Sequence[str], window: Interval, now: datetime, *,
               ignore: str | None = None) -> list[ResourceUse]:
-        live = or_(RB.c.status == _CONFIRMED,
-                   and_(RB.c.status == _HELD, B.c.hold_expires_at > now))
-        stmt = (select(RB.c.resource_key, RB.c.block_start, RB.c.block_end, RB.c.booking_id)
+        stmt = (select(RB.c.resource_key, RB.c.block_start, RB.c.block_end, RB.c.booking_id,
+                       RB.c.session_key)
                 .join(B, B.c.id == RB.c.booking_id)
-                .where(_meets(kinds, window), live).order_by(RB.c.block_start))
+                .where(_meets(kinds, window), _live(now)).order_by(RB.c.block_start))
         if ignore is not None:
             stmt = stmt.where(RB.c.booking_id != ignore)
         with translate():
             rows = self._session.execute(stmt).all()
-        return [ResourceUse(key, bs, be, bid) for key, bs, be, bid in rows]
+        return [ResourceUse(key, bs, be, bid, sk) for key, bs, be, bid, sk in rows]
+
+    def of_session(self, session_key: str, kinds: Sequence[str], now: datetime, *,
+                   ignore: str | None = None) -> dict[str, str]:
+        stmt = (select(RB.c.kind, RB.c.resource_key).join(B, B.c.id == RB.c.booking_id)
+                .where(RB.c.session_key == session_key, RB.c.kind.in_(list(kinds)),
+                       _live(now)).order_by(RB.c.kind, RB.c.booking_id))
+        if ignore is not None:
+            stmt = stmt.where(RB.c.booking_id != ignore)
+        with translate():
+            rows = self._session.execute(stmt).all()
+        return {str(kind): str(key) for kind, key in reversed(rows)}  # the first row wins
 
     def stale(self, kinds: Sequence[str], window: Interval, now: datetime) -> list[str]:
         lapsed = and_(RB.c.status == _HELD,
@@ -73,7 +88,8 @@ class SqlResourceRepository:
         rows: list[dict[str, Any]] = [
             {"booking_id": booking.id, "kind": kind, "resource_key": key,
              "status": booking.status.value, "block_start": booking.block.start,
-             "block_end": booking.block.end} for kind, key in sorted(picks.items())]
+             "block_end": booking.block.end, "session_key": booking.session_key or booking.id}
+            for kind, key in sorted(picks.items())]
         with translate(provider_key=booking.provider_key):
             self._session.execute(insert(RB), rows)
 

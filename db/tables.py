@@ -145,9 +145,9 @@ class BookingRow(Base):
               postgresql_where=text("status = 'confirmed'"),
               sqlite_where=text("status = 'confirmed'")),
         Index("ix_bookings_session", "session_key"),
-        # What resource_bookings' foreign key points at (migration 0023).
-        Index("uq_bookings_id_status_block", "id", "status", "block_start", "block_end",
-              unique=True),
+        # What resource_bookings' foreign key points at (migrations 0023, 0028).
+        Index("uq_bookings_id_status_block_session", "id", "status", "block_start",
+              "block_end", "session_key", unique=True),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -299,15 +299,17 @@ class ResourceRow(Base):
 
 
 class ResourceBookingRow(Base):
-    """A resource a booking holds; status and block are the booking's, carried by the
-    cascading foreign key; the overlap guard is in migration 0023."""
+    """A resource a booking holds; status, block and session are the booking's, carried by
+    the cascading foreign key; the overlap guard (one session per resource at a time) is in
+    migrations 0023 and 0028."""
 
     __tablename__ = "resource_bookings"
     __table_args__ = (
         CheckConstraint("block_end > block_start", name="not_empty"),
         ForeignKeyConstraint(
-            ["booking_id", "status", "block_start", "block_end"],
-            ["bookings.id", "bookings.status", "bookings.block_start", "bookings.block_end"],
+            ["booking_id", "status", "block_start", "block_end", "session_key"],
+            ["bookings.id", "bookings.status", "bookings.block_start", "bookings.block_end",
+             "bookings.session_key"],
             name="fk_resource_bookings_booking_id_bookings",
             onupdate="CASCADE", ondelete="CASCADE"),
         ForeignKeyConstraint(["resource_key", "kind"], ["resources.key", "resources.kind"],
@@ -321,6 +323,7 @@ class ResourceBookingRow(Base):
     status: Mapped[str] = mapped_column(String(16))
     block_start: Mapped[datetime]
     block_end: Mapped[datetime]
+    session_key: Mapped[str] = mapped_column(String(200))
 
 
 def table_of(model: type[Base]) -> Table:

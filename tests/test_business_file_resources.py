@@ -76,7 +76,12 @@ def test_resource_mistakes_are_each_reported_where_they_are() -> None:
     assert '"Chair Big" is not a key' in message
 
 
-def test_a_class_cannot_require_a_resource_yet() -> None:
+def test_a_class_may_require_a_room() -> None:
     text = edit("    requires: [chair]", "    requires: [chair]\n    capacity: 4", WITH_ROOMS)
-    assert only_problem(text)[::2] == ("services[0].requires",
-                                       "a class (capacity:) cannot require a resource yet")
+    business = parse_business(text, source="business.yaml")
+    (service,) = [s for s in business.services if s.requires]
+    assert (service.capacity, service.requires) == (4, ("chair",))
+    missing = edit("    requires: [chair]", "    requires: [studio]\n    capacity: 4",
+                   WITH_ROOMS)
+    assert only_problem(missing)[::2] == ("services[0].requires[0]",
+                                          'no resource of kind "studio" (kinds: chair)')

@@ -87,6 +87,8 @@ def book_class(db: Database, runner: Runner, chat: Chat) -> Booking:
     assert done is not None
     assert done.status is BookingStatus.CONFIRMED
     assert payment.saved_card is not None
+    with db.uow() as uow:
+        assert uow.resources.of_booking(done.id) == {"hall": "hall"}  # the class's room
     return done
 
 

@@ -39,8 +39,6 @@ def check_requires(services: list[tuple[int, ServiceIn]], kinds: set[str] | None
     """Every required kind names some resource; ``kinds`` None: the section is broken."""
     for i, svc in services:
         path: KeyPath = ("services", i, "requires")
-        if svc.requires and svc.capacity is not None:
-            problems.add(path, "a class (capacity:) cannot require a resource yet")
         if kinds is None:
             continue
         for j, kind in enumerate(svc.requires):

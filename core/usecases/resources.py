@@ -4,9 +4,11 @@ Called by every use case that writes an occupying booking at a new time (hold, w
 offer, reschedule) right after the booking row is written: the resources are locked in
 key order after the provider (one fixed order everywhere, so no two writers wait on each
 other in a cycle), lapsed holds in the way are expired, one free resource of each kind is
-picked (``core.resources``) and recorded. The database refuses a resource held twice at
-once whatever this concluded; a failure leaves the transaction uncommitted, so the booking
-and its resources are written together or not at all.
+picked (``core.resources``) and recorded; a class seat joins the room its session already
+holds (one room per session, refused to any other session by the database). The database
+refuses a resource held twice at once whatever this concluded; a failure leaves the
+transaction uncommitted, so the booking and its resources are written together or not at
+all.
 """
 
 from __future__ import annotations
@@ -42,9 +44,14 @@ def pick_resources(uow: UnitOfWork, business: Business, service: Service, bookin
     kinds = service.requires
     uow.resources.lock(kinds)
     _expire_lapsed(uow, kinds, booking, now)
+    session = booking.session_key if service.is_class else None
+    if session is not None:  # one room per session: a seat joins the room it already has
+        held = uow.resources.of_session(session, kinds, now, ignore=booking.id)
+        if set(held) == set(kinds):
+            return held
     uses = uow.resources.taken(kinds, booking.block, now, ignore=booking.id)
     view = resource_view(business, service, window=booking.appointment, uses=uses)
-    return view.pick(service, booking.start, prefer)
+    return view.pick(service, booking.start, prefer, session)
 
 
 def _expire_lapsed(uow: UnitOfWork, kinds: Sequence[str], booking: Booking,

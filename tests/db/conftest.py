@@ -126,3 +126,25 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
 @pytest.fixture
 def uow(sessions: sessionmaker[Session]) -> Callable[[], SqlUnitOfWork]:
     return lambda: SqlUnitOfWork(sessions)
+
+
+@pytest.fixture
+def unguarded_engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
+    """A separately migrated database without the resource guard (migrations 0023, 0028):
+    the controls of the room races."""
+    with fresh_database(backend, tmp_path) as url:
+        upgrade(url)
+        engine = make_engine(url)
+        try:
+            with engine.begin() as conn:
+                if engine.dialect.name == "postgresql":
+                    conn.execute(text("ALTER TABLE resource_bookings "
+                                      "DROP CONSTRAINT resource_bookings_no_overlap"))
+                    conn.execute(text("DROP TRIGGER resource_bookings_serialise "
+                                      "ON resource_bookings"))
+                else:
+                    for kind in ("insert", "update"):
+                        conn.execute(text(f"DROP TRIGGER resource_bookings_no_overlap_{kind}"))
+            yield engine
+        finally:
+            engine.dispose()

@@ -15,12 +15,10 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine, text
 
 from core.booking import Actor, Booking, BookingStatus
@@ -28,10 +26,8 @@ from core.errors import DomainError, ErrorCode
 from core.usecases.booking import hold_slot
 from core.usecases.common import block_of
 from db.catalog import sync_business
-from db.engine import SQLITE_BEGIN_OPTION, make_engine
-from db.migrate import upgrade
+from db.engine import SQLITE_BEGIN_OPTION
 from db.uow import SqlUnitOfWork, session_factory
-from tests.db.conftest import fresh_database
 from tests.db.helpers import NOW, T0
 from tests.db.resource_kit import FACIAL, MASSAGE, clinic
 
@@ -113,16 +109,15 @@ def _booking(customer_id: str, service_key: str, provider: str) -> Booking:
                    price_minor=service.price.amount_minor)
 
 
-def _naive_race(engine: Engine, customers: list[str]) -> Counter[str]:
-    """Read the room's bookings, wait until both racers have read, then write."""
+def room_race(engine: Engine, bookings: list[Booking]) -> Counter[str]:
+    """Each booking's racer reads the room's bookings, waits until every racer has read
+    (so all saw it free), then writes its booking holding room1."""
     reader = session_factory(engine.execution_options(**{SQLITE_BEGIN_OPTION: "DEFERRED"}))
     writer = session_factory(engine)
-    looked = threading.Barrier(len(RACERS), timeout=60)
+    looked = threading.Barrier(len(bookings), timeout=60)
     seen: Counter[int] = Counter()
 
-    def racer(i: int) -> str:
-        service, provider = RACERS[i]
-        booking = _booking(customers[i], service, provider)
+    def racer(booking: Booking) -> str:
         with SqlUnitOfWork(reader) as u:
             taken = u.resources.taken(["room"], booking.block, NOW)
         seen[len(taken)] += 1
@@ -137,10 +132,15 @@ def _naive_race(engine: Engine, customers: list[str]) -> Counter[str]:
                 u.commit()
         return _outcome(write)
 
-    with ThreadPoolExecutor(len(RACERS)) as pool:
-        outcomes = Counter(pool.map(racer, range(len(RACERS))))
-    assert seen == {0: len(RACERS)}  # both saw the room free: a real race
+    with ThreadPoolExecutor(len(bookings)) as pool:
+        outcomes = Counter(pool.map(racer, bookings))
+    assert seen == {0: len(bookings)}  # every racer saw the room free: a real race
     return outcomes
+
+
+def _naive_race(engine: Engine, customers: list[str]) -> Counter[str]:
+    return room_race(engine, [_booking(customers[i], service, provider)
+                              for i, (service, provider) in enumerate(RACERS)])
 
 
 def test_database_refuses_the_room_twice_whatever_the_interleaving(engine: Engine) -> None:
@@ -148,27 +148,6 @@ def test_database_refuses_the_room_twice_whatever_the_interleaving(engine: Engin
     assert outcomes == {"ok": 1, "slot_taken": 1}, outcomes
     assert _room_holders(engine) == 1
     assert room_overlaps(engine) == 0
-
-
-@pytest.fixture
-def unguarded_engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
-    """A separately migrated database without the resource guard."""
-    with fresh_database(backend, tmp_path) as url:
-        upgrade(url)
-        engine = make_engine(url)
-        try:
-            with engine.begin() as conn:
-                if engine.dialect.name == "postgresql":
-                    conn.execute(text("ALTER TABLE resource_bookings "
-                                      "DROP CONSTRAINT resource_bookings_no_overlap"))
-                    conn.execute(text("DROP TRIGGER resource_bookings_serialise "
-                                      "ON resource_bookings"))
-                else:
-                    for kind in ("insert", "update"):
-                        conn.execute(text(f"DROP TRIGGER resource_bookings_no_overlap_{kind}"))
-            yield engine
-        finally:
-            engine.dispose()
 
 
 def test_control_without_the_resource_guard_the_room_is_double_booked(
