@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from slack_sdk import WebClient
 
@@ -32,6 +33,8 @@ from bookingbot.payments_wiring import (
 )
 from bookingbot.reply_router import ReplyRouter
 from bookingbot.settings import Settings
+from bookingbot.state_peek import PeekedStates
+from bot.messages import InboundMessage, Reply
 from bot.ports import TeamChannel
 from bot.runner import Runner
 from channels.http_guard import RateLimiter, SenderLimiter, SharedRateLimiter
@@ -239,15 +242,24 @@ def build_handler(db: Database, runner: Runner) -> MessageHandler:
     """What every channel calls: replies to reminders and waitlist offers are read in their
     context first (bookingbot.reply_router), everything else goes to the conversation."""
     jobs_store = SqlJobsStore(db.sessions)
-    router = ReplyRouter(runner, jobs_store, lambda: JobsUnitOfWork(db.sessions, db.cache))
+    peek = PeekedStates(jobs_store.session_state)  # both wrappers below look: one read
+    router = ReplyRouter(runner, peek, lambda: JobsUnitOfWork(db.sessions, db.cache))
+
+    def merge(channel: str, address: str, values: dict[str, Any], now: datetime) -> None:
+        peek.forget(channel, address)
+        jobs_store.merge_session_state(channel, address, values, now=now)
+
     # "delete my data" / "send me my data", confirmed first (bookingbot.data_requests)
     requests = DataRequests(
-        router.handle, runner.store, SqlCustomerData(db.sessions), jobs_store.session_state,
-        lambda ch, addr, values, now: jobs_store.merge_session_state(ch, addr, values,
-                                                                     now=now),
+        router.handle, runner.store, SqlCustomerData(db.sessions), peek.session_state, merge,
         lambda ch, addr: runner.customers.identify(ch, addr, now=runner.clock()).id,
         runner.clock)
-    return requests.handle
+
+    def handle(message: InboundMessage) -> list[Reply]:
+        with peek.scope():
+            return requests.handle(message)
+
+    return handle
 
 
 def status_callback(settings: Settings) -> str | None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from bot import flows, intents, replies  # noqa: F401 - flows before manage (import cycle)
@@ -39,7 +40,6 @@ from core.usecases import refund_quote
 from core.usecases.confirmations import confirm_attendance
 from core.usecases.fees import late_fee_quote
 from core.usecases.waitlist_offers import OfferUnitOfWork, accept_offer, decline_offer
-from db.jobs_store import SqlJobsStore
 from i18n import N_, say
 from jobs.notices import alternative
 from jobs.reply_context import SESSION_KEY, ReplyContext
@@ -82,10 +82,14 @@ def _picked(options: tuple[str, ...], text: str) -> str | None:
     return options[idx] if idx is not None else None
 
 
+class StateReader(Protocol):
+    def session_state(self, channel: str, address: str) -> dict[str, Any]: ...
+
+
 @dataclass
 class ReplyRouter:
     runner: Runner
-    store: SqlJobsStore
+    store: StateReader  # SqlJobsStore, or bookingbot.state_peek's one look per message
     offers_uow: Callable[[], OfferUnitOfWork]
 
     def handle(self, message: InboundMessage) -> list[Reply]:

@@ -11,7 +11,18 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, RowMapping, Table, and_, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    RowMapping,
+    Table,
+    and_,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from core.booking import BookingStatus
@@ -278,8 +289,11 @@ def _upsert_business(session: Session, values: dict[str, Any], now: datetime,
                     .values(**values, revision=row["revision"] + 1, updated_at=now))
 
 
-def business_revision(session: Session) -> int | None:
-    value = session.execute(select(BIZ.c.revision).where(BIZ.c.id == 1)).scalar_one_or_none()
+_REVISION = select(BIZ.c.revision).where(BIZ.c.id == 1)  # built once: read per message
+
+
+def business_revision(session: Session | Connection) -> int | None:
+    value = session.execute(_REVISION).scalar_one_or_none()
     return None if value is None else int(value)
 
 

@@ -27,6 +27,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    bindparam,
     insert,
     select,
     update,
@@ -67,6 +68,22 @@ DELIVERIES = Table(
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # placeholder row: "never spoke yet"
 
+# Built once (bound by name at execution): these run on every inbound message, and a fresh
+# Core construct costs more CPU to build and key than its round trip takes.
+_SENDER = (SESSIONS.c.channel == bindparam("channel"),
+           SESSIONS.c.sender_id == bindparam("sender_id"))
+_LOAD = select(SESSIONS.c.state, SESSIONS.c.version).where(*_SENDER)
+_LOAD_FOR_UPDATE = _LOAD.with_for_update()
+_LOCK_ROW = pg_insert(SESSIONS).values(
+    channel=bindparam("channel"), sender_id=bindparam("sender_id"), state={},
+    updated_at=_EPOCH, version=0,
+).on_conflict_do_update(index_elements=["channel", "sender_id"],
+                        set_={"version": SESSIONS.c.version},
+                        ).returning(SESSIONS.c.state, SESSIONS.c.version)
+_DELIVERY_REPLY = select(DELIVERIES.c.reply).where(
+    DELIVERIES.c.channel == bindparam("channel"),
+    DELIVERIES.c.delivery_id == bindparam("delivery_id"))
+
 
 class SqlConversation:
     """One sender's conversation for the duration of one inbound message."""
@@ -80,6 +97,7 @@ class SqlConversation:
         self._pg = engine.dialect.name == "postgresql"
         self._conn: Connection | None = None
         self._version: int | None = None
+        self._locked: Any = None  # (state, version) as _lock_row found them
 
     def __enter__(self) -> SqlConversation:
         if self._pg:
@@ -94,41 +112,38 @@ class SqlConversation:
             self._conn.close()
             self._conn = None
 
-    def _read(self, stmt: Any) -> Any:
+    def _read(self, stmt: Any, params: dict[str, Any]) -> Any:
         if self._conn is not None:
-            return self._conn.execute(stmt).one_or_none()
+            return self._conn.execute(stmt, params).one_or_none()
         reader = self._engine.execution_options(**{SQLITE_BEGIN_OPTION: "DEFERRED"})
         with reader.connect() as conn:
-            return conn.execute(stmt).one_or_none()
+            return conn.execute(stmt, params).one_or_none()
 
     def processed_reply(self, delivery_id: str) -> list[dict[str, Any]] | None:
         if self._conn is not None:
             self._lock_row()  # wait for the sender's previous message before looking
-        row = self._read(select(DELIVERIES.c.reply).where(
-            DELIVERIES.c.channel == self._key["channel"],
-            DELIVERIES.c.delivery_id == delivery_id))
+        row = self._read(_DELIVERY_REPLY, {"channel": self._key["channel"],
+                                           "delivery_id": delivery_id})
         return None if row is None else list(row[0])
 
     def _lock_row(self) -> None:
-        """Hold the sender's session row (created empty if need be) until the commit.
+        """Hold the sender's session row (created empty if need be) until the commit, and
+        keep what it holds for ``load``: one statement.
 
-        ``INSERT ... ON CONFLICT DO NOTHING`` alone does not lock a row that already exists,
-        so two copies of one delivery in two processes could both find it unrecorded; the
-        ``SELECT ... FOR UPDATE`` that follows makes the second copy wait for the first's
-        commit, after which it sees the delivery recorded.
+        ``ON CONFLICT DO UPDATE`` (a no-op update) locks an existing row, waiting for a
+        transaction that holds it, and returns its latest committed state; ``DO NOTHING``
+        would neither lock nor return it. So two copies of one delivery in two processes
+        cannot both find it unrecorded: the second waits for the first's commit, and the
+        delivery check that follows (a statement of its own, so a fresh snapshot) sees it.
         """
         assert self._conn is not None
-        row = pg_insert(SESSIONS).values(**self._key, state={}, updated_at=_EPOCH, version=0)
-        self._conn.execute(row.on_conflict_do_nothing(index_elements=["channel", "sender_id"]))
-        self._conn.execute(select(SESSIONS.c.version).where(
-            SESSIONS.c.channel == self._key["channel"],
-            SESSIONS.c.sender_id == self._key["sender_id"]).with_for_update())
+        self._locked = self._conn.execute(_LOCK_ROW, self._key).one()
 
     def load(self) -> Session | None:
-        stmt = select(SESSIONS.c.state, SESSIONS.c.version).where(
-            SESSIONS.c.channel == self._key["channel"],
-            SESSIONS.c.sender_id == self._key["sender_id"])
-        row = self._read(stmt.with_for_update() if self._pg else stmt)
+        if self._locked is not None:  # read under the lock by processed_reply
+            row = self._locked
+        else:
+            row = self._read(_LOAD_FOR_UPDATE if self._pg else _LOAD, self._key)
         if row is None:
             return None
         self._version = int(row[1])
@@ -221,11 +236,14 @@ class SqlCustomerDirectory:
         self._lookup = single_statements(bind) if isinstance(bind, Engine) else None
 
     def identify(self, channel: str, sender_id: str, *, now: datetime) -> CustomerInfo:
-        with self._sessions(bind=self._lookup) if self._lookup is not None \
-                else self._sessions() as s, s.begin():
-            c = SqlCustomerRepository(s).get_or_create(channel, sender_id, now=now)
-            return CustomerInfo(c.id, c.tz.key if c.tz else None, c.opted_out, c.lang,
-                                c.lang_source)
+        if self._lookup is not None:  # a bare connection: no ORM session for two statements
+            with self._lookup.begin() as conn:
+                c = SqlCustomerRepository(conn).get_or_create(channel, sender_id, now=now)
+        else:
+            with self._sessions() as s, s.begin():
+                c = SqlCustomerRepository(s).get_or_create(channel, sender_id, now=now)
+        return CustomerInfo(c.id, c.tz.key if c.tz else None, c.opted_out, c.lang,
+                            c.lang_source)
 
     def set_tz(self, customer_id: str, tz: str) -> None:
         with self._sessions() as s, s.begin():
@@ -237,5 +255,9 @@ class SqlCustomerDirectory:
             repo.opt_out(customer_id) if opted_out else repo.opt_in(customer_id)
 
     def set_lang(self, customer_id: str, lang: str, source: str) -> None:
+        if self._lookup is not None:  # one UPDATE: a statement of its own
+            with self._lookup.begin() as conn:
+                SqlCustomerRepository(conn).set_lang(customer_id, lang, source)
+            return
         with self._sessions() as s, s.begin():
             SqlCustomerRepository(s).set_lang(customer_id, lang, source)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import RowMapping, select, update
+from sqlalchemy import Connection, RowMapping, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -39,8 +40,24 @@ def _customer(row: RowMapping) -> Customer:
                     lang=row["lang"], lang_source=row["lang_source"])
 
 
+# Built once: every inbound message looks its sender up (bound by name at execution).
+_FIND = select(C).where(C.c.channel == bindparam("channel"),
+                        C.c.sender_id == bindparam("sender_id"))
+_BY_ID = select(C).where(C.c.id == bindparam("id"))
+_CREATE = {d.__name__.rsplit(".", 1)[-1]: d.insert(C).on_conflict_do_nothing(
+    index_elements=["channel", "sender_id"]).returning(*C.c) for d in (postgresql, sqlite)}
+
+# The language is stored on a new customer's first message.
+_SET: dict[tuple[str, ...], Any] = {
+    ("lang", "lang_source"): update(C).where(C.c.id == bindparam("customer_id")).values(
+        lang=bindparam("lang"), lang_source=bindparam("lang_source")),
+}
+
+
 class SqlCustomerRepository:
-    def __init__(self, session: Session) -> None:
+    """On an ORM session or, for the per-message lookup, a bare connection (cheaper)."""
+
+    def __init__(self, session: Session | Connection) -> None:
         self._session = session
 
     def get_or_create(self, channel: str, sender_id: str, *, now: datetime,
@@ -49,26 +66,26 @@ class SqlCustomerRepository:
         found = self.find(channel, sender_id)
         if found is not None:
             return found
-        dialect = self._session.get_bind().dialect.name
-        stmt = postgresql.insert(C) if dialect == "postgresql" else sqlite.insert(C)
-        self._session.execute(stmt.on_conflict_do_nothing(index_elements=["channel", "sender_id"]),
-                              {"id": str(uuid.uuid4()), "channel": channel,
-                               "sender_id": sender_id, "name": name, "tz": None,
-                               "phone_e164": phone_e164, "opted_out": False,
-                               "created_at": now})
+        bind = self._session if isinstance(self._session, Connection) \
+            else self._session.get_bind()
+        row = self._session.execute(_CREATE[bind.dialect.name], {
+            "id": str(uuid.uuid4()), "channel": channel, "sender_id": sender_id, "name": name,
+            "tz": None, "phone_e164": phone_e164, "opted_out": False, "created_at": now,
+        }).mappings().one_or_none()
+        if row is not None:  # ours; None: a concurrent first message inserted it first
+            return _customer(row)
         created = self.find(channel, sender_id)
         if created is None:  # pragma: no cover - the row exists after the upsert
             raise RuntimeError("customer vanished after insert")
         return created
 
     def find(self, channel: str, sender_id: str) -> Customer | None:
-        row = self._session.execute(
-            select(C).where(C.c.channel == channel, C.c.sender_id == sender_id)
-        ).mappings().one_or_none()
+        row = self._session.execute(_FIND, {"channel": channel, "sender_id": sender_id}
+                                    ).mappings().one_or_none()
         return None if row is None else _customer(row)
 
     def get(self, customer_id: str) -> Customer | None:
-        row = self._session.execute(select(C).where(C.c.id == customer_id)).mappings().one_or_none()
+        row = self._session.execute(_BY_ID, {"id": customer_id}).mappings().one_or_none()
         return None if row is None else _customer(row)
 
     def set_tz(self, customer_id: str, tz: ZoneInfo | None) -> None:
@@ -91,6 +108,10 @@ class SqlCustomerRepository:
         self._set(customer_id, opted_out=False)
 
     def _set(self, customer_id: str, **values: object) -> None:
-        result = self._session.execute(update(C).where(C.c.id == customer_id).values(**values))
+        stmt = _SET.get(tuple(values))
+        if stmt is None:
+            stmt = update(C).where(C.c.id == bindparam("customer_id")).values(
+                {k: bindparam(k) for k in values})
+        result = self._session.execute(stmt, {"customer_id": customer_id, **values})
         if getattr(result, "rowcount", 0) != 1:
             raise DomainError(ErrorCode.INVALID_REQUEST, "no such customer", id=customer_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import weakref
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -119,6 +120,14 @@ def single_statements(engine: Engine) -> Engine:
     idempotent upsert, a guarded UPDATE): PostgreSQL in autocommit, so each statement is
     one round trip instead of three (BEGIN, the statement, COMMIT). SQLite is unchanged
     (its transactions cost no round trip, and a write must begin IMMEDIATE)."""
-    if engine.dialect.name == "postgresql":
-        return engine.execution_options(isolation_level="AUTOCOMMIT")
-    return engine
+    if engine.dialect.name != "postgresql":
+        return engine
+    # One per engine: every unit of work asks, and a new option engine per call cost more
+    # CPU than the statement it runs.
+    single = _SINGLE.get(engine)
+    if single is None:
+        single = _SINGLE[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return single
+
+
+_SINGLE: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()

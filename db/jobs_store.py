@@ -19,7 +19,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, and_, exists, or_, select, text, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    and_,
+    bindparam,
+    exists,
+    or_,
+    select,
+    text,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.booking import Booking, BookingStatus
@@ -40,6 +51,9 @@ from db.uow import BusinessCache
 
 DUE = DUE_STATUSES  # "sending" is due again only once its lease ran out
 # Literal, as in the partial index ix_bookings_confirmed_start, so every plan may use it.
+# Built once: read before every inbound message (bound by name at execution).
+_STATE = select(SESSIONS.c.state).where(SESSIONS.c.channel == bindparam("channel"),
+                                        SESSIONS.c.sender_id == bindparam("sender_id"))
 CONFIRMED_NOW = text(f"bookings.status = '{BookingStatus.CONFIRMED.value}'")
 # Turns a page of reminder candidates (facts, offsets already recorded) into drafts.
 PlanPage = Callable[[Sequence[tuple[BookingFacts, frozenset[timedelta]]]], Sequence[Draft]]
@@ -261,10 +275,13 @@ class SqlJobsStore:
 
     def session_state(self, channel: str, address: str) -> dict[str, Any]:
         """One lookup (read before every inbound message): a statement of its own."""
-        with self._sessions(bind=self._single) if self._single is not None \
-                else self._sessions() as s:
-            state = s.execute(select(SESSIONS.c.state).where(
-                SESSIONS.c.channel == channel, SESSIONS.c.sender_id == address)).scalar()
+        params = {"channel": channel, "sender_id": address}
+        if self._single is not None:  # a bare connection: no ORM session for one statement
+            with self._single.connect() as conn:
+                state = conn.execute(_STATE, params).scalar()
+        else:
+            with self._sessions() as s:
+                state = s.execute(_STATE, params).scalar()
         return dict(state or {})
 
     # --- housekeeping ----------------------------------------------------------------------
