@@ -6,7 +6,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, RowMapping, Select, and_, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    RowMapping,
+    Select,
+    and_,
+    bindparam,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from core.availability import Taken
@@ -70,14 +80,38 @@ def _stale_hold(now: datetime) -> ColumnElement[bool]:
                 or_(B.c.hold_expires_at.is_(None), B.c.hold_expires_at <= now))
 
 
+# The reads of every availability and every hold, built once and bound by name (a fresh
+# construct per call cost more CPU to build and key than the query takes): the same
+# conditions as _overlapping, _live and _stale_hold above.
+_IN_WINDOW = and_(B.c.provider_key == bindparam("provider"),
+                  B.c.block_start > bindparam("lowest"), B.c.block_start < bindparam("end"),
+                  B.c.block_end > bindparam("start"))
+_TAKEN = (select(B.c.start_at, B.c.block_start, B.c.block_end, B.c.capacity, B.c.session_key,
+                 B.c.seats)
+          .where(_IN_WINDOW, or_(B.c.status == _CONFIRMED,
+                                 and_(B.c.status == _HELD,
+                                      B.c.hold_expires_at > bindparam("now"))))
+          .order_by(B.c.block_start))
+_TAKEN_BUT = _TAKEN.where(B.c.id != bindparam("ignore"))
+_STALE = (select(B).where(_IN_WINDOW, B.c.status == _HELD,
+                          or_(B.c.hold_expires_at.is_(None),
+                              B.c.hold_expires_at <= bindparam("now")))
+          .order_by(B.c.block_start))
+Query = tuple[Select[Any], dict[str, Any]]  # a built statement and its parameters
+
+
+def _window(provider_key: str, window: Interval, now: datetime) -> dict[str, Any]:
+    return {"provider": provider_key, "lowest": window.start - MAX_BLOCK,
+            "start": window.start, "end": window.end, "now": now}
+
+
 def taken_query(provider_key: str, window: Interval, now: datetime,
-                ignore: str | None = None) -> Select[Any]:
-    """What ``taken_of`` reads: three columns of the occupying bookings, not whole rows."""
-    stmt = (select(B.c.start_at, B.c.block_start, B.c.block_end, B.c.capacity,
-                   B.c.session_key, B.c.seats)
-            .where(_overlapping(provider_key, window), _live(now))
-            .order_by(B.c.block_start))
-    return stmt if ignore is None else stmt.where(B.c.id != ignore)
+                ignore: str | None = None) -> Query:
+    """What ``taken_of`` reads: a few columns of the occupying bookings, not whole rows."""
+    params = _window(provider_key, window, now)
+    if ignore is None:
+        return _TAKEN, params
+    return _TAKEN_BUT, {**params, "ignore": ignore}
 
 
 def taken_of(provider_key: str, rows: Sequence[Sequence[Any]]) -> list[Taken]:
@@ -87,10 +121,9 @@ def taken_of(provider_key: str, rows: Sequence[Sequence[Any]]) -> list[Taken]:
             for start, bs, be, cap, key, seats in rows]
 
 
-def stale_query(provider_key: str, window: Interval, now: datetime) -> Select[Any]:
+def stale_query(provider_key: str, window: Interval, now: datetime) -> Query:
     """Whole rows (``bookings_of``) of the lapsed holds whose block meets ``window``."""
-    return (select(B).where(_overlapping(provider_key, window), _stale_hold(now))
-            .order_by(B.c.block_start))
+    return _STALE, _window(provider_key, window, now)
 
 
 _COLUMNS = tuple(B.columns.keys())
@@ -140,11 +173,12 @@ class SqlBookingRepository:
     def taken(self, provider_key: str, window: Interval, now: datetime, *,
               ignore: str | None = None) -> list[Taken]:
         with translate():
-            rows = self._session.execute(taken_query(provider_key, window, now, ignore)).all()
+            rows = self._session.execute(*taken_query(provider_key, window, now, ignore)).all()
         return taken_of(provider_key, rows)
 
     def stale_holds(self, provider_key: str, window: Interval, now: datetime) -> list[Booking]:
-        return self._all(stale_query(provider_key, window, now))
+        stmt, params = stale_query(provider_key, window, now)
+        return self._all(stmt, params)
 
     def expired_holds(self, now: datetime, limit: int) -> list[Booking]:
         """Due for the expiry sweep; rows locked by another sweeper are skipped (PostgreSQL)."""
@@ -160,7 +194,7 @@ class SqlBookingRepository:
         return self._all(select(B).where(B.c.series_id == series_id)
                          .order_by(B.c.start_at, B.c.id))
 
-    def _all(self, stmt: Select[Any]) -> list[Booking]:
+    def _all(self, stmt: Select[Any], params: dict[str, Any] | None = None) -> list[Booking]:
         with translate():
-            rows = self._session.execute(stmt).mappings().all()
+            rows = self._session.execute(stmt, params).mappings().all()
         return [booking_from_row(r) for r in rows]

@@ -6,7 +6,16 @@ import dataclasses
 import typing
 from typing import Any
 
-from sqlalchemy import CompoundSelect, RowMapping, delete, insert, select, text, union_all
+from sqlalchemy import (
+    CompoundSelect,
+    RowMapping,
+    bindparam,
+    delete,
+    insert,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from core.booking import MAX_BLOCK, Actor, AuditEntry
@@ -30,20 +39,28 @@ W = table_of(WaitlistEntryRow)
 _AUDIT_INSERT = insert(A).inline()  # nothing read back: it may be deferred (db.pipeline)
 
 
-def busy_query(provider_key: str, window: Interval, dialect: str) -> CompoundSelect[Any]:
+def _busy(dialect: str) -> CompoundSelect[Any]:
+    recent = select(BB.c.start_at, BB.c.end_at).where(
+        BB.c.provider_key == bindparam("provider"), BB.c.start_at > bindparam("lowest"),
+        BB.c.start_at < bindparam("end"), BB.c.end_at > bindparam("start"))
+    long_ago = select(BB.c.start_at, BB.c.end_at).where(
+        BB.c.provider_key == bindparam("provider"), LONG_BUSY[dialect],
+        BB.c.start_at <= bindparam("lowest"), BB.c.end_at > bindparam("start"))
+    return union_all(recent, long_ago).order_by("start_at", "end_at")
+
+
+_BUSY = {dialect: _busy(dialect) for dialect in LONG_BUSY}  # built once, bound by name
+
+
+def busy_query(provider_key: str, window: Interval,
+               dialect: str) -> tuple[CompoundSelect[Any], dict[str, Any]]:
     """Busy blocks meeting ``window`` in two disjoint parts, each a range on an index
     (migration 0018): blocks starting in the window widened by ``MAX_BLOCK``, and the long
     ones that started before that. The plain overlap test cannot bound a B-tree scan from
     below (it read the provider's whole history). Rows: (start_at, end_at)."""
-    lower = window.start - MAX_BLOCK
-    recent = select(BB.c.start_at, BB.c.end_at).where(
-        BB.c.provider_key == provider_key, BB.c.start_at > lower,
-        BB.c.start_at < window.end, BB.c.end_at > window.start)
-    long_ago = select(BB.c.start_at, BB.c.end_at).where(
-        BB.c.provider_key == provider_key,
-        LONG_BUSY["postgresql" if dialect == "postgresql" else "sqlite"],
-        BB.c.start_at <= lower, BB.c.end_at > window.start)
-    return union_all(recent, long_ago).order_by("start_at", "end_at")
+    return _BUSY["postgresql" if dialect == "postgresql" else "sqlite"], {
+        "provider": provider_key, "lowest": window.start - MAX_BLOCK, "start": window.start,
+        "end": window.end}
 
 
 class SqlAuditLog:
@@ -72,8 +89,8 @@ class SqlBusyRepository:
         self._session = session
 
     def busy(self, provider_key: str, window: Interval) -> list[Interval]:
-        stmt = busy_query(provider_key, window, self._session.get_bind().dialect.name)
-        return [Interval(s, e) for s, e in self._session.execute(stmt)]
+        stmt, params = busy_query(provider_key, window, self._session.get_bind().dialect.name)
+        return [Interval(s, e) for s, e in self._session.execute(stmt, params)]
 
     def add(self, provider_key: str, span: Interval, *, source: str,
             external_id: str | None = None, note: str = "") -> None:

@@ -8,7 +8,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import Engine, Select, select
+from sqlalchemy import Engine, Select, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.confirmations import ConfirmationRepository
@@ -161,15 +161,16 @@ class SqlUnitOfWork:
         """On PostgreSQL the lock and the three reads go as one pipeline: one round trip
         (with the BEGIN) instead of five; each read still runs after the lock is granted."""
         session = self.session
-        queries = (_lock_query(provider_key), stale_query(provider_key, block, now),
+        queries = ((_LOCK_PROVIDER, {"provider": provider_key}),
+                   stale_query(provider_key, block, now),
                    taken_query(provider_key, around, now, ignore),
                    busy_query(provider_key, around, session.get_bind().dialect.name))
         with translate(provider_key=provider_key):
             if self._pipelined:
-                rows = pipeline.run(session, [c for q in queries
-                                              for c in pipeline.captured(session, q)])
+                rows = pipeline.run(session, [c for q, p in queries
+                                              for c in pipeline.captured(session, q, p)])
             else:
-                rows = [list(session.execute(q)) for q in queries]
+                rows = [list(session.execute(q, p)) for q, p in queries]
         found, stale, taken, busy = rows
         _known(provider_key, found[0] if found else None)
         return Surroundings(stale=bookings_of(stale), taken=taken_of(provider_key, taken),
@@ -193,11 +194,14 @@ class SqlUnitOfWork:
         needs no transaction at all: one round trip instead of BEGIN, SELECT, ROLLBACK."""
         if self._cache is None or self._single is None or self.session.in_transaction():
             return None
-        with self._sessions(bind=self._single) as s:
-            return self._cache.at(business_revision(s))
+        with self._single.connect() as conn:  # no ORM session for one statement
+            return self._cache.at(business_revision(conn))
 
     def emit(self, events: Sequence[Event]) -> None:
         emit(self.session, events, now=self._clock())
+
+
+_LOCK_PROVIDER = select(P.c.key).where(P.c.key == bindparam("provider")).with_for_update()
 
 
 def _lock_query(provider_key: str) -> Select[tuple[str]]:
