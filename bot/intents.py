@@ -254,10 +254,11 @@ def _squash(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text)
 
 
-def _names(service: Service) -> list[str]:
-    return [normalise(n) for n in (service.name, *(name for _, name in service.names),
-                                   service.key.replace("_", " "),
-                                   *service.aliases) if n]
+@lru_cache(maxsize=1024)  # services are frozen: a new business file, new keys
+def _names(service: Service) -> tuple[str, ...]:
+    return tuple(normalise(n) for n in (service.name, *(name for _, name in service.names),
+                                        service.key.replace("_", " "),
+                                        *service.aliases) if n)
 
 
 def _content_words(text: str) -> list[str]:
@@ -265,7 +266,12 @@ def _content_words(text: str) -> list[str]:
     return [w for w in normalise(text).split() if w not in filler]
 
 
+FUZZY_SERVICE = 0.8  # a service named this closely (difflib ratio) counts as meant
+
+
 def _score(service: Service, words: list[str]) -> float:
+    """1.0+ for an exact mention, else the best fuzzy ratio if it reaches FUZZY_SERVICE
+    (0.0 below it: match_services never looks at a lower score)."""
     joined = _squash("".join(words))
     best = 0.0
     for name in _names(service):
@@ -275,8 +281,14 @@ def _score(service: Service, words: list[str]) -> float:
         for size in (1, 2, 3):  # fuzzy: compare every short run of words to the name
             for i in range(len(words) - size + 1):
                 chunk = _squash("".join(words[i:i + size]))
-                if len(chunk) >= 3:
-                    best = max(best, difflib.SequenceMatcher(None, chunk, squashed).ratio())
+                if len(chunk) < 3:
+                    continue
+                matcher = difflib.SequenceMatcher(None, chunk, squashed)
+                # The cheap upper bounds first: most pairs cannot reach the threshold, and
+                # ratio() is the costliest call of an ordinary message.
+                floor = max(best, FUZZY_SERVICE)
+                if matcher.real_quick_ratio() >= floor and matcher.quick_ratio() >= floor:
+                    best = max(best, matcher.ratio())
     return best
 
 
@@ -303,7 +315,7 @@ def match_services(text: str, services: Sequence[Service]) -> list[Service]:
     distinct = _distinct_word(services, words)
     if len(distinct) == 1:
         return distinct
-    close = [(score, s) for score, _, s in scored if score >= 0.8]
+    close = [(score, s) for score, _, s in scored if score >= FUZZY_SERVICE]
     if not close:
         return []
     return [s for score, s in close if close[0][0] - score < 0.05]

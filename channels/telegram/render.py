@@ -13,10 +13,22 @@ MAX_TEXT = 4096  # Telegram's limit per message
 MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback_data
 
 
+Buttons = tuple[tuple[str, str], ...]  # (label, callback data), one button per row
+
+
 @dataclass(frozen=True)
 class Outgoing:
     text: str
-    keyboard: InlineKeyboardMarkup | None = None
+    buttons: Buttons = ()
+
+    @property
+    def keyboard(self) -> InlineKeyboardMarkup | None:
+        """For the Bot API client. Built only when sent by it: the webhook reply (most
+        replies) needs only the JSON, and these objects cost more to build than that."""
+        if not self.buttons:
+            return None
+        return InlineKeyboardMarkup(
+            [[InlineKeyboardButton(label, callback_data=data)] for label, data in self.buttons])
 
 
 def _fits(payload: str) -> bool:
@@ -34,20 +46,20 @@ def render(reply: Reply) -> list[Outgoing]:
     listed as numbered text, which the conversation also understands.
     """
     text = reply.text or " "
-    keyboard = None
+    buttons: Buttons = ()
     if reply.choices and all(_fits(c.payload) for c in reply.choices):
-        keyboard = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(c.label, callback_data=c.payload)] for c in reply.choices])
+        buttons = tuple((c.label, c.payload) for c in reply.choices)
     elif reply.choices:
         text += "\n" + "\n".join(f"{i}. {c.label}" for i, c in enumerate(reply.choices, 1))
     parts = _chunks(text)
-    return [Outgoing(p, keyboard if i == len(parts) - 1 else None) for i, p in enumerate(parts)]
+    return [Outgoing(p, buttons if i == len(parts) - 1 else ()) for i, p in enumerate(parts)]
 
 
 def send_message_method(chat_id: int, part: Outgoing) -> dict[str, Any]:
     """``part`` as a Bot API call in a webhook's response body (Telegram's webhook-reply:
     the JSON names the ``method`` next to its parameters, and Telegram performs it)."""
     method: dict[str, Any] = {"method": "sendMessage", "chat_id": chat_id, "text": part.text}
-    if part.keyboard is not None:
-        method["reply_markup"] = part.keyboard.to_dict()
+    if part.buttons:  # InlineKeyboardMarkup.to_dict(), written out
+        method["reply_markup"] = {"inline_keyboard": [
+            [{"text": label, "callback_data": data}] for label, data in part.buttons]}
     return method
