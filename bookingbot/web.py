@@ -17,7 +17,9 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 import uvicorn
+from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -44,6 +46,7 @@ from bookingbot.settings import Settings
 from bot.warmup import warm_up
 from channels.asgi_guard import AsgiGuard
 from channels.mount import ChannelMount
+from db.engine import pool_capacity
 from db.migrate import current_revision, head_revision
 
 log = logging.getLogger(__name__)
@@ -89,6 +92,23 @@ def _paths(routes: Sequence[BaseRoute]) -> list[str]:
     return [getattr(r, "path", "") for r in routes]
 
 
+def handler_threads(engine: Engine) -> int:
+    """How many requests may run their (blocking) handlers at once: half the pool.
+
+    An inbound message holds one connection for its conversation's transaction and needs a
+    second one meanwhile (the customer lookup, the catalogue, a booking). With as many
+    handlers running as the pool has connections, each can hold one and wait for another:
+    seen at 32 clients (30 connections idle in transaction, no request answered until the
+    pool's timeout). Half the pool leaves one spare for each; more threads would not add
+    throughput anyway, one process runs Python on one core."""
+    return max(1, pool_capacity(engine) // 2)
+
+
+def bound_threads(engine: Engine) -> None:
+    """Starlette runs sync handlers on anyio's default thread limiter (40 by default)."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = handler_threads(engine)
+
+
 def build_app(db: Database, *, mounts: Sequence[ChannelMount] = ()) -> Starlette:
     head = head_revision()
 
@@ -123,6 +143,7 @@ def build_app(db: Database, *, mounts: Sequence[ChannelMount] = ()) -> Starlette
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         started: list[ChannelMount] = []
+        bound_threads(db.engine)
         try:
             for mount in mounts:
                 started.append(mount)

@@ -115,6 +115,14 @@ def _sqlite_on_begin(conn: Connection) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+def pool_capacity(engine: Engine) -> int:
+    """How many connections the engine's pool hands out at most (size + overflow)."""
+    pool = engine.pool
+    size = getattr(pool, "size", None)
+    overflow = getattr(pool, "_max_overflow", 0)
+    return (size() if callable(size) else 1) + max(0, int(overflow))
+
+
 def single_statements(engine: Engine) -> Engine:
     """The same pool, for work that is one statement per transaction anyway (a lookup, an
     idempotent upsert, a guarded UPDATE): PostgreSQL in autocommit, so each statement is
