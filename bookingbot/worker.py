@@ -36,6 +36,7 @@ from channels.slack.render import provider_payload
 from channels.slack.sender import SlackSender
 from channels.slack.texts import agenda_text
 from core.events import BookingCancelled, BookingConfirmed, BookingRescheduled, Event
+from core.intake import IntakeUpdated
 from core.model import Business
 from core.notifications import Audience, BookingFacts, Kind, Message, Notice
 from core.payments import PaymentGateway
@@ -83,6 +84,9 @@ def _alert_event(notice: Notice, facts: BookingFacts) -> Event | None:
         case Kind.RESCHEDULED:
             old = datetime.fromisoformat(notice.value("old_start") or b.start.isoformat())
             return BookingRescheduled(b.id, old, notice.start or b.start)
+        case Kind.INTAKE_UPDATED:
+            return IntakeUpdated(b.id, datetime.fromisoformat(notice.value("at") or
+                                                               b.start.isoformat()))
     return None
 
 
@@ -107,7 +111,8 @@ def slack_renderer(business: Callable[[], Business], base: Renderer = render) ->
                                    provider_payload("message", facts.booking.id)),))
         event = _alert_event(notice, facts)
         reply = (provider_alert(event, booking=facts.booking, business=business(),
-                                customer=_card(facts), resources=facts.resource_names)
+                                customer=_card(facts), resources=facts.resource_names,
+                                answers=facts.answers)
                  if event is not None else None)
         if reply is None:
             return base(notice, facts)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from bot import intents, replies, who
+from bot.intake import ask_again
 from bot.messages import Reply
 from bot.offers import show_page, summary
 from bot.questions import Topic, faq_match, topic_of
@@ -36,7 +37,8 @@ def answer_question(session: Session, text: str, now: datetime,
     return Transition(session, (Reply(said), *resume(session, now, ctx)))
 
 
-def resume(session: Session, now: datetime, ctx: Context) -> tuple[Reply, ...]:
+def resume(  # noqa: PLR0911  (one return per state waiting on a question)
+        session: Session, now: datetime, ctx: Context) -> tuple[Reply, ...]:
     """The question the conversation was waiting on, asked again after an aside."""
     lang = session.lang
     match session.state:
@@ -49,6 +51,8 @@ def resume(session: Session, now: datetime, ctx: Context) -> tuple[Reply, ...]:
             return show_page(session, ctx, say(lang, "Back to your times")).replies
         case State.CONFIRM_BOOKING if session.chosen is not None:
             return summary(session, ctx, session.chosen).replies
+        case State.ANSWER_INTAKE:
+            return ask_again(session, ctx)
         case State.IDLE:
             return ()
     return (Reply(say(lang, "Shall we carry on where we were?")),)

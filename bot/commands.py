@@ -47,6 +47,7 @@ class Book:
     provider_key: str
     start: datetime
     hold_id: str | None = None  # the hold taken at "Confirm?": confirmed, never re-taken
+    answers: tuple[tuple[str, str], ...] = ()  # intake answers, kept on the booking
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,14 @@ class RescheduleBooking:
     provider_key: str
     new_start: datetime
     hold_id: str | None = None  # the hold taken on the new slot at "Move it?": used, not lost
+
+
+@dataclass(frozen=True)
+class SaveAnswers:
+    """The customer changed the intake answers of their booking (until it starts)."""
+
+    booking_id: str
+    answers: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -112,6 +121,13 @@ class ReleaseHold:
 
 
 @dataclass(frozen=True)
+class KeepHold:
+    """An intake answer came in: keep the hold on the chosen slot alive a while longer."""
+
+    booking_id: str
+
+
+@dataclass(frozen=True)
 class SetTimezone:
     tz: str
 
@@ -131,7 +147,7 @@ class SetLanguage:
 
 Command = (FindSlots | HoldSlot | ReleaseHold | Book | ListBookings | CancelBooking
            | RescheduleBooking | JoinWaitlist | BookSeries | NotifyHuman | EndHandoff
-           | SetTimezone | SetOptOut | RecallProvider | SetLanguage)
+           | SetTimezone | SetOptOut | RecallProvider | SetLanguage | KeepHold | SaveAnswers)
 
 # --- results (past tense) -------------------------------------------------------------
 
@@ -187,6 +203,11 @@ class Rescheduled:
 
 
 @dataclass(frozen=True)
+class AnswersSaved:
+    booking: BookingView
+
+
+@dataclass(frozen=True)
 class WaitlistJoined:
     pass
 
@@ -218,4 +239,5 @@ class Failed:
 
 
 Result = (SlotsFound | Held | Booked | BookingsListed | Cancelled | Rescheduled
-          | WaitlistJoined | SeriesBooked | HandedOff | Failed | ProviderRecalled)
+          | WaitlistJoined | SeriesBooked | HandedOff | Failed | ProviderRecalled
+          | AnswersSaved)

@@ -7,7 +7,7 @@ listed with ``for_customer`` and every change goes through core's ownership chec
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -44,6 +44,7 @@ from core.usecases import (
     reschedule,
 )
 from core.usecases.fees import late_fee_quote
+from core.usecases.intake import keep_hold, save_answers
 
 MAX_OFFERS = 40
 ALTERNATIVES = 5
@@ -110,6 +111,10 @@ class Executor:
                                    actor=self.actor, now=self.now, provider_key=cmd.provider_key,
                                    hold_id=cmd.hold_id)
                 return c.Rescheduled(self._view(moved))
+            case c.SaveAnswers():
+                changed = save_answers(self.uow(), cmd.booking_id, given=cmd.answers,
+                                       actor=self.actor, now=self.now, changed=True)
+                return c.AnswersSaved(self._view(changed))
             case c.RecallProvider():
                 return c.ProviderRecalled(self._usual())
             case c.JoinWaitlist():
@@ -127,6 +132,8 @@ class Executor:
     def _side_effect(self, cmd: c.Command) -> None:
         if isinstance(cmd, c.ReleaseHold):
             release_hold(self.uow(), cmd.booking_id, actor=self.actor, now=self.now)
+        elif isinstance(cmd, c.KeepHold):
+            keep_hold(self.uow(), cmd.booking_id, actor=self.actor, now=self.now)
         elif isinstance(cmd, c.EndHandoff) and self.handoffs is not None:
             self.handoffs.end(self.channel, self.sender_id, status="closed", now=self.now)
         elif isinstance(cmd, c.SetTimezone):
@@ -291,6 +298,8 @@ class Executor:
         hold = held or self._already_mine(cmd) or hold_slot(
             self.uow(), service_key=cmd.service_key, provider_key=cmd.provider_key,
             start=cmd.start, customer_id=self.customer.id, actor=self.actor, now=self.now)
+        if cmd.answers:  # on the hold, before it is confirmed or paid for: the alert shows them
+            save_answers(self.uow(), hold.id, given=cmd.answers, actor=self.actor, now=self.now)
         service = self.business.service(cmd.service_key)
         if service is not None and (hold.due_minor > 0 or service.card_required):
             return self._payment_for(hold, service)
@@ -333,8 +342,15 @@ class Executor:
         uow = self.uow()
         with uow:
             own = uow.bookings.for_customer(self.customer.id, since=self.now)
-        upcoming = sorted((b for b in own if b.is_upcoming(self.now)), key=lambda b: b.start)
-        return tuple(self._view(b) for b in upcoming)
+            upcoming = sorted((b for b in own if b.is_upcoming(self.now)), key=lambda b: b.start)
+            answers = uow.intake.of_bookings([b.id for b in upcoming if self._asks(b)])
+        return tuple(replace(self._view(b), answers=tuple((a.key, a.value)
+                                                          for a in answers.get(b.id, ())))
+                     for b in upcoming)
+
+    def _asks(self, b: Booking) -> bool:
+        service = self.business.service(b.service_key)
+        return service is not None and bool(service.questions)
 
     def _view(self, b: Booking) -> BookingView:
         refund = refund_quote(self.business, b, actor=self.actor, now=self.now)

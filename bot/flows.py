@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot import choosing, fee_texts, intents, manage, memory, picks, replies
+from bot import choosing, fee_texts, intake, intents, manage, memory, picks, replies
 from bot import commands as c
 from bot.intents import Intent
 from bot.offers import find, show_page
@@ -176,8 +176,10 @@ def hold_for_confirm(session: Session, offer: Offer) -> Transition:
 def on_confirm_booking(session: Session, text: str, now: datetime, ctx: Context) -> Transition:
     if intents.is_yes(text) and session.chosen and session.service_key:
         offer = session.chosen
+        answers = session.answers if session.answers_for == session.service_key else ()
         return say(session, commands=(c.Book(session.service_key, offer.provider_key,
-                                             offer.start, hold_id=session.hold_id),))
+                                             offer.start, hold_id=session.hold_id,
+                                             answers=answers),))
     if intents.is_no(text):
         ask = replies.ask_time_again(ctx.service_name(session.service_key, session.lang),
                                      _zone(session, now, ctx), session.lang)
@@ -214,6 +216,7 @@ HANDLERS: dict[State, Handler] = {
     State.CONFIRM_BOOKING: on_confirm_booking,
     State.OFFER_WAITLIST: on_offer_waitlist,
     State.CONFIRM_SERIES: on_confirm_series,
+    State.ANSWER_INTAKE: intake.on_answer,
     State.PICK_BOOKING: manage.on_pick_booking,
     State.CONFIRM_CANCEL: manage.on_confirm_cancel,
     State.CONFIRM_RESCHEDULE: manage.on_confirm_reschedule,

@@ -35,14 +35,15 @@ class Intent(StrEnum):
     STOP = "stop"
     START = "start"
     RESTART = "restart"
+    INTAKE = "intake"  # "change my answers" (bot.intake)
 
 
 ANYONE = "*"  # provider sentinel: the customer has no preference
 
 _EMOJI_WORDS = {"👍": " yes ", "👌": " ok ", "✅": " yes ", "👎": " no ", "❌": " no "}
 # The order phrases are tried in: the first intent with a phrase in the message wins.
-_PHRASE_ORDER = (Intent.HUMAN, Intent.TIMEZONE, Intent.WAITLIST, Intent.RESCHEDULE,
-                 Intent.CANCEL, Intent.LIST, Intent.BOOK)
+_PHRASE_ORDER = (Intent.HUMAN, Intent.TIMEZONE, Intent.WAITLIST, Intent.INTAKE,
+                 Intent.RESCHEDULE, Intent.CANCEL, Intent.LIST, Intent.BOOK)
 
 
 @dataclass(frozen=True)

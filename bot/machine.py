@@ -20,7 +20,17 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot import choosing, deeplink, flows, intents, language_switch, picks, replies, smalltalk
+from bot import (
+    choosing,
+    deeplink,
+    flows,
+    intake,
+    intents,
+    language_switch,
+    picks,
+    replies,
+    smalltalk,
+)
 from bot import commands as c
 from bot.answers import answer_question
 from bot.commands import Result
@@ -42,7 +52,9 @@ _PICKING = {State.PICK_SLOT, State.PICK_BOOKING, State.ASK_SERVICE}
 # Where "same person as last time" chooses the provider of the booking being made.
 _CHOOSING = {State.IDLE, State.ASK_SERVICE, State.ASK_TIME, State.PICK_SLOT,
              State.CONFIRM_BOOKING, State.OFFER_WAITLIST}
-_CONFIRMING_HOLD = {State.CONFIRM_BOOKING, State.CONFIRM_RESCHEDULE}
+# The states in which the hold on the chosen slot is kept (intake questions come before
+# "Confirm?", on the same hold).
+_CONFIRMING_HOLD = {State.CONFIRM_BOOKING, State.CONFIRM_RESCHEDULE, State.ANSWER_INTAKE}
 
 
 def step(session: Session, message: Input, now: datetime, ctx: Context) -> Transition:
@@ -96,7 +108,7 @@ def _on_message(session: Session, message: InboundMessage, now: datetime,
     # switched at once, the flow kept; then the answers the current state is waiting for.
     first = (_handed_off_or_linked(session, message, text, now, ctx)
              or language_switch.on_text(session, text, now, ctx)
-             or (_by_state(session, text, now, ctx) if _state_answer_first(session, text)
+             or (_by_state(session, text, now, ctx) if _state_answer_first(session, text, ctx)
                  else None))
     if first is not None:
         return first
@@ -140,7 +152,9 @@ def _recalled(session: Session, found: c.ProviderRecalled, now: datetime,
     return Transition(t.session, (note, *t.replies), t.commands)
 
 
-def _state_answer_first(session: Session, text: str) -> bool:
+def _state_answer_first(session: Session, text: str, ctx: Context) -> bool:
+    if session.state is State.ANSWER_INTAKE:
+        return intake.answers_first(session, text, ctx)
     if session.state in _CONFIRMING:
         return intents.is_yes(text) or intents.is_no(text)
     if session.state in _PICKING:
@@ -161,6 +175,8 @@ def _global(  # noqa: PLR0911  (one early return per global intent reads best)
     simple = _SIMPLE.get(intent) if intent else None
     if simple is not None:
         return simple(session, text, ctx)
+    if intent is Intent.INTAKE:  # "change my answers": their upcoming bookings first
+        return say(replace(session.reset(), purpose=Purpose.INTAKE), commands=(c.ListBookings(),))
     if intent is Intent.LIST:
         return say(replace(session.reset(), purpose=None), commands=(c.ListBookings(),))
     if intent in (Intent.CANCEL, Intent.RESCHEDULE):

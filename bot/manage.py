@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot import commands as c
-from bot import fee_texts, intents, replies, smalltalk
+from bot import fee_texts, intake, intents, replies, smalltalk
 from bot.booking_texts import listing_line
 from bot.offers import booking_label, booking_line, refund_text
 from bot.session import BookingView, Offer, Purpose, Session, State
@@ -23,6 +23,8 @@ def listed(session: Session, bookings: tuple[BookingView, ...], now: datetime,
     tz = ctx.zone(session)
     if session.purpose is Purpose.GREET:
         return smalltalk.greeted(session, bookings, ctx)
+    if session.purpose is Purpose.INTAKE:
+        return intake.listed(session, bookings, ctx)
     if not bookings:
         return say(session.reset(), replies.no_bookings(session.lang))
     if session.purpose not in (Purpose.CANCEL, Purpose.RESCHEDULE):
@@ -50,6 +52,8 @@ def _named_in_request(session: Session, now: datetime, ctx: Context) -> BookingV
 
 def _chosen(session: Session, booking: BookingView, now: datetime, ctx: Context) -> Transition:
     tz = ctx.zone(session)
+    if session.purpose is Purpose.INTAKE:
+        return intake.start_edit(session, booking, ctx)
     session = replace(session, booking_id=booking.id, service_key=booking.service_key,
                       provider_key=booking.provider_key)
     what = booking_line(booking, ctx, tz, session.lang)
@@ -70,7 +74,8 @@ def on_pick_booking(session: Session, text: str, now: datetime, ctx: Context) ->
         idx = intents.pick_number(text, len(session.bookings))
         booking = session.bookings[idx] if idx is not None else _by_time(session, text, now, ctx)
     if booking is None:
-        action = "cancel" if session.purpose is Purpose.CANCEL else "move"
+        action = {Purpose.CANCEL: "cancel", Purpose.INTAKE: "answers"}.get(
+            session.purpose or Purpose.RESCHEDULE, "move")
         tz = ctx.zone(session)
         labels = [(booking_label(b, ctx, tz, session.lang), f"booking:{b.id}")
                   for b in session.bookings]

@@ -126,6 +126,18 @@ def _known(lang: str | None) -> set[str]:
     return set(_ordinals(lang)) | set(BY_TIME.get(lang or "en", BY_TIME["en"]))
 
 
+def ordinal(text: str, count: int, lang: str | None = None) -> int | None:
+    """The index a position word names in a list of ``count`` ("the second", "el último"),
+    or None (also when past the end)."""
+    ordinals = _ordinals(lang)
+    for w in _pick_words(text, lang):
+        if w in ordinals:
+            i = ordinals[w]
+            i = count + i if i < 0 else i
+            return i if 0 <= i < count else None
+    return None
+
+
 def number(text: str) -> int | None:
     """A bare option number ("6", "#6", "option 6"), whatever the list's length."""
     m = _NUMBER.fullmatch(normalise(text))

@@ -275,7 +275,8 @@ def your_booking(lang: Lang = None) -> str:
 
 
 _PICK = {"cancel": N_("Which booking do you want to cancel?"),
-         "move": N_("Which booking do you want to move?")}
+         "move": N_("Which booking do you want to move?"),
+         "answers": N_("Which booking's answers do you want to change?")}
 
 
 def pick_booking(action: str, labels: list[tuple[str, str]], lang: Lang = None, *,
@@ -348,6 +349,8 @@ def series_done(booked: int, total: int, failed: list[str], lang: Lang = None) -
 
 ERRORS = {
     "slot_taken": N_("Sorry, that slot just went."),
+    "intake_closed": N_("That appointment has already started, so its answers can no longer "
+                        "be changed."),
     "outside_hours": N_("That's outside our opening hours."),
     "too_soon": N_("That's too short notice."),
     "too_far_ahead": N_("That's too far ahead to book yet."),

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot import asked, choosing, fee_texts, manage, replies
+from bot import asked, choosing, fee_texts, intake, manage, replies
 from bot import commands as c
 from bot.handoff import handed_off
-from bot.offers import arrange, booking_line, refund_text, show_page, summary, why_empty
+from bot.offers import arrange, booking_line, refund_text, show_page, why_empty
 from bot.session import Offer, Purpose, Session, State
 from bot.transition import Context, Transition, say
 from core.money import Money
@@ -25,7 +25,7 @@ def on_result(  # noqa: PLR0911  (a dispatcher: one return per result type)
             held = replace(session, hold_id=result.booking_id)
             if session.purpose is Purpose.RESCHEDULE:  # "Move it?" with the new slot held
                 return manage.confirm_move(held, result.offer, ctx)
-            return summary(held, ctx, result.offer)
+            return intake.after_hold(held, result, ctx)  # its questions, then "Confirm?"
         case c.Booked():
             return _booked(session, result, ctx)
         case c.BookingsListed():
@@ -38,6 +38,8 @@ def on_result(  # noqa: PLR0911  (a dispatcher: one return per result type)
         case c.Rescheduled():
             what = booking_line(result.booking, ctx, ctx.zone(session), session.lang)
             return say(session.reset(), replies.moved(what, session.lang))
+        case c.AnswersSaved():
+            return intake.saved(session, result, ctx)
         case c.WaitlistJoined():
             return say(session.reset(), replies.waitlisted(session.lang))
         case c.SeriesBooked():
@@ -110,7 +112,8 @@ def _failed(session: Session, failed: c.Failed, ctx: Context) -> Transition:
         offers: tuple[Offer, ...] = tuple(failed.alternatives)
         session = replace(session, offers=offers, page=0, chosen=None)
         return show_page(session, ctx, replies.nearest_free(reason, session.lang))
-    if session.state in (State.CONFIRM_CANCEL, State.PICK_BOOKING):
+    if session.state in (State.CONFIRM_CANCEL, State.PICK_BOOKING) or (
+            session.purpose is Purpose.INTAKE):
         return say(session.reset(), reason)
     if session.service_key is None:
         return say(session.reset(), reason)

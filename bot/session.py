@@ -26,6 +26,7 @@ class State(StrEnum):
     CONFIRM_RESCHEDULE = "confirm_reschedule"
     OFFER_WAITLIST = "offer_waitlist"
     CONFIRM_SERIES = "confirm_series"
+    ANSWER_INTAKE = "answer_intake"  # the service's intake questions, one by one (bot.intake)
 
 
 class Purpose(StrEnum):
@@ -36,6 +37,7 @@ class Purpose(StrEnum):
     CANCEL = "cancel"
     WAITLIST = "waitlist"
     SERIES = "series"
+    INTAKE = "intake"  # changing the answers of a booking already made
     GREET = "greet"  # a hello: the customer's next booking is shown after the greeting
 
 
@@ -57,6 +59,7 @@ class BookingView:
     currency: str = "USD"
     pay_by: datetime | None = None  # UTC; set while an unpaid hold waits for its payment
     fee_minor: int = 0  # the late-cancellation fee cancelling now would charge (core.fees)
+    answers: tuple[tuple[str, str], ...] = ()  # its intake answers, (question key, value)
 
     @property
     def reference(self) -> str:
@@ -105,6 +108,11 @@ class Session:
     # up ("" = they have none), and the message that asked, read again once it is known.
     usual_provider: str | None = None
     recall_text: str | None = None
+    # Intake answers given so far, (question key, value), for the service ``answers_for``;
+    # ``hold_until``: when the hold on ``chosen`` lapses unless an answer keeps it.
+    answers: tuple[tuple[str, str], ...] = ()
+    answers_for: str | None = None
+    hold_until: datetime | None = None
     updated_at: datetime | None = None
 
     def reset(self) -> Session:
@@ -153,17 +161,24 @@ def _encode(s: Session) -> dict[str, Any]:
         "chosen": [s.chosen.provider_key, _iso(s.chosen.start)] if s.chosen else None,
         "booking_id": s.booking_id, "hold_id": s.hold_id, "handoff": s.handoff,
         "bookings": [[b.id, b.service_key, b.provider_key, _iso(b.start), b.refund_minor,
-                      b.currency, _iso(b.pay_by)] for b in s.bookings],
+                      b.currency, _iso(b.pay_by), [list(a) for a in b.answers]]
+                     for b in s.bookings],
         "series": ([s.series.first_day.isoformat(), s.series.at.isoformat(), s.series.count,
                     s.series.every_weeks] if s.series else None),
         "pending_text": s.pending_text,
         "usual_provider": s.usual_provider, "recall_text": s.recall_text,
+        "answers": [list(a) for a in s.answers], "answers_for": s.answers_for,
+        "hold_until": _iso(s.hold_until),
         "updated_at": _iso(s.updated_at),
     }
 
 
 def _offer(pair: list[Any]) -> Offer:
     return Offer(str(pair[0]), datetime.fromisoformat(pair[1]))
+
+
+def _pairs(raw: list[Any]) -> tuple[tuple[str, str], ...]:
+    return tuple((str(k), str(v)) for k, v in raw)
 
 
 def _decode(d: dict[str, Any]) -> Session:
@@ -185,12 +200,15 @@ def _decode(d: dict[str, Any]) -> Session:
         booking_id=d.get("booking_id"), hold_id=d.get("hold_id"),
         handoff=bool(d.get("handoff", False)),
         bookings=tuple(BookingView(b[0], b[1], b[2], datetime.fromisoformat(b[3]), int(b[4]),
-                                   b[5], _dt(b[6] if len(b) > 6 else None))
+                                   b[5], _dt(b[6] if len(b) > 6 else None),
+                                   answers=_pairs(b[7] if len(b) > 7 else []))
                        for b in d.get("bookings", [])),
         series=SeriesRequest(date.fromisoformat(series[0]), time.fromisoformat(series[1]),
                              int(series[2]), int(series[3])) if series else None,
         pending_text=d.get("pending_text"),
         usual_provider=d.get("usual_provider"), recall_text=d.get("recall_text"),
+        answers=_pairs(d.get("answers", [])), answers_for=d.get("answers_for"),
+        hold_until=_dt(d.get("hold_until")),
         updated_at=_dt(d.get("updated_at")),
     )
 

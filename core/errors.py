@@ -30,6 +30,8 @@ class ErrorCode(StrEnum):
     # Classes: every seat of the session is taken / more seats asked than one booking may hold.
     CLASS_FULL = "class_full"
     TOO_MANY_SEATS = "too_many_seats"
+    # Intake answers can be changed only until the appointment starts.
+    INTAKE_CLOSED = "intake_closed"
 
 
 class DomainError(Exception):

@@ -12,6 +12,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from core.fees import FeePolicy
+from core.intake import Question
 from core.money import Money
 from core.policy import CancellationPolicy
 
@@ -58,6 +59,8 @@ class Service:
     # The name in other languages, (language code, name) pairs from the business file
     # (``name: {en: Haircut, es: Corte de pelo}``); ``name`` is the default language's.
     names: tuple[tuple[str, str], ...] = ()
+    # Intake questions asked after the time is chosen (core.intake), in file order.
+    questions: tuple[Question, ...] = ()
 
     @property
     def card_required(self) -> bool:

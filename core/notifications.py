@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from core.booking import Booking
 from core.events import BookingCancelled, BookingConfirmed, BookingRescheduled, Event, HoldExpired
+from core.intake import Answer
 from core.timeutil import local_boundary
 
 
@@ -55,6 +56,7 @@ class Kind(StrEnum):
     FEE_CHARGED = "fee_charged"  # customer: a no-show / late-cancellation fee was charged
     FEE_FAILED = "fee_failed"  # customer: the fee could not be charged to the saved card
     FEE_ATTENTION = "fee_needs_attention"  # provider: a fee needs a person (declined, ...)
+    INTAKE_UPDATED = "intake_updated"  # provider: the customer changed their intake answers
 
 
 class Audience(StrEnum):
@@ -104,6 +106,7 @@ class BookingFacts:
     owner: Recipient | None = None
     # The provider's own Slack user (a DM), also when ``provider`` is the shared channel.
     provider_user: Recipient | None = None
+    answers: tuple[Answer, ...] = ()  # its intake answers (core.intake), for the provider
 
     def service_in(self, lang: str | None) -> str:
         base = (lang or "").replace("-", "_").split("_")[0]

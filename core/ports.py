@@ -18,6 +18,7 @@ from core.waitlist import WaitlistEntry
 
 if TYPE_CHECKING:  # core.payments builds on these ports; a runtime import would be circular
     from core.confirmations import ConfirmationRepository
+    from core.intake import IntakeRepository
     from core.payments import PaymentRepository
 
 
@@ -117,6 +118,7 @@ class UnitOfWork(Protocol):
     payments: PaymentRepository
     resources: ResourceRepository
     confirmations: ConfirmationRepository  # customers confirming ahead (core.confirmations)
+    intake: IntakeRepository  # intake answers kept on bookings (core.intake)
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from core.booking import BookingStatus
 from core.errors import DomainError, ErrorCode
 from core.fees import FeePolicy
+from core.intake import Question
 from core.model import (
     Business,
     BusinessInfo,
@@ -106,6 +107,8 @@ def service_options(s: Service) -> dict[str, Any]:
         out["confirm_by"] = encode(s.confirm_by)
     if s.names:
         out["names"] = [list(pair) for pair in s.names]
+    if s.questions:
+        out["questions"] = encode(s.questions)
     if s.capacity is None:
         return out
     return {**out, "capacity": s.capacity, "max_seats": s.max_seats,
@@ -121,6 +124,8 @@ def _options(options: Mapping[str, Any]) -> dict[str, Any]:
         out["confirm_by"] = timedelta(seconds=options["confirm_by"])
     if options.get("names"):
         out["names"] = tuple((str(a), str(b)) for a, b in options["names"])
+    if options.get("questions"):
+        out["questions"] = decode(options["questions"], tuple[Question, ...])
     if not options.get("capacity"):
         return out
     return {**out, "capacity": int(options["capacity"]), "max_seats": int(options["max_seats"]),

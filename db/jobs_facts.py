@@ -16,10 +16,12 @@ from sqlalchemy.orm import Session
 
 from core.booking import Booking
 from core.confirmations import confirm_window
+from core.intake import Answer
 from core.model import Business, Languages
 from core.notifications import Audience, BookingFacts, Recipient
 from core.usecases.waitlist_offers import OfferStatus
 from db.bookings import B, booking_from_row
+from db.intake import SqlIntakeRepository
 from db.jobs_tables import NOTIFICATIONS as N
 from db.jobs_tables import WAITLIST_OFFERS as O
 from db.resources import SqlResourceRepository
@@ -126,7 +128,16 @@ def booking_facts(session: Session, business: Business, booking_id: str, *,
     facts = facts_of(business, booking, _customer_row(session, booking.customer_id),
                      provider_channel=provider_channel,
                      changed_by=_changed_by(session, booking_id, action), offer_id=offer_id)
-    return replace(facts, resource_names=_resource_names(session, business, booking))
+    return replace(facts, resource_names=_resource_names(session, business, booking),
+                   answers=_answers(session, business, booking))
+
+
+def _answers(session: Session, business: Business, booking: Booking) -> tuple[Answer, ...]:
+    """Its intake answers (one query, only for services that ask questions)."""
+    service = business.service(booking.service_key)
+    if service is None or not service.questions:
+        return ()
+    return SqlIntakeRepository(session).of_booking(booking.id)
 
 
 def _resource_names(session: Session, business: Business, booking: Booking) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from core.booking import Booking
 from core.confirmations import ConfirmationRepository
 from core.events import Event
+from core.intake import IntakeRepository
 from core.interval import Interval
 from core.model import Business
 from core.payments import PaymentRepository
@@ -115,6 +116,7 @@ class OnceUnitOfWork:
     payments: PaymentRepository
     resources: ResourceRepository
     confirmations: ConfirmationRepository
+    intake: IntakeRepository
 
     def __init__(self, inner: UnitOfWork, delivery_id: str, *, clock: Clock) -> None:
         self._inner = inner
@@ -130,7 +132,7 @@ class OnceUnitOfWork:
         self.bookings, self.audit = self._inner.bookings, self._inner.audit
         self.busy, self.waitlist = self._inner.busy, self._inner.waitlist
         self.payments, self.resources = self._inner.payments, self._inner.resources
-        self.confirmations = self._inner.confirmations
+        self.confirmations, self.intake = self._inner.confirmations, self._inner.intake
         seen = self.session.execute(select(DELIVERIES.c.delivery_id).where(
             DELIVERIES.c.channel == CHANNEL,
             DELIVERIES.c.delivery_id == self._delivery_id)).first()

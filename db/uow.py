@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.confirmations import ConfirmationRepository
 from core.errors import DomainError, ErrorCode
 from core.events import Event
+from core.intake import IntakeRepository
 from core.interval import Interval
 from core.model import Business
 from core.payments import PaymentRepository
@@ -34,6 +35,7 @@ from db.confirmations import SqlConfirmationRepository
 from db.customers import SqlCustomerRepository
 from db.engine import single_statements
 from db.errors import translate
+from db.intake import SqlIntakeRepository
 from db.outbox import emit
 from db.payments import SqlPaymentRepository
 from db.repositories import (
@@ -96,6 +98,7 @@ class SqlUnitOfWork:
     payments: PaymentRepository
     resources: ResourceRepository
     confirmations: ConfirmationRepository
+    intake: IntakeRepository
     # Beyond the port: customers, and the busy repository's writer methods.
     customers: SqlCustomerRepository
     busy_blocks: SqlBusyRepository
@@ -129,6 +132,7 @@ class SqlUnitOfWork:
         self.payments = SqlPaymentRepository(session, self._clock)
         self.resources = SqlResourceRepository(session)
         self.confirmations = SqlConfirmationRepository(session)
+        self.intake = SqlIntakeRepository(session)
         self._business = None
         return self
 

@@ -19,6 +19,7 @@ from core.events import (
     SlotHeld,
 )
 from core.fees import FeeCharged, FeeChargeFailed
+from core.intake import IntakeUpdated
 from core.notifications import WaitlistOffered
 from core.payments import LatePaymentRefunded, PaymentExpired, RefundNeedsAttention
 from core.usecases.provider import ProviderMessaged
@@ -26,7 +27,7 @@ from core.usecases.provider import ProviderMessaged
 KNOWN: dict[str, type[Event]] = {cls.__name__: cls for cls in (
     SlotHeld, BookingConfirmed, BookingCancelled, BookingRescheduled, HoldExpired, SlotFreed,
     WaitlistOffered, PaymentExpired, LatePaymentRefunded, RefundNeedsAttention,
-    ProviderMessaged, CalendarSyncFailed, FeeCharged, FeeChargeFailed)}
+    ProviderMessaged, CalendarSyncFailed, FeeCharged, FeeChargeFailed, IntakeUpdated)}
 
 # The audit action behind each event: tells who made the change (see core.notifications).
 ACTION = {"BookingConfirmed": "booking.confirmed", "BookingCancelled": "booking.cancelled",

@@ -8,6 +8,7 @@ covers the booking lifecycle). Pure, like it: the dispatcher stores and delivers
 * ``RefundNeedsAttention``: the provider, in Slack.
 * ``FeeCharged`` / ``FeeChargeFailed``: the customer is told; a failure also goes to the
   owner's team channel and to the provider's own Slack user (a person must follow up).
+* ``IntakeUpdated``: the provider, in Slack, with the customer's new intake answers.
 * ``ProviderMessaged``: the provider's words, to the customer on their own channel.
 * ``CalendarSyncFailed``: the provider, in Slack (``calendar_alert``; no booking concerned).
 Opted-out customers get nothing (dropped here; delivery checks again).
@@ -23,6 +24,7 @@ from core.availability import Slot
 from core.calendar_sync import CalendarSyncFailed
 from core.events import Event
 from core.fees import FeeCharged, FeeChargeFailed
+from core.intake import IntakeUpdated
 from core.model import Business
 from core.notifications import BookingFacts, Kind, Notice, Recipient, payment_expired_notice
 from core.payments import LatePaymentRefunded, PaymentExpired, RefundNeedsAttention
@@ -96,6 +98,10 @@ def more_notices(event: Event, facts: BookingFacts, *, tag: str,  # noqa: PLR091
             return told + [notice(Kind.FEE_ATTENTION, who, amount_minor=str(event.amount_minor),
                                   fee=event.kind, reason=event.reason, **extra)
                            for who, extra in fee_people(facts)]
+        case IntakeUpdated():  # the provider reads the new answers (the customer was told)
+            who = facts.provider
+            return [] if who is None else [notice(Kind.INTAKE_UPDATED, who,
+                                                  at=event.at.isoformat())]
     return []
 
 

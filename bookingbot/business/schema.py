@@ -28,6 +28,7 @@ from pydantic import (
 from bookingbot.business import values
 from bookingbot.business.calendar import CALENDAR_MODELS, CalendarIn
 from bookingbot.business.problems import KeyPath, show
+from core.intake import QuestionKind
 from core.model import LocalSpan, PaymentMode, Rules
 
 
@@ -41,6 +42,13 @@ def _payment(value: object) -> PaymentMode:
     if isinstance(value, str) and value.strip().lower() in set(PaymentMode):
         return PaymentMode(value.strip().lower())
     raise values.fail(f"{show(value)} is not a payment mode; use one of: {choices}")
+
+
+def _question_kind(value: object) -> QuestionKind:
+    choices = ", ".join(kind.value for kind in QuestionKind)
+    if isinstance(value, str) and value.strip().lower() in set(QuestionKind):
+        return QuestionKind(value.strip().lower())
+    raise values.fail(f"{show(value)} is not a question kind; use one of: {choices}")
 
 
 def _at_least_a_minute(step: timedelta) -> timedelta:
@@ -99,6 +107,16 @@ class FaqIn(_Model):
     keywords: Annotated[list[Keyword], BeforeValidator(_as_list)] = Field(default_factory=list)
 
 
+class QuestionIn(_Model):
+    """One intake question (bookingbot.business.intake checks it against the languages)."""
+
+    key: Key
+    text: LocalText  # one text, or one per language like a service's name
+    kind: Annotated[QuestionKind, PlainValidator(_question_kind)] = QuestionKind.TEXT
+    required: StrictBool = True
+    options: LocalWords | None = None  # a choice's answers: a list, or lists per language
+
+
 class ServiceIn(_Model):
     key: Key | None = None
     name: LocalText
@@ -122,6 +140,8 @@ class ServiceIn(_Model):
     late_cancel_fee: Deposit | None = None
     late_cancel_window: Duration | None = None  # cancelling later than this before: late
     confirm_by: Duration | None = None  # must be confirmed this long before (else released)
+    # Intake questions asked after the time is chosen (bookingbot.business.intake).
+    questions: list[QuestionIn] = Field(default_factory=list)
 
     @property
     def first_name(self) -> str:
@@ -303,7 +323,7 @@ class TierIn(_Model):
 
 
 ALL_MODELS: tuple[type[BaseModel], ...] = (
-    BusinessIn, ServiceIn, OpenHoursIn, ExceptionIn, ProviderIn, RulesIn, TierIn, ResourceIn,
-    LanguagesIn,
+    BusinessIn, ServiceIn, QuestionIn, OpenHoursIn, ExceptionIn, ProviderIn, RulesIn, TierIn,
+    ResourceIn, LanguagesIn,
     *CALENDAR_MODELS,
 )

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from bookingbot.business import values
 from bookingbot.business.fees import build_fees, check_fees
+from bookingbot.business.intake import build_questions
 from bookingbot.business.problems import KeyPath, Problems, show
 from bookingbot.business.schema import ServiceIn
 from core.booking import MAX_BLOCK
@@ -25,7 +26,8 @@ def build_services(services: Numbered, currency: str | None, problems: Problems,
                    langs: Languages | None = None) -> list[Service]:
     """Check the services against each other and convert them; currency None: not known.
     ``langs``: the business's languages (a per-language name's default is ``name``)."""
-    default = (langs or Languages()).default
+    langs = langs or Languages()
+    default = langs.default
     keys = service_keys(services)
     _check_keys(services, keys, problems)
     _check_names(services, problems)
@@ -36,6 +38,7 @@ def build_services(services: Numbered, currency: str | None, problems: Problems,
         _check_length(svc, path, problems)
         _check_class(svc, path, problems)
         check_fees(svc, path, problems)
+        questions = build_questions(svc, path, langs, problems)
         if currency is None:
             continue  # the business section is broken: report, but do not build
         price = _money(svc.price, currency, (*path, "price"), problems)
@@ -52,7 +55,7 @@ def build_services(services: Numbered, currency: str | None, problems: Problems,
             timetable=tuple(sorted({ClassTime(d, at) for times in svc.timetable
                                     for d, at in times}, key=lambda t: (t.weekday, t.at))),
             requires=tuple(dict.fromkeys(svc.requires)),
-            fees=fees, confirm_by=svc.confirm_by,
+            fees=fees, confirm_by=svc.confirm_by, questions=questions,
         ))
     return built
 

@@ -18,6 +18,7 @@ from bot.messages import Choice, Reply
 from bot.replies import money, when
 from core.booking import Booking
 from core.events import BookingCancelled, BookingConfirmed, BookingRescheduled, Event
+from core.intake import Answer, IntakeUpdated, shown
 from core.model import Business
 from core.money import Money
 from core.usecases.provider import CustomerCard, booking_ref
@@ -74,11 +75,17 @@ def _amounts(b: Booking, refund_minor: int = 0) -> str:
     return out
 
 
+def answers_text(answers: Sequence[Answer]) -> str:
+    """The intake answers, one line each, as the provider reads them (question as asked)."""
+    return "".join(f"\n> {a.question} *{shown(a)}*" for a in answers)
+
+
 def provider_alert(event: Event, *, booking: Booking, business: Business,
-                   customer: CustomerCard | None, resources: Sequence[str] = ()) -> Reply | None:
+                   customer: CustomerCard | None, resources: Sequence[str] = (),
+                   answers: Sequence[Answer] = ()) -> Reply | None:
     """The alert for ``event`` (None for events providers are not alerted about).
     Times are in the booking's provider's zone, with the zone named; ``resources`` are the
-    names of the rooms/machines the booking holds."""
+    names of the rooms/machines the booking holds; ``answers`` its intake answers."""
     provider = business.provider(booking.provider_key)
     tz = provider.tz if provider else business.tz
     service, person = _what(booking, business)
@@ -86,8 +93,13 @@ def provider_alert(event: Event, *, booking: Booking, business: Business,
     who = _who(customer, booking) + (f", in {', '.join(resources)}" if resources else "")
     if isinstance(event, BookingConfirmed):
         return Reply(f"New booking: {service} with {person}, {when(booking.start, tz)}, "
-                     f"for {who}.{_amounts(booking)}{_fee_note(booking, business)} {ref}",
+                     f"for {who}.{_amounts(booking)}{_fee_note(booking, business)} {ref}"
+                     f"{answers_text(answers)}",
                      (*_buttons(booking, can_cancel=True), *_no_show(booking, business)))
+    if isinstance(event, IntakeUpdated):
+        return Reply(f"Answers updated: {service} with {person}, {when(booking.start, tz)}, "
+                     f"for {who}. {ref}{answers_text(answers)}",
+                     _buttons(booking, can_cancel=False))
     if isinstance(event, BookingCancelled):
         return Reply(f"Cancelled by {event.by}: {service} with {person}, "
                      f"{when(booking.start, tz)}, for {who}."
@@ -96,7 +108,8 @@ def provider_alert(event: Event, *, booking: Booking, business: Business,
     if isinstance(event, BookingRescheduled):
         return Reply(f"Rescheduled: {service} with {person} for {who}, from "
                      f"{when(event.old_start, tz)} to {when(event.new_start, tz)}."
-                     f"{_amounts(booking)} {ref}", _buttons(booking, can_cancel=True))
+                     f"{_amounts(booking)} {ref}{answers_text(answers)}",
+                     _buttons(booking, can_cancel=True))
     return None
 
 

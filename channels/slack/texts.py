@@ -14,6 +14,7 @@ from bot.replies import clock, day_label, money, when, zone_label
 from core.booking import Booking, BookingStatus
 from core.errors import DomainError
 from core.fees import FeeCharge, FeeKind, FeeStatus
+from core.intake import shown
 from core.money import Money
 from core.timeutil import local_midnight
 from core.usecases import CancelOutcome
@@ -86,9 +87,10 @@ def item_line(item: AgendaItem, tz: ZoneInfo) -> str:
     who = item.customer.label if item.customer else "unknown customer"
     held = " _(held, not confirmed)_" if b.status is BookingStatus.HELD else ""
     rooms = f" · {', '.join(item.resources)}" if item.resources else ""
+    answers = "".join(f"\n    {a.question} *{shown(a)}*" for a in item.answers)
     return (f"• {clock(b.start.astimezone(tz))}–{clock(b.end.astimezone(tz))}  "
             f"*{item.service_name}*{rooms} · {who} ({b.channel}) · {amounts(b)} · "
-            f"ref `{item.ref}`{held}")
+            f"ref `{item.ref}`{held}{answers}")
 
 
 def time_off_line(t: TimeOff, tz: ZoneInfo) -> str:

@@ -21,6 +21,7 @@ from typing import Protocol
 from core.booking import Actor, Booking, BookingStatus
 from core.errors import DomainError, ErrorCode
 from core.events import Event
+from core.intake import Answer
 from core.interval import Interval
 from core.model import Business, Provider
 from core.ports import UnitOfWork
@@ -71,6 +72,7 @@ class AgendaItem:
     service_name: str
     customer: CustomerCard | None
     resources: tuple[str, ...] = ()  # names of the rooms/machines it holds
+    answers: tuple[Answer, ...] = ()  # its intake answers (core.intake)
 
     @property
     def ref(self) -> str:
@@ -169,14 +171,21 @@ def agenda_items(uow: UnitOfWork, q: ProviderQueries, business: Business,
     cards = q.customer_cards(uow, sorted({b.customer_id for b in bookings}))
     out = []
     names = {r.key: r.name for r in business.resources}
+    answers = uow.intake.of_bookings([b.id for b in bookings if _asks(business, b)])
     for b in sorted(bookings, key=lambda b: (b.start, b.id)):
         service = business.service(b.service_key)
         kinds = service.requires if service else ()
         held = uow.resources.of_booking(b.id) if kinds else {}
         out.append(AgendaItem(b, service.name if service else b.service_key,
                               cards.get(b.customer_id),
-                              tuple(names.get(held[k], held[k]) for k in kinds if k in held)))
+                              tuple(names.get(held[k], held[k]) for k in kinds if k in held),
+                              answers.get(b.id, ())))
     return tuple(out)
+
+
+def _asks(business: Business, b: Booking) -> bool:
+    service = business.service(b.service_key)
+    return service is not None and bool(service.questions)
 
 
 def agenda(uow: UnitOfWork, q: ProviderQueries, *, provider_key: str, day: date,

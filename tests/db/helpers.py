@@ -29,7 +29,7 @@ from db.uow import SqlUnitOfWork
 
 TABLES = ("business", "services", "providers", "customers", "bookings", "booking_audit",
           "waitlist_entries", "busy_blocks", "outbox", "class_sessions", "staff_accounts",
-          "login_throttle", "handoffs", "resources", "resource_bookings")
+          "login_throttle", "handoffs", "resources", "resource_bookings", "booking_answers")
 NOW = datetime(2030, 1, 7, 8, 0, tzinfo=UTC)  # a Monday
 T0 = datetime(2030, 1, 8, 9, 0, tzinfo=UTC)  # tomorrow 09:00 UTC
 
