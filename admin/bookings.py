@@ -109,6 +109,7 @@ def booking_page(gate: Gate, who: Who, *, error: str = "", status: int = 200) ->
     tz = zone(who.request.query_params.get("tz"), business.tz)
     with gate.deps.uow() as uow:
         audit = uow.audit.for_booking(booking.id)
+        answers = uow.intake.of_booking(booking.id)  # as asked then (core.intake)
         card = gate.deps.queries.customer_cards(uow, [booking.customer_id]).get(
             booking.customer_id)
     with gate.deps.payments() as pay:
@@ -119,7 +120,7 @@ def booking_page(gate: Gate, who: Who, *, error: str = "", status: int = 200) ->
         booking.service_key)
     return render(who, "booking.html", status=status, b=booking, card=card, audit=audit,
                   payments=payments, refunds=refunds, error=error, fees=fees,
-                  fee_kinds=FEE_KINDS, fee_why=FEE_WHY,
+                  fee_kinds=FEE_KINDS, fee_why=FEE_WHY, answers=answers,
                   notices=gate.deps.lists.notifications(booking.id),
                   provider=provider.name if provider else booking.provider_key,
                   service=service.name if service else booking.service_key,

@@ -5,6 +5,7 @@ What identifies a person, and where it lives:
 - ``conversation_sessions`` / ``processed_deliveries``: the conversation (state, replies);
   deliveries carry their ``sender_id`` since migration 0006, so one person's can be found;
 - ``notifications``: the texts we sent them, with their address;
+- ``booking_answers``: their intake answers (may be health details): exported, deleted;
 - ``waitlist_entries`` / ``waitlist_offers``: only ids and times (kept).
 Bookings, their audit trail (actor ids are opaque customer ids) and payments are the
 ledger: kept, with their totals, pointing at the anonymised customer row.
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.errors import DomainError, ErrorCode
 from core.usecases.customer_data import ERASED, Erasure
 from db.conversations import DELIVERIES, SESSIONS
+from db.intake import A as ANSWERS
 from db.jobs_tables import NOTIFICATIONS
 from db.payments import PaymentRow
 from db.service_windows import WINDOWS
@@ -72,6 +74,10 @@ class SqlCustomerData:
             payments = _rows(s, select(P.c.booking_id, P.c.amount_minor, P.c.currency,
                                        P.c.status, P.c.created_at).where(
                 P.c.booking_id.in_([b["id"] for b in bookings])).order_by(P.c.created_at))
+            answers = _rows(s, select(
+                ANSWERS.c.booking_id, ANSWERS.c.question, ANSWERS.c.answer, ANSWERS.c.answered_at
+            ).where(ANSWERS.c.booking_id.in_([b["id"] for b in bookings]))
+                .order_by(ANSWERS.c.booking_id, ANSWERS.c.position))
             messages = _rows(s, select(
                 NOTIFICATIONS.c.kind, NOTIFICATIONS.c.channel, NOTIFICATIONS.c.text,
                 NOTIFICATIONS.c.status, NOTIFICATIONS.c.sent_at, NOTIFICATIONS.c.created_at
@@ -85,7 +91,7 @@ class SqlCustomerData:
             session = _rows(s, select(SESSIONS.c.state, SESSIONS.c.updated_at).where(
                 SESSIONS.c.channel == address[0], SESSIONS.c.sender_id == address[1]))
         return {"customer": customer, "bookings": bookings, "payments": payments,
-                "messages_sent": messages, "conversation_replies": replies,
+                "intake_answers": answers, "messages_sent": messages, "conversation_replies": replies,
                 "conversation": session[0] if session else None}
 
     def erase(self, customer_id: str, *, now: datetime) -> Erasure:
@@ -104,6 +110,8 @@ class SqlCustomerData:
                 DELIVERIES.c.channel == channel, DELIVERIES.c.sender_id == handle))
             sessions = s.execute(delete(SESSIONS).where(
                 SESSIONS.c.channel == channel, SESSIONS.c.sender_id == handle))
+            answers = s.execute(delete(ANSWERS).where(ANSWERS.c.booking_id.in_(
+                select(B.c.id).where(B.c.customer_id == customer_id))))
             s.execute(delete(WINDOWS).where(  # WhatsApp: when they last wrote
                 WINDOWS.c.channel == channel, WINDOWS.c.address == handle))
             s.execute(update(C).where(C.c.id == customer_id).values(
@@ -111,8 +119,8 @@ class SqlCustomerData:
                 sender_id=f"erased:{customer_id}"))
             kept = s.execute(select(func.count()).select_from(B).where(
                 B.c.customer_id == customer_id)).scalar_one()
-        done = Erasure(customer_id, int(kept), _count(texts) + _count(replies),
-                       _count(sessions))
+        done = Erasure(customer_id, int(kept),
+                       _count(texts) + _count(replies) + _count(answers), _count(sessions))
         # the one trace an erasure leaves: that it happened, and when (no personal data)
         log.info("customer %s erased at %s: %s", customer_id, now.isoformat(), done)
         return done

@@ -84,6 +84,10 @@ def _check_languages(q: QuestionIn, where: KeyPath, langs: Languages,
                          f'"{langs.default}" too')
 
 
+def _answers(n: int) -> str:
+    return f"{n} answer" if n == 1 else f"{n} answers"
+
+
 def _options(q: QuestionIn, where: KeyPath, langs: Languages,
              problems: Problems) -> tuple[Option, ...]:
     here: KeyPath = (*where, "options")
@@ -99,7 +103,7 @@ def _options(q: QuestionIn, where: KeyPath, langs: Languages,
     for code, labels in lists.items():
         at: KeyPath = (*here, code) if code else here
         if len(labels) != len(default):
-            problems.add(at, f"lists {len(labels)} answers but the default language lists "
+            problems.add(at, f"lists {_answers(len(labels))} but the default language lists "
                          f"{len(default)}; give the same answers in the same order")
         folded = [" ".join(x.casefold().split()) for x in labels]
         for k, label in enumerate(folded):

@@ -25,6 +25,8 @@ def save_answers(uow: UnitOfWork, booking_id: str, *, given: Sequence[tuple[str,
         booking = owned(uow, booking_id, actor)
         if booking.start <= now:
             raise DomainError(ErrorCode.INTAKE_CLOSED, "the appointment has started")
+        if booking.status is BookingStatus.EXPIRED:  # the hold lapsed and was taken over
+            raise DomainError(ErrorCode.HOLD_EXPIRED, "the hold on that slot ran out")
         if booking.status not in _OPEN:
             raise DomainError(ErrorCode.UNKNOWN_BOOKING, "that booking is no longer live")
         service = service_of(uow.business(), booking.service_key)
