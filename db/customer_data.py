@@ -91,7 +91,8 @@ class SqlCustomerData:
             session = _rows(s, select(SESSIONS.c.state, SESSIONS.c.updated_at).where(
                 SESSIONS.c.channel == address[0], SESSIONS.c.sender_id == address[1]))
         return {"customer": customer, "bookings": bookings, "payments": payments,
-                "intake_answers": answers, "messages_sent": messages, "conversation_replies": replies,
+                "intake_answers": answers, "messages_sent": messages,
+                "conversation_replies": replies,
                 "conversation": session[0] if session else None}
 
     def erase(self, customer_id: str, *, now: datetime) -> Erasure:
