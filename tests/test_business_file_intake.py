@@ -4,9 +4,13 @@ answers already given as they were asked."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import yaml
+
+from bookingbot.business.schema import QuestionIn
 from bookingbot.business_file import load_business_file, parse_business
 from core.booking import Actor
 from core.intake import Option, Question, QuestionKind
@@ -156,3 +160,19 @@ def _write(folder: Path, text: str) -> Path:
     path = folder / "clinic.yaml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_the_readme_documents_every_question_key_with_an_example_that_parses() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("### Intake questions")
+    section = readme[start:readme.index("\n### ", start + 1)]
+    for name in QuestionIn.model_fields:
+        assert re.search(rf"\b{name}:", section), name
+    example = section.split("```yaml\n")[1].split("```")[0]
+    doc = yaml.safe_load(example)
+    doc["business"] = {"name": "Clinic", "timezone": "Europe/London", "currency": "GBP"}
+    doc["providers"] = [{"name": "Priya", "hours": {"mon": "09:00-17:00"}}]
+    business = parse_business(yaml.safe_dump(doc, allow_unicode=True), source="readme.yaml")
+    assert [(q.key, q.kind, q.required) for q in business.services[0].questions] == [
+        ("injuries", QuestionKind.TEXT, True), ("first_visit", QuestionKind.YES_NO, True),
+        ("referral", QuestionKind.CHOICE, False)]
