@@ -23,6 +23,7 @@ from db.customer_data import SqlCustomerData
 from db.provider_queries import SqlProviderQueries
 from db.uow import SqlUnitOfWork
 from tests.bot.console_kit import Shop, open_shop
+from tests.channels.slack.conftest import fake_slack  # noqa: F401  (the Slack Web API double)
 from tests.channels.slack.fake_slack import FakeSlack
 from tests.db.conftest import BACKENDS, fresh_database
 
@@ -120,16 +121,6 @@ def book_physio(shop: Shop, who: str = "ann") -> None:
     assert "Booked!" in c("yes")
 
 
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack()
-    fake.start()
-    try:
-        yield fake
-    finally:
-        fake.stop()
-
-
 def alerts(shop: Shop, fake: FakeSlack) -> list[str]:
     """The worker's sweeps as ``bookingbot worker`` builds them, posting to the Slack double;
     the provider alerts it posted so far (not the daily agendas)."""
@@ -141,9 +132,9 @@ def alerts(shop: Shop, fake: FakeSlack) -> list[str]:
 
 
 def test_the_customer_changes_their_answers_and_the_provider_is_told(
-        clinic: Shop, slack: FakeSlack) -> None:
+        clinic: Shop, fake_slack: FakeSlack) -> None:  # noqa: F811  (the fixture)
     book_physio(clinic)
-    [new] = alerts(clinic, slack)
+    [new] = alerts(clinic, fake_slack)
     assert new.startswith("New booking: Physiotherapy with Priya, Fri 5 Dec 10:00 AM GMT, for "
                           "console ann (console), in Treatment room 1."), new
     assert new.endswith("\n> Any injuries we should know about? *sore knee*"
@@ -164,13 +155,13 @@ def test_the_customer_changes_their_answers_and_the_provider_is_told(
     assert [v for _, _, v in answers(clinic)] == ["sore knee", "yes", "Specialist"]
     audit = clinic.rows("SELECT action FROM booking_audit WHERE action LIKE 'booking.intake%'")
     assert audit == [("booking.intake_updated",)]
-    _, changed = alerts(clinic, slack)
+    _, changed = alerts(clinic, fake_slack)
     assert changed.startswith("Answers updated: Physiotherapy with Priya, Fri 5 Dec 10:00 AM "
                               "GMT, for console ann (console), in Treatment room 1."), changed
     assert changed.endswith("\n> Any injuries we should know about? *sore knee*"
                             "\n> Is this your first visit with us? *yes*"
                             "\n> Were you referred by a doctor? *Specialist*"), changed
-    assert len(alerts(clinic, slack)) == 2  # a second run of the worker posts nothing more
+    assert len(alerts(clinic, fake_slack)) == 2  # a second run of the worker posts nothing more
 
 
 def test_answers_cannot_change_once_the_appointment_has_started(clinic: Shop) -> None:
