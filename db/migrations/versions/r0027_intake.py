@@ -5,7 +5,7 @@ asked (a snapshot: editing the business file later never changes an old answer's
 The questions themselves live in the service row's ``options`` JSON (no column).
 
 Revision ID: 0027
-Revises: 0021
+Revises: 0028
 Create Date: 2026-12-07
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from db.types import UTCDateTime
 
 revision = "0027"
-down_revision = "0021"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 
