@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, insert, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, delete, exists, insert, or_, select
 from sqlalchemy.orm import Session
 
 from core.booking import MAX_BLOCK, Booking, BookingStatus
@@ -39,6 +39,20 @@ def _live(now: datetime) -> ColumnElement[bool]:
     return or_(RB.c.status == _CONFIRMED, and_(RB.c.status == _HELD, B.c.hold_expires_at > now))
 
 
+# What every availability of a service needing a resource reads, built once and bound by name
+# (as db.bookings' reads): _meets and _live, with the hold's expiry looked up only for held
+# rows (a correlated EXISTS on the booking's primary key) instead of joining every booking.
+_HELD_LIVE = exists().where(B.c.id == RB.c.booking_id, B.c.hold_expires_at > bindparam("now"))
+_TAKEN = (select(RB.c.resource_key, RB.c.block_start, RB.c.block_end, RB.c.booking_id,
+                 RB.c.session_key)
+          .where(RB.c.kind.in_(bindparam("kinds", expanding=True)),
+                 RB.c.block_start > bindparam("lowest"), RB.c.block_start < bindparam("end"),
+                 RB.c.block_end > bindparam("start"),
+                 or_(RB.c.status == _CONFIRMED, and_(RB.c.status == _HELD, _HELD_LIVE)))
+          .order_by(RB.c.block_start))
+_TAKEN_BUT = _TAKEN.where(RB.c.booking_id != bindparam("ignore"))
+
+
 class SqlResourceRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -53,14 +67,13 @@ class SqlResourceRepository:
 
     def taken(self, kinds: Sequence[str], window: Interval, now: datetime, *,
               ignore: str | None = None) -> list[ResourceUse]:
-        stmt = (select(RB.c.resource_key, RB.c.block_start, RB.c.block_end, RB.c.booking_id,
-                       RB.c.session_key)
-                .join(B, B.c.id == RB.c.booking_id)
-                .where(_meets(kinds, window), _live(now)).order_by(RB.c.block_start))
+        params = {"kinds": list(kinds), "lowest": window.start - MAX_BLOCK,
+                  "start": window.start, "end": window.end, "now": now}
+        stmt = _TAKEN if ignore is None else _TAKEN_BUT
         if ignore is not None:
-            stmt = stmt.where(RB.c.booking_id != ignore)
+            params["ignore"] = ignore
         with translate():
-            rows = self._session.execute(stmt).all()
+            rows = self._session.execute(stmt, params).all()
         return [ResourceUse(key, bs, be, bid, sk) for key, bs, be, bid, sk in rows]
 
     def of_session(self, session_key: str, kinds: Sequence[str], now: datetime, *,

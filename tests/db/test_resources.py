@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, text
@@ -159,6 +159,23 @@ def test_availability_offers_only_times_with_a_provider_and_a_room(uow: Uow) -> 
                                               window=day, now=NOW)}
     assert max(laser) == T0 + timedelta(hours=2, minutes=30)  # 11:30 London: laser ends 12:00
     assert T0 not in laser
+    del b
+
+
+def test_availability_counts_a_room_held_until_the_hold_lapses_and_confirmed_for_good(
+        uow: Uow) -> None:
+    a, b, _, _ = _seed(uow, rooms=1)
+    day = Interval(T0, T0 + timedelta(hours=8))
+
+    def massage_at_nine(now: datetime) -> bool:
+        return T0 in {s.start for s in available_slots(
+            uow(), service_key="massage", provider_key="bob", window=day, now=now)}
+
+    held = _hold(uow, a)  # the one room, 09:00-10:00, held for 10 minutes
+    assert not massage_at_nine(NOW + timedelta(minutes=9))
+    assert massage_at_nine(NOW + timedelta(minutes=11))  # lapsed: the room is free again
+    confirm(uow(), held, actor=_actor(a), now=NOW)
+    assert not massage_at_nine(NOW + timedelta(minutes=11))  # confirmed: taken for good
     del b
 
 
