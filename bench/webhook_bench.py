@@ -12,6 +12,14 @@ the response is written). Anchor, same run, same clients: a bare Starlette + uvi
 endpoint (``webhook_anchor.py``) that checks the secret header and does one INSERT + COMMIT.
 
     .venv/bin/python bench/webhook_bench.py [--seconds 10] [--clients 1,8,32]
+        [--serve-workers N] [--senders 300]
+
+``--serve-workers 2`` runs ``serve --workers 2`` as the Procfile does (serve CPU is then
+summed over its processes). Each level has its own ``--senders`` new customers, who all
+start at "hi" and walk the conversation line by line (a search, a pick, a confirmation or
+a deposit link, a listing, a cancellation), so every level carries the same mix of work
+whatever its speed; the per-sender rate limit is raised for the bench
+(``RATE_LIMIT_PER_MINUTE``), since customers typing this fast would hit it.
 
 Goals (issue 18): at every level >= 1/3 of the anchor's requests/s; p99 < 100 ms at 8
 clients; every reply delivered by the time the load stops.
@@ -43,11 +51,26 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent / "bookingbot"
 SECRET = "bench-webhook-secret"
 PATH = "/telegram/webhook"
-# A booking conversation as people type it; each sender walks through it in order.
-TEXTS = ("hi", "book a haircut tomorrow at 10am", "1", "yes", "my bookings",
-         "haircut with alex friday afternoon", "2", "yes", "next tuesday at 3pm", "cancel",
-         "help", "book a beard trim on monday at 11")
-PEOPLE = 20_000  # many senders: at a few hundred req/s each writes about once a minute
+# A booking conversation as people type it; each sender walks through it in order. The day
+# and time differ by sender, as customers' do: had all of them asked for one time, most
+# would lose the race for it and their dialogue would end there.
+TEXTS = ("hi", "book a haircut {day} at {time}", "1", "yes", "my bookings",
+         "haircut with alex {day2} afternoon", "2", "yes", "next tuesday at 3pm", "cancel",
+         "help", "book a beard trim on {day2} at {time}")
+DAYS = ("tomorrow", "on monday", "on tuesday", "on wednesday", "on thursday", "on friday",
+        "on saturday", "next monday", "next wednesday", "next friday")
+TIMES = ("9am", "9:30", "10am", "10:45", "11:15", "noon", "1:30pm", "2pm", "3:15pm", "4pm",
+         "4:30pm", "5pm")
+
+
+def text_for(sender: int, line: int) -> str:
+    return TEXTS[line % len(TEXTS)].format(day=DAYS[sender % len(DAYS)],
+                                            day2=DAYS[(sender // 3 + 5) % len(DAYS)],
+                                            time=TIMES[(sender // 7) % len(TIMES)])
+
+
+SENDERS = 80  # default --senders per level: ~1,000 requests a level walk the dialogue once
+BENCH_RATE_LIMIT = "600"  # messages per minute per sender, for the bench's fast typists
 
 
 @dataclass
@@ -58,6 +81,8 @@ class Level:
     statuses: Counter[int] = field(default_factory=Counter)
     body_replies: int = 0
     rate_limited: int = 0
+    first_sender: int = 0  # this level's block of chat ids
+    steps: itertools.count[int] = field(default_factory=itertools.count)
 
     @property
     def rate(self) -> float:
@@ -68,10 +93,14 @@ class Level:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else 0.0
 
 
-def update(update_id: int) -> bytes:
-    sender = update_id % PEOPLE
-    text = TEXTS[(update_id // PEOPLE + sender) % len(TEXTS)]
-    chat_id = 1_000_000 + sender
+def update(update_id: int, senders: int = SENDERS, step: int | None = None,
+           first_sender: int = 0) -> bytes:
+    """Update ``update_id`` (unique, as Telegram's are), the ``step``-th of its level:
+    sender ``step % senders`` of the level's block, saying the next line of its dialogue."""
+    step = update_id if step is None else step
+    sender = step % senders
+    text = text_for(sender, step // senders)
+    chat_id = 1_000_000 + first_sender + sender
     user = {"id": chat_id, "is_bot": False, "first_name": "Ann", "language_code": "en"}
     return json.dumps({"update_id": update_id, "message": {
         "message_id": update_id, "date": int(time.time()), "text": text, "from": user,
@@ -85,11 +114,12 @@ def request_bytes(body: bytes) -> bytes:
 
 
 async def one_client(port: int, ids: itertools.count[int], level: Level, start: float,
-                     stop: float) -> None:
+                     stop: float, senders: int) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         while (now := time.monotonic()) < stop:
-            writer.write(request_bytes(update(next(ids))))
+            body = update(next(ids), senders, next(level.steps), level.first_sender)
+            writer.write(request_bytes(body))
             head = await reader.readuntil(b"\r\n\r\n")
             lines = head.decode("latin-1").split("\r\n")
             length = next((int(x.split(":", 1)[1]) for x in lines[1:]
@@ -108,16 +138,36 @@ async def one_client(port: int, ids: itertools.count[int], level: Level, start: 
 
 
 def drive(port: int, clients: int, seconds: float, ids: itertools.count[int],
-          warmup: float = 1.0) -> Level:
-    level = Level(clients, seconds)
+          senders: int = SENDERS, warmup: float = 1.0) -> Level:
+    level = Level(clients, seconds, first_sender=clients * 100_000)  # new customers per level
 
     async def run() -> None:
         start = time.monotonic() + warmup
-        await asyncio.gather(*(one_client(port, ids, level, start, start + seconds)
+        await asyncio.gather(*(one_client(port, ids, level, start, start + seconds, senders)
                                for _ in range(clients)))
 
     asyncio.run(run())
     return level
+
+
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds of ``pid`` and every live process under it (serve --workers N)."""
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            total += cpu_s(p)
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # ended meanwhile
+    return total
+
+
+def bookings_made(libpq: str) -> dict[str, int]:
+    with psycopg.connect(libpq) as conn:
+        rows = conn.execute("SELECT status, count(*) FROM bookings GROUP BY status").fetchall()
+    return {str(status): int(n) for status, n in rows}
 
 
 def backlog(libpq: str) -> int:
@@ -174,6 +224,10 @@ def main() -> int:
     parser.add_argument("--profile", metavar="FILE",
                         help="py-spy (collapsed stacks) of serve during each level, FILE.<n>")
     parser.add_argument("--no-anchor", action="store_true", help="skip the anchor (profiling)")
+    parser.add_argument("--serve-workers", type=int, default=1,
+                        help="serve --workers N (the Procfile runs 2)")
+    parser.add_argument("--senders", type=int, default=SENDERS,
+                        help="customers sharing the load (each walks its conversation)")
     args = parser.parse_args()
     levels = [int(c) for c in args.clients.split(",")]
     names: list[str] = []
@@ -194,8 +248,8 @@ def main() -> int:
              "--log-level", "warning"], env=env, cwd=ROOT)
         procs.append(anchor)
         wait_port(port, anchor)
-        anchor_levels = {c: drive(port, c, 0.2 if args.no_anchor else args.seconds, ids)
-                         for c in levels}
+        anchor_levels = {c: drive(port, c, 0.2 if args.no_anchor else args.seconds, ids,
+                                  args.senders) for c in levels}
         stop(anchor)
         procs.remove(anchor)
 
@@ -209,28 +263,31 @@ def main() -> int:
                        TELEGRAM_WEBHOOK_SECRET=SECRET, LOG_LEVEL="WARNING",
                        PAYMENTS_TEST_MODE="true",  # the example business takes deposits
                        TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{double.port}/bot",
-                       PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
+                       PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
+                       RATE_LIMIT_PER_MINUTE=BENCH_RATE_LIMIT)
             subprocess.run([str(BIN), "setup", str(ROOT / "examples/business.yaml")], env=env,
                            check=True, capture_output=True, cwd=ROOT)
-            serve = start([str(BIN), "serve", "--host", "127.0.0.1", "--port", str(port)], env)
+            serve = start([str(BIN), "serve", "--host", "127.0.0.1", "--port", str(port),
+                           "--workers", str(args.serve_workers)], env)
             procs.append(serve)
             wait_healthy(port, serve)
             procs.append(start([str(BIN), "worker"], env))
-            print(f"webhook bench: {args.seconds:.0f} s per level after 1 s warm-up; "
+            print(f"webhook bench: serve --workers {args.serve_workers}, {args.senders} "
+                  f"senders, {args.seconds:.0f} s per level after 1 s warm-up; "
                   f"load {os.getloadavg()[0]:.1f}")
             for c in levels:
                 sent_before = sum(double.received().values())
-                cpu0 = cpu_s(serve.pid)
+                cpu0 = tree_cpu_s(serve.pid)
                 spy = (subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record",
                                          "-p", str(serve.pid), "-f", "raw", "-o",
                                          f"{args.profile}.{c}", "-d", str(int(args.seconds)),
                                          "--nonblocking", "--gil"], stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL) if args.profile else None)
-                ours = drive(port, c, args.seconds, ids)
+                ours = drive(port, c, args.seconds, ids, args.senders)
                 if spy is not None:
                     spy.wait(60)
                 at_stop = backlog(dsn)
-                cpu = cpu_s(serve.pid) - cpu0
+                cpu = tree_cpu_s(serve.pid) - cpu0
                 waited = 0.0
                 while (left := backlog(dsn)) and waited < 60:
                     time.sleep(0.5)
@@ -246,7 +303,8 @@ def main() -> int:
                       f"{ours.body_replies} (rate notices {ours.rate_limited}), via the Bot "
                       f"API {api_sent}; reply backlog at stop {at_stop}, "
                       f"{left} after {waited:.1f} s; serve CPU "
-                      f"{cpu * 1000 / done:.1f} ms per request")
+                      f"{cpu * 1000 / done:.1f} ms per request; load {os.getloadavg()[0]:.1f}")
+            print(f"  bookings by status at the end: {bookings_made(dsn)}")
     finally:
         for p in procs:
             stop(p)

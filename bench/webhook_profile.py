@@ -29,7 +29,7 @@ import httpx
 from platform_double import PlatformDouble
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from webhook_bench import PATH, ROOT, SECRET, create_db, drop_db, update
+from webhook_bench import BENCH_RATE_LIMIT, PATH, ROOT, SECRET, create_db, drop_db, update
 
 from bookingbot.logs import configure
 from bookingbot.settings import Settings
@@ -57,7 +57,8 @@ def main() -> int:
                 "TELEGRAM_WEBHOOK_SECRET": SECRET, "LOG_LEVEL": "WARNING",
                 "PAYMENTS_TEST_MODE": "true",
                 "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{double.port}/bot",
-                "PUBLIC_BASE_URL": "http://127.0.0.1:1"})
+                "PUBLIC_BASE_URL": "http://127.0.0.1:1",
+                "RATE_LIMIT_PER_MINUTE": BENCH_RATE_LIMIT})
             subprocess.run([str(BIN), "setup", str(ROOT / "examples/business.yaml")],
                            check=True, capture_output=True, cwd=ROOT)
             return asyncio.run(drive(args))
