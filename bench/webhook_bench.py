@@ -12,7 +12,7 @@ the response is written). Anchor, same run, same clients: a bare Starlette + uvi
 endpoint (``webhook_anchor.py``) that checks the secret header and does one INSERT + COMMIT.
 
     .venv/bin/python bench/webhook_bench.py [--seconds 10] [--clients 1,8,32]
-        [--serve-workers N] [--senders 300]
+        [--serve-workers N] [--senders 80]
 
 ``--serve-workers 2`` runs ``serve --workers 2`` as the Procfile does (serve CPU is then
 summed over its processes). Each level has its own ``--senders`` new customers, who all

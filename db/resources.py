@@ -68,10 +68,8 @@ class SqlResourceRepository:
     def taken(self, kinds: Sequence[str], window: Interval, now: datetime, *,
               ignore: str | None = None) -> list[ResourceUse]:
         params = {"kinds": list(kinds), "lowest": window.start - MAX_BLOCK,
-                  "start": window.start, "end": window.end, "now": now}
+                  "start": window.start, "end": window.end, "now": now, "ignore": ignore}
         stmt = _TAKEN if ignore is None else _TAKEN_BUT
-        if ignore is not None:
-            params["ignore"] = ignore
         with translate():
             rows = self._session.execute(stmt, params).all()
         return [ResourceUse(key, bs, be, bid, sk) for key, bs, be, bid, sk in rows]
