@@ -9,6 +9,8 @@ Modes, each at 1, 4 and 16 threads:
   hold_slot       - the booking path the bot takes (the use case: lock, lapsed holds, what is
                     taken, busy time, insert, audit, outbox), distinct slots.
   hold + confirm  - the same and then ``confirm`` (a second transaction), distinct slots.
+  psycopg floor   - (PostgreSQL) the statements of one hold in its round trips, by psycopg
+                    alone: the driver's share of hold_slot, so its ceiling in this process.
 Anchor, same run: pgbench running that single INSERT (autocommit) with the same number of
 clients, against the same table with its exclusion constraint. Overlaps must be 0 always.
 Run: ``.venv/bin/python bench/booking_bench.py [--seconds 3] [--pg-url URL]``
@@ -26,27 +28,34 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import psycopg
-from sqlalchemy import Engine, make_url, text
+from sqlalchemy import Engine, Executable, make_url, text
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.booking import Actor, Booking, BookingStatus
+from core.booking import Actor, AuditEntry, Booking, BookingStatus, snapshot
 from core.errors import DomainError
+from core.events import SlotHeld
 from core.interval import Interval
 from core.model import Business, DayHours, LocalSpan, Provider, Rules, Service
 from core.money import Money
 from core.policy import DEFAULT_POLICY
 from core.usecases import confirm, hold_slot
-from db.catalog import sync_business
+from db import pipeline
+from db.bookings import _INSERT, booking_values, stale_query, taken_query
+from db.catalog import _REVISION, sync_business
 from db.engine import make_engine, normalise_url
 from db.migrate import upgrade
-from db.uow import BusinessCache, SqlUnitOfWork, session_factory
+from db.outbox import _INSERT_NEW, outbox_row
+from db.repositories import _AUDIT_INSERT, audit_values, busy_query
+from db.uow import _LOCK_PROVIDER, BusinessCache, SqlUnitOfWork, session_factory
 
 PROVIDERS = 1000
 PRE_PING = os.environ.get("BENCH_PRE_PING", "1") == "1"  # as in production: after 10 s idle
@@ -161,6 +170,64 @@ def usecase_attempt(sessions: sessionmaker[Session], customer_id: str, *,
     return attempt
 
 
+def floor_attempt(engine: Engine, customer_id: str) -> Attempt:
+    """The statements one ``hold_slot`` sends, in its round trips (the revision alone;
+    BEGIN, lock and three reads; the INSERT; audit, outbox and COMMIT), by psycopg alone:
+    no SQLAlchemy execution, no rules checked. What the driver costs is the ceiling of
+    the hold_slot row; the distance between the two is ours."""
+    local, dialect = threading.local(), engine.dialect
+    dsn = _libpq(engine.url.render_as_string(hide_password=False))
+    actor = Actor("customer", customer_id, "bench")
+
+    def connection() -> psycopg.Connection[Any]:
+        if getattr(local, "conn", None) is None:
+            local.conn = psycopg.connect(dsn, options="-c timezone=UTC")
+        return local.conn
+
+    def attempt(rng: random.Random) -> str:
+        raw, provider = connection(), f"p{rng.randrange(PROVIDERS):04d}"
+        start = USECASE_NOW + timedelta(days=1, minutes=30 * rng.randrange(700 * 48))
+        block = Interval(start, start + timedelta(minutes=30))
+        around = Interval(start - timedelta(days=1), start + timedelta(days=1))
+        hold = replace(attempt_booking(rng, customer_id, contended=False), provider_key=provider,
+                       start=start, end=block.end, block=block, status=BookingStatus.HELD,
+                       hold_expires_at=USECASE_NOW + timedelta(minutes=10))
+        raw.autocommit = True
+        raw.execute(*_sent(dialect, _REVISION, {})).fetchall()
+        raw.autocommit = False
+        _pipelined(raw, [_sent(dialect, _LOCK_PROVIDER, {"provider": provider}),
+                         _sent(dialect, *stale_query(provider, block, USECASE_NOW)),
+                         _sent(dialect, *taken_query(provider, around, USECASE_NOW, None)),
+                         _sent(dialect, *busy_query(provider, around, "postgresql"))])
+        raw.execute(*_sent(dialect, _INSERT, {**booking_values(hold), "created_at": NOW,
+                                              "updated_at": NOW}))
+        entry = AuditEntry(hold.id, NOW, actor, "booking.held", snapshot(None), snapshot(hold))
+        _pipelined(raw, [_sent(dialect, _AUDIT_INSERT, audit_values(entry)),
+                         _sent(dialect, _INSERT_NEW[True],
+                               outbox_row(SlotHeld(hold.id, NOW), NOW))], commit=True)
+        return "ok"
+    return attempt
+
+
+def _sent(dialect: Dialect, statement: Executable, params: dict[str, Any]) -> tuple[str, Any]:
+    bound = pipeline.bound(dialect, statement, params)
+    assert bound is not None
+    return bound[0], bound[1]
+
+
+def _pipelined(raw: psycopg.Connection[Any], statements: list[tuple[str, Any]], *,
+               commit: bool = False) -> None:
+    cursors = [raw.cursor() for _ in statements]
+    with raw.pipeline():
+        for cursor, (sql, params) in zip(cursors, statements, strict=True):
+            cursor.execute(sql, params)
+        if commit:
+            raw.commit()
+    for cursor in cursors:
+        cursor.fetchall() if cursor.description else None
+        cursor.close()
+
+
 def python_run(engine: Engine, attempt: Attempt, *, threads: int, seconds: float) -> Result:
     result, lock = Result(), threading.Lock()
     barrier = threading.Barrier(threads + 1)
@@ -240,6 +307,8 @@ def bench_backend(name: str, url: str, *, seconds: float, pgbench: str | None) -
         ("hold_slot", lambda: usecase_attempt(sessions, customer_id, confirm_too=False)),
         ("hold + confirm", lambda: usecase_attempt(sessions, customer_id, confirm_too=True)),
     ]
+    if engine.dialect.name == "postgresql":
+        modes.append(("hold, psycopg floor", lambda: floor_attempt(engine, customer_id)))
     try:
         print(f"\n{name}")
         for threads in THREAD_COUNTS:

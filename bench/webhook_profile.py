@@ -26,9 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 from platform_double import PlatformDouble
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from webhook_bench import BENCH_RATE_LIMIT, PATH, ROOT, SECRET, create_db, drop_db, update
 
 from bookingbot.logs import configure
@@ -67,16 +66,25 @@ def main() -> int:
 
 
 class Statements:
-    """Counts every statement sent; while ``showing``, keeps it with our calling frames."""
+    """Counts every statement sent; while ``showing``, keeps it with our calling frames.
+    Counted at the driver: db.pipeline sends prebuilt statements past SQLAlchemy's events."""
 
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
         self.shown: list[str] = []
         self.showing = False
-        event.listen(Engine, "before_cursor_execute", self.seen)
+        for name in ("execute", "executemany"):
+            original = getattr(psycopg.Cursor, name)
+            setattr(psycopg.Cursor, name, self._counting(original))
 
-    def seen(self, *args: Any) -> None:
-        statement = str(args[2])
+    def _counting(self, original: Any) -> Any:
+        def send(cursor: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+            self.seen(query)
+            return original(cursor, query, *args, **kwargs)
+        return send
+
+    def seen(self, query: Any) -> None:
+        statement = query if isinstance(query, str) else str(getattr(query, "_obj", query))
         self.counts[statement.split(None, 1)[0].upper()] += 1
         if self.showing:
             ours = [f"{Path(f.filename).parent.name}/{Path(f.filename).name}:{f.lineno} "

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from enum import StrEnum
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from core.fees import FeePolicy
@@ -294,10 +295,20 @@ class Business:
     languages: Languages = Languages()
 
     def service(self, key: str) -> Service | None:
-        return next((s for s in self.services if s.key == key), None)
+        return self._services_by_key.get(key)
 
     def provider(self, key: str) -> Provider | None:
-        return next((p for p in self.providers if p.key == key), None)
+        return self._providers_by_key.get(key)
+
+    # Built on first use and kept on the (immutable) instance: a catalogue of a thousand
+    # providers was scanned several times per booking. The first entry wins, as the scan's.
+    @cached_property
+    def _services_by_key(self) -> dict[str, Service]:
+        return {s.key: s for s in reversed(self.services)}
+
+    @cached_property
+    def _providers_by_key(self) -> dict[str, Provider]:
+        return {p.key: p for p in reversed(self.providers)}
 
     def providers_for(self, service_key: str) -> tuple[Provider, ...]:
         return tuple(p for p in self.providers if service_key in p.services)

@@ -23,6 +23,7 @@ from core.availability import Taken
 from core.booking import MAX_BLOCK, Booking, BookingStatus
 from core.errors import DomainError, ErrorCode
 from core.interval import Interval
+from db import pipeline
 from db.clock import Clock
 from db.errors import translate
 from db.tables import BookingRow, table_of
@@ -146,7 +147,7 @@ class SqlBookingRepository:
         values["created_at"] = booking.created_at
         values["updated_at"] = self._clock()
         with translate(provider_key=booking.provider_key):
-            self._session.execute(_INSERT, values)
+            pipeline.execute_now(self._session, _INSERT, values)
 
     def get(self, booking_id: str, *, for_update: bool = False) -> Booking | None:
         stmt = select(B).where(B.c.id == booking_id)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Engine,
     RowMapping,
     Table,
     and_,
@@ -45,6 +46,7 @@ from core.model import (
 )
 from core.money import Money
 from core.policy import CancellationPolicy
+from db import pipeline
 from db.codec import decode, decode_dataclass, encode
 from db.tables import (
     BookingRow,
@@ -300,6 +302,13 @@ _REVISION = select(BIZ.c.revision).where(BIZ.c.id == 1)  # built once: read per 
 def business_revision(session: Session | Connection) -> int | None:
     value = session.execute(_REVISION).scalar_one_or_none()
     return None if value is None else int(value)
+
+
+def business_revision_alone(engine: Engine) -> int | None:
+    """The same, as a statement of its own in autocommit (PostgreSQL): how every message
+    asks whether its cached catalogue is still current."""
+    rows = pipeline.run_single(engine, _REVISION)
+    return None if not rows or rows[0][0] is None else int(rows[0][0])
 
 
 def load_business(session: Session) -> Business | None:

@@ -52,6 +52,12 @@ def emit(session: Session, events: Sequence[Event], *, now: datetime) -> None:
         return
     rows = list({r["idempotency_key"]: r for r in (outbox_row(e, now) for e in events)}.values())
     dialect = session.get_bind().dialect.name
-    stmt = (postgresql.insert(OUTBOX) if dialect == "postgresql" else sqlite.insert(OUTBOX))
-    pipeline.execute_later(
-        session, stmt.inline().on_conflict_do_nothing(index_elements=["idempotency_key"]), rows)
+    pipeline.execute_later(session, _INSERT_NEW[dialect == "postgresql"], rows)
+
+
+# Built once (a statement built per call is compiled per call): a row whose key is there
+# already is left alone, which is what makes emitting twice harmless.
+_INSERT_NEW = {
+    pg: (postgresql.insert(OUTBOX) if pg else sqlite.insert(OUTBOX))
+    .inline().on_conflict_do_nothing(index_elements=["idempotency_key"])
+    for pg in (True, False)}

@@ -63,16 +63,18 @@ def busy_query(provider_key: str, window: Interval,
         "end": window.end}
 
 
+def audit_values(entry: AuditEntry) -> dict[str, Any]:
+    return {"booking_id": entry.booking_id, "at": entry.at, "actor_kind": entry.actor.kind,
+            "actor_id": entry.actor.id, "channel": entry.actor.channel, "action": entry.action,
+            "before": dict(entry.before), "after": dict(entry.after)}
+
+
 class SqlAuditLog:
     def __init__(self, session: Session) -> None:
         self._session = session
 
     def record(self, entry: AuditEntry) -> None:
-        pipeline.execute_later(self._session, _AUDIT_INSERT, {
-            "booking_id": entry.booking_id, "at": entry.at, "actor_kind": entry.actor.kind,
-            "actor_id": entry.actor.id, "channel": entry.actor.channel, "action": entry.action,
-            "before": dict(entry.before), "after": dict(entry.after),
-        })
+        pipeline.execute_later(self._session, _AUDIT_INSERT, audit_values(entry))
 
     def for_booking(self, booking_id: str) -> list[AuditEntry]:
         stmt = select(A).where(A.c.booking_id == booking_id).order_by(A.c.at, A.c.id)

@@ -29,7 +29,7 @@ from core.ports import (
 )
 from db import pipeline
 from db.bookings import bookings_of, stale_query, taken_of, taken_query
-from db.catalog import business_revision, load_business
+from db.catalog import business_revision, business_revision_alone, load_business
 from db.clock import Clock, system_clock
 from db.confirmations import SqlConfirmationRepository
 from db.customers import SqlCustomerRepository
@@ -198,8 +198,7 @@ class SqlUnitOfWork:
         needs no transaction at all: one round trip instead of BEGIN, SELECT, ROLLBACK."""
         if self._cache is None or self._single is None or self.session.in_transaction():
             return None
-        with self._single.connect() as conn:  # no ORM session for one statement
-            return self._cache.at(business_revision(conn))
+        return self._cache.at(business_revision_alone(self._single))
 
     def emit(self, events: Sequence[Event]) -> None:
         emit(self.session, events, now=self._clock())

@@ -7,17 +7,25 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select, text
+from psycopg.types.json import Json
+from sqlalchemy import Engine, Executable, bindparam, func, select, text
+from sqlalchemy.exc import DBAPIError
 
 from core.booking import SYSTEM, AuditEntry, BookingStatus, snapshot
 from core.errors import DomainError, ErrorCode
 from core.events import SlotHeld
 from core.interval import Interval
 from core.ports import Surroundings
-from db.tables import OutboxRow, table_of
-from db.uow import SqlUnitOfWork
+from db import pipeline
+from db.bookings import _INSERT, booking_values, stale_query, taken_query
+from db.catalog import _REVISION
+from db.outbox import _INSERT_NEW, outbox_row
+from db.repositories import _AUDIT_INSERT, busy_query
+from db.tables import BookingRow, OutboxRow, table_of
+from db.uow import _LOCK_PROVIDER, SqlUnitOfWork
 from tests.db.helpers import NOW, T0, make_booking, seed
 
 Uow = Callable[[], SqlUnitOfWork]
@@ -117,3 +125,71 @@ def _waiting_for_lock(engine: Engine) -> bool:
         return bool(conn.execute(text(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
             "AND wait_event_type = 'Lock'")).scalar())
+
+
+def _hot_statements(cid: str) -> list[tuple[Executable, dict[str, Any]]]:
+    """What a hold sends, each with parameters as its caller passes them."""
+    booking = make_booking(cid, status=BookingStatus.HELD)
+    values = {**booking_values(booking), "created_at": NOW, "updated_at": NOW}
+    return [
+        (_LOCK_PROVIDER, {"provider": "alice"}), stale_query("alice", BLOCK, NOW),
+        taken_query("alice", DAY, NOW, None), taken_query("alice", DAY, NOW, "x"),
+        busy_query("alice", DAY, "postgresql"), (_REVISION, {}), (_INSERT, values),
+        (_AUDIT_INSERT, {"booking_id": booking.id, "at": NOW, "actor_kind": "system",
+                         "actor_id": "", "channel": "", "action": "booking.held",
+                         "before": {}, "after": {"status": "held"}}),
+        (_INSERT_NEW[True], outbox_row(SlotHeld(booking.id, NOW), NOW)),
+    ]
+
+
+def test_statements_compiled_once_send_what_sqlalchemy_would(uow: Uow, backend: str) -> None:
+    if backend != "postgres":
+        pytest.skip("only PostgreSQL sessions pipeline")
+    cid = seed(uow)
+    with uow() as u:
+        dialect = u.session.get_bind().dialect
+        for statement, params in _hot_statements(cid):
+            for _ in range(2):  # compiled on the first call, from the cache on the second
+                fast = pipeline.bound(dialect, statement, params)
+                slow = pipeline.captured_by_sqlalchemy(u.session, statement, params)
+                assert [_plain(fast)] == [_plain(c) for c in slow]
+
+
+def _plain(captured: pipeline.Captured | None) -> object:
+    """psycopg's JSON wrappers compare by identity: compare what they wrap."""
+    assert captured is not None
+    sql, params, many = captured
+    return sql, {k: ("json", v.obj) if isinstance(v, Json) else v for k, v in params.items()}, many
+
+
+def test_what_only_sqlalchemy_can_run_is_left_to_it(uow: Uow, backend: str) -> None:
+    if backend != "postgres":
+        pytest.skip("only PostgreSQL sessions pipeline")
+    cid = seed(uow)
+    booking = make_booking(cid)
+    with uow() as u:
+        u.bookings.add(booking)
+        u.commit()
+    bookings = table_of(BookingRow)
+    by_ids = select(bookings.c.id).where(bookings.c.id.in_(bindparam("ids", expanding=True)))
+    with uow() as u:
+        params = {"ids": [booking.id, "nobody"]}
+        assert pipeline.bound(u.session.get_bind().dialect, by_ids, params) is None
+        assert pipeline.run(u.session, pipeline.captured(u.session, by_ids, params)) == [
+            [(booking.id,)]]
+
+
+def test_a_statement_alone_leaves_its_connection_as_the_pool_lent_it(
+        engine: Engine, backend: str) -> None:
+    if backend != "postgres":
+        pytest.skip("autocommit single statements are PostgreSQL's")
+    probe = table_of(OutboxRow)
+    for _ in range(3):  # the pool lends the same connection again
+        assert pipeline.run_single(engine, select(func.count()).select_from(probe)) == [(0,)]
+        with pytest.raises(DBAPIError):  # a refused statement: the connection survives
+            pipeline.run_single(engine, text("SELECT 1 FROM no_such_table"))
+        with engine.connect() as conn:  # not left in autocommit: a rollback still undoes
+            conn.execute(text("CREATE TEMP TABLE undo (x int)"))
+            conn.rollback()
+            assert conn.execute(text("SELECT to_regclass('pg_temp.undo')")).scalar() is None
+    assert engine.pool.checkedout() == 0
