@@ -100,6 +100,13 @@ class ResourceRepository(Protocol):
         """kind -> resource key held by the booking (whatever its status)."""
 
 
+class Around(NamedTuple):
+    """What stands in one provider's way over a window."""
+
+    taken: list[Taken]
+    busy: list[Interval]
+
+
 class Surroundings(NamedTuple):
     """What a write for one provider checks, read under that provider's lock."""
 
@@ -137,6 +144,11 @@ class UnitOfWork(Protocol):
         """``lock_provider``, then ``bookings.stale_holds`` over ``block`` and
         ``bookings.taken`` and ``busy.busy`` over ``around``: every read made after the
         lock is granted, and on PostgreSQL all of it in one round trip."""
+
+    def read_around(self, provider_keys: Sequence[str], window: Interval,
+                    now: datetime) -> dict[str, Around]:
+        """``bookings.taken`` and ``busy.busy`` over ``window`` for each provider (what
+        availability needs), on PostgreSQL all in one round trip."""
 
     def business(self) -> Business:
         """The business as loaded by ``bookingbot setup``."""

@@ -25,6 +25,7 @@ from core.interval import Interval
 from core.model import Business
 from core.payments import PaymentRepository
 from core.ports import (
+    Around,
     AuditLog,
     BookingRepository,
     BusyRepository,
@@ -164,6 +165,10 @@ class OnceUnitOfWork:
                       now: datetime, ignore: str | None = None) -> Surroundings:
         return self._inner.lock_and_read(provider_key, block=block, around=around, now=now,
                                          ignore=ignore)
+
+    def read_around(self, provider_keys: Sequence[str], window: Interval,
+                    now: datetime) -> dict[str, Around]:
+        return self._inner.read_around(provider_keys, window, now)
 
     def business(self) -> Business:
         return self._inner.business()

@@ -19,6 +19,7 @@ from core.interval import Interval
 from core.model import Business
 from core.payments import PaymentRepository
 from core.ports import (
+    Around,
     AuditLog,
     BookingRepository,
     BusyRepository,
@@ -179,6 +180,22 @@ class SqlUnitOfWork:
         _known(provider_key, found[0] if found else None)
         return Surroundings(stale=bookings_of(stale), taken=taken_of(provider_key, taken),
                             busy=[Interval(s, e) for s, e in busy])
+
+    def read_around(self, provider_keys: Sequence[str], window: Interval,
+                    now: datetime) -> dict[str, Around]:
+        session = self.session
+        dialect = session.get_bind().dialect.name
+        queries = [q for key in provider_keys for q in (taken_query(key, window, now, None),
+                                                         busy_query(key, window, dialect))]
+        with translate():
+            if self._pipelined:
+                rows = pipeline.run(session, [c for q, p in queries
+                                              for c in pipeline.captured(session, q, p)])
+            else:
+                rows = [list(session.execute(q, p)) for q, p in queries]
+        return {key: Around(taken_of(key, rows[2 * i]),
+                            [Interval(s, e) for s, e in rows[2 * i + 1]])
+                for i, key in enumerate(provider_keys)}
 
     def business(self) -> Business:
         if self._business is None:

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from core.availability import Slot, Taken, free_slots
+from core.availability import Slot, free_slots
 from core.booking import Actor, Booking, BookingStatus
 from core.classes import check_seats, seat_fields
 from core.errors import DomainError, ErrorCode
@@ -21,7 +21,7 @@ from core.timeutil import require_aware
 from core.usecases.common import (
     block_of,
     candidates,
-    context,
+    contexts,
     expire_in_the_way,
     owned,
     record,
@@ -47,12 +47,7 @@ def available_slots(uow: UnitOfWork, *, service_key: str, provider_key: str | No
     with uow:
         business = uow.business()
         service_of(business, service_key)
-        taken: list[Taken] = []
-        busy: dict[str, list[Interval]] = {}
-        for key in candidates(business, service_key, provider_key):
-            t, b = context(uow, key, window, now)
-            taken.extend(t)
-            busy[key] = b
+        taken, busy = contexts(uow, candidates(business, service_key, provider_key), window, now)
         slots = free_slots(business=business, service_key=service_key,
                            provider_key=provider_key, window=window, now=now, taken=taken,
                            busy=busy)

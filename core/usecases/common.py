@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from core.availability import Taken, check_start
@@ -30,6 +30,15 @@ def candidates(business: Business, service_key: str, provider_key: str | None) -
             raise DomainError(ErrorCode.UNKNOWN_PROVIDER, f"no provider called {provider_key!r}")
         return [provider_key]
     return [p.key for p in business.providers_for(service_key)]
+
+
+def contexts(uow: UnitOfWork, provider_keys: Sequence[str], around: Interval,
+             now: datetime) -> tuple[list[Taken], dict[str, list[Interval]]]:
+    """``context`` of several providers at once: what free_slots takes (everyone's
+    bookings, each one's busy time)."""
+    read = uow.read_around(provider_keys, around.widen(CONTEXT, CONTEXT), now)
+    return [t for key in provider_keys for t in read[key].taken], {
+        key: read[key].busy for key in provider_keys}
 
 
 def context(uow: UnitOfWork, provider_key: str, around: Interval, now: datetime, *,

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from core.availability import Slot, Taken, check_start, free_slots
+from core.availability import Slot, check_start, free_slots
 from core.booking import Actor, Booking, BookingStatus
 from core.errors import DomainError, ErrorCode
 from core.events import BookingConfirmed, Event
@@ -35,7 +35,14 @@ from core.payments import (
     checkout_key,
 )
 from core.usecases.booking import freed
-from core.usecases.common import candidates, context, expire, expire_in_the_way, record
+from core.usecases.common import (
+    candidates,
+    context,
+    contexts,
+    expire,
+    expire_in_the_way,
+    record,
+)
 from core.usecases.fees import fee_updated
 from core.usecases.refunds import PaymentOutcome, record_refund, refunds_updated
 from core.usecases.resources import pick_resources
@@ -296,13 +303,8 @@ def _nearest(uow: PaymentsUnitOfWork, booking: Booking, now: datetime) -> tuple[
     start = max(now, booking.start - timedelta(hours=2))
     window = Interval(start, start + ALTERNATIVES_AHEAD)
     try:
-        keys = candidates(business, booking.service_key, None)
-        taken: list[Taken] = []
-        busy: dict[str, list[Interval]] = {}
-        for key in keys:
-            t, b = context(uow, key, window, now)
-            taken.extend(t)
-            busy[key] = b
+        taken, busy = contexts(uow, candidates(business, booking.service_key, None), window,
+                               now)
         found = free_slots(business=business, service_key=booking.service_key,
                            provider_key=None, window=window, now=now, taken=taken, busy=busy)
     except DomainError:  # the service was removed since: nothing to offer

@@ -61,6 +61,24 @@ def test_lock_and_read_answers_as_the_single_reads(uow: Uow) -> None:
     assert info.value.code is ErrorCode.UNKNOWN_PROVIDER
 
 
+def test_read_around_answers_as_the_single_reads_for_each_provider(uow: Uow) -> None:
+    cid = seed(uow)
+    with uow() as u:
+        u.bookings.add(make_booking(cid, status=BookingStatus.CONFIRMED))
+        u.bookings.add(make_booking(cid, provider="bob", start=T0 + timedelta(hours=1)))
+        u.busy_blocks.add("bob", Interval(T0 + timedelta(hours=3), T0 + timedelta(hours=4)),
+                          source="timeoff")
+        u.commit()
+    with uow() as u:
+        one_by_one = {key: (u.bookings.taken(key, DAY, NOW), u.busy.busy(key, DAY))
+                      for key in ("alice", "bob")}
+    with uow() as u:
+        read = u.read_around(["alice", "bob"], DAY, NOW)
+    assert {key: tuple(around) for key, around in read.items()} == one_by_one
+    assert [len(read[k].taken) for k in ("alice", "bob")] == [1, 1]
+    assert [len(read[k].busy) for k in ("alice", "bob")] == [0, 1]
+
+
 def test_deferred_writes_keep_their_order_and_die_with_a_rollback(uow: Uow,
                                                                    engine: Engine) -> None:
     cid = seed(uow)
