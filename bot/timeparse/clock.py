@@ -64,13 +64,18 @@ _RANGE = re.compile(
     rf"(?:\bbetween\s+(?P<a1>{_T})\s+and\s+(?P<b1>{_T}))"
     rf"|(?:(?:\bfrom\s+)?(?P<a2>{_T})\s*(?:-|\bto\b|\buntil\b)\s*(?P<b2>{_T}))"
 )
-_OPEN = re.compile(rf"\b(?P<kw>after|from|before|until|by)\s+(?:around\s+)?(?P<t>{_T})")
+# Not after a minute count: "quarter after 3", "10 minutes before 5" are clock times.
+_OPEN = re.compile(
+    r"(?<!minutes )(?<!quarter )(?<!half )(?<!ten )(?<!five )(?<!twenty )"
+    rf"\b(?P<kw>after|from|before|until|by)\s+(?:around\s+)?(?P<t>{_T})"
+)
 _QUARTER = re.compile(
-    r"\b(?P<q>half|quarter|twenty five|twenty|ten|five|[1-5]?\d)\s+(?P<dir>past|after)\s+"
-    r"(?P<h>\d{1,2})\b(?!:)"
-    # "half to 3" = 2:30 is the form the German lexicon gives "halb 3".
-    r"|\b(?P<q2>half|quarter|twenty five|twenty|ten|five)\s+(?P<dir2>to|of|until|before)\s+"
-    r"(?P<h2>\d{1,2})\b(?!:)"
+    r"\b(?P<q>half|quarter|twenty five|twenty|ten|five|[1-5]?\d)(?:\s+minutes)?"
+    r"\s+(?P<dir>past|after)\s+(?P<h>\d{1,2})\b(?!:)"
+    # "half to 3" = 2:30 is the form the German lexicon gives "halb 3".  A number before
+    # "to" needs "minutes" ("10 minutes to 3", German "10 vor 3"): "10 to 12" is a range.
+    r"|\b(?P<q2>half|quarter|twenty five|twenty|ten|five|[1-5]?\d(?=\s+minutes))(?:\s+minutes)?"
+    r"\s+(?P<dir2>to|of|until|before)\s+(?P<h2>\d{1,2})\b(?!:)"
     r"|\b(?P<q3>half)\s+(?P<h3>\d{1,2})\b(?![:\w])(?!\s*(?:hours|minutes|days|weeks)\b)"
 )
 _EXPLICIT = re.compile(
