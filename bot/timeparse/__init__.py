@@ -48,7 +48,8 @@ Clock times
     be on the 5-minute grid and not 2020-2039, so "1234"/"2026" are not times);
     "930am", "at 930", "tmrw 130" (3 digits need am/pm, a keyword or a day word);
     number words "ten thirty", "at three", "three pm"; "half 3" (UK) = 3:30,
-    "twenty past 2", "quarter to 5", "ten to four", "quarter of 3" (US).
+    "twenty past 2", "quarter to 5", "ten to four", "quarter of 3" (US),
+    "quarter after 3" (US), "10 minutes to 3" (a bare "10 to 12" is a range).
 Approximate times
     "3ish", "4pm-ish", "around 3", "about 4pm", "noon-ish" -> the instant.
 Dates
@@ -140,6 +141,10 @@ DST
     A wall time inside a spring-forward gap moves forward by the gap (02:30 on
     2026-03-08 in New York -> 03:30 EDT); an ambiguous fall-back time takes its
     first occurrence (fold=0, e.g. 01:30 EDT on 2026-11-01).
+Greetings
+    A greeting that opens the message names no time ("good afternoon, thu at 10" = 10:00,
+    "Guten Morgen, Freitag um 10" is Friday, "boa tarde, sexta às 10h" is 10:00): each
+    lexicon lists its greetings.
 Garbage
     Empty text, "asdf", "whenever", "yes", "asap", bare numbers -> None.
 """

@@ -12,6 +12,8 @@ adding a language is adding a file, the code has no per-language branch.  A file
 ``vocabulary``  words near misses are corrected to ("miercoles", "viernes").
 ``phrases``     ordered ``[regex, replacement]`` pairs on the folded text ("a las 10" -> "at 10").
 ``words``       token -> English token(s) after the phrases ("lunes" -> "monday", "el" -> "").
+``greetings``   regexes (folded) for greetings that open a message ("buenas tardes", "guten
+                morgen"): they are dropped first, so their time words name no time.
 
 Text is folded first (lowercase, accents dropped, "ß" -> "ss"), so every pattern is written
 without accents and "manana"/"mañana", "apres-demain"/"après-demain" are the same input.
@@ -26,6 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from bot.timeparse.days import WEEKDAYS
 from bot.timeparse.gate import Rewrite
 from bot.timeparse.typos import distance
 
@@ -46,6 +49,7 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+_WEEKDAYS = frozenset(WEEKDAYS)
 
 
 def _undotted(token: str) -> str:
@@ -66,12 +70,19 @@ class Lexicon:
     vocabulary: tuple[str, ...]
     phrases: tuple[Rewrite, ...]
     words: dict[str, str]
+    greeting: re.Pattern[str] | None = None
     _fixes: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def is_identity(self) -> bool:
         """English: the rules already speak it, nothing to translate."""
         return not (self.phrases or self.words or self.numbers)
+
+    def without_greeting(self, text: str) -> str:
+        """*text* without the greetings that open it: "Good afternoon, thu at 10" is 10 am."""
+        if self.greeting is None:
+            return text
+        return self.greeting.sub("", text, count=1)
 
     def correct(self, token: str) -> str:
         """The vocabulary word *token* is a near miss of (edit distance 1; 2 for 8+ letters)."""
@@ -102,18 +113,37 @@ class Lexicon:
     def _corrected(self, token: str) -> str:
         """Near misses fixed, also inside hyphenated words ("apres-deman")."""
         if "-" in token:
-            return "-".join(self.correct(part) for part in token.split("-"))
+            return self._day_range("-".join(self.correct(part) for part in token.split("-")))
         return self.correct(token)
+
+    def _day_range(self, token: str) -> str:
+        """'mo-mi', 'lunes-miercoles': two weekdays are a range ("monday to wednesday" once
+        translated): French and Portuguese rules would read "a-b" as one phrase "a b"."""
+        parts = [_undotted(part) for part in token.split("-")]
+        if len(parts) == 2 and all(self.words.get(part) in _WEEKDAYS for part in parts):
+            return " to ".join(parts)
+        return token
 
     def translate(self, text: str) -> str:
         """The folded text in the English tokens the rules understand."""
         if self.is_identity:
-            return text
+            return self.without_greeting(text)
         tokens = [self._corrected(t) for t in re.findall(r"[^\s,;!?()\"]+", fold(text))]
-        s = " ".join(self.numbers.get(t, t) for t in tokens)
+        s = self.without_greeting(" ".join(self.numbers.get(t, t) for t in tokens))
         for rewrite in self.phrases:  # each skipped when it cannot match: bot.timeparse.gate
             s = rewrite.sub(s)
         return " ".join(self.words.get(_undotted(t), t) for t in s.split())
+
+
+def _greeting(listed: object, code: str) -> re.Pattern[str] | None:
+    """One pattern for any run of the listed greetings at the start of a message."""
+    if not isinstance(listed, list):
+        raise ValueError(f"lexicon {code}: greetings is a list")
+    if not listed:
+        return None
+    either = "|".join(f"(?:{g})" for g in listed)  # written folded, as the phrases are
+    # Case-insensitive: English text reaches here unfolded ("Good Morning!").
+    return re.compile(rf"^(?:[\s,.;:!?\u00a1\u00bf-]*(?:{either})\b)+[\s,.;:!?-]*", re.IGNORECASE)
 
 
 def _compile(code: str, data: dict[str, object]) -> Lexicon:
@@ -149,6 +179,7 @@ def _compile(code: str, data: dict[str, object]) -> Lexicon:
         vocabulary=tuple(dict.fromkeys(fold(v) for v in vocabulary)),
         phrases=tuple(Rewrite(str(p), str(r)) for p, r in phrases),
         words={fold(k): str(v) for k, v in words.items()},
+        greeting=_greeting(data.get("greetings", []), code),
     )
 
 
