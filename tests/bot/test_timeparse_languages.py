@@ -35,7 +35,13 @@ def _load(name: str) -> list[dict[str, Any]]:
 
 CORPORA = {lang: _load(f"time_corpus_{lang}.jsonl") for lang in LANGS}
 HELDOUT = {lang: _load(f"time_heldout_{lang}.jsonl") for lang in (*LANGS, "en")}
-CASES = [c for lang in LANGS for c in CORPORA[lang]] + [c for s in HELDOUT.values() for c in s]
+# Hand-written probe of customer phrasings in all five languages (tests/bot/probe_phrases.py).
+PROBE = _load("time_probe_2026_12.jsonl")
+CASES = (
+    [c for lang in LANGS for c in CORPORA[lang]]
+    + [c for s in HELDOUT.values() for c in s]
+    + PROBE
+)
 
 
 def _got(case: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
@@ -62,6 +68,18 @@ def test_each_corpus_is_big_and_spans_zones_and_dst(lang: str) -> None:
     assert len(offsets) >= 2, "expected answers on both sides of a DST change"
     assert any(not c["text"].isascii() for c in cases)
     assert any(c["text"].isascii() for c in cases)
+
+
+def test_probe_corpus_spans_languages_zones_and_dst_days() -> None:
+    assert len(PROBE) >= 250
+    assert len({c["tz"] for c in PROBE}) >= 8
+    assert {c.get("lang") for c in PROBE} >= {None, *LANGS, "en"}
+    # "now" on or next to each 2026 DST change: US, EU, Sydney (both ways).
+    days = {c["now"][:10] for c in PROBE}
+    assert days >= {"2026-03-08", "2026-03-29", "2026-10-25", "2026-11-01"}
+    assert days >= {"2026-04-04", "2026-10-03"}
+    keys = [(c["text"], c["now"], c["tz"]) for c in PROBE]
+    assert len(set(keys)) == len(keys)
 
 
 @pytest.mark.parametrize(
