@@ -40,6 +40,7 @@ from sqlalchemy.orm import sessionmaker
 from bot.ports import CustomerInfo
 from bot.session import Session
 from core.errors import DomainError, ErrorCode
+from db import pipeline
 from db.customers import SqlCustomerRepository
 from db.engine import SQLITE_BEGIN_OPTION, single_statements
 from db.reply_outbox import DEFAULT_LEASE, save_pg, write_replies
@@ -114,7 +115,7 @@ class SqlConversation:
 
     def _read(self, stmt: Any, params: dict[str, Any]) -> Any:
         if self._conn is not None:
-            return self._conn.execute(stmt, params).one_or_none()
+            return pipeline.fetch(self._conn, stmt, params).one_or_none()
         reader = self._engine.execution_options(**{SQLITE_BEGIN_OPTION: "DEFERRED"})
         with reader.connect() as conn:
             return conn.execute(stmt, params).one_or_none()
@@ -137,7 +138,7 @@ class SqlConversation:
         delivery check that follows (a statement of its own, so a fresh snapshot) sees it.
         """
         assert self._conn is not None
-        self._locked = self._conn.execute(_LOCK_ROW, self._key).one()
+        self._locked = pipeline.fetch(self._conn, _LOCK_ROW, self._key).one()
 
     def load(self) -> Session | None:
         if self._locked is not None:  # read under the lock by processed_reply

@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core.errors import DomainError, ErrorCode
+from db import pipeline
 from db.tables import CustomerRow, table_of
 
 C = table_of(CustomerRow)
@@ -68,7 +69,7 @@ class SqlCustomerRepository:
             return found
         bind = self._session if isinstance(self._session, Connection) \
             else self._session.get_bind()
-        row = self._session.execute(_CREATE[bind.dialect.name], {
+        row = pipeline.fetch(self._session, _CREATE[bind.dialect.name], {
             "id": str(uuid.uuid4()), "channel": channel, "sender_id": sender_id, "name": name,
             "tz": None, "phone_e164": phone_e164, "opted_out": False, "created_at": now,
         }).mappings().one_or_none()
@@ -80,8 +81,8 @@ class SqlCustomerRepository:
         return created
 
     def find(self, channel: str, sender_id: str) -> Customer | None:
-        row = self._session.execute(_FIND, {"channel": channel, "sender_id": sender_id}
-                                    ).mappings().one_or_none()
+        row = pipeline.fetch(self._session, _FIND, {"channel": channel, "sender_id": sender_id}
+                             ).mappings().one_or_none()
         return None if row is None else _customer(row)
 
     def get(self, customer_id: str) -> Customer | None:

@@ -38,6 +38,7 @@ from core.delivery import Outcome
 from core.errors import DomainError, ErrorCode
 from core.model import Business
 from core.notifications import BookingFacts, Draft, Kind, Recipient
+from db import pipeline
 from db.bookings import B, booking_from_row
 from db.conversations import DELIVERIES, SESSIONS
 from db.engine import single_statements
@@ -278,7 +279,7 @@ class SqlJobsStore:
         params = {"channel": channel, "sender_id": address}
         if self._single is not None:  # a bare connection: no ORM session for one statement
             with self._single.connect() as conn:
-                state = conn.execute(_STATE, params).scalar()
+                state = pipeline.fetch(conn, _STATE, params).scalar()
         else:
             with self._sessions() as s:
                 state = s.execute(_STATE, params).scalar()

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Column, Engine, Integer, String, Table, text
 
+from db import pipeline
 from db.tables import Base
 from db.types import UTCDateTime
 
@@ -37,9 +38,8 @@ class SqlHitCounter:
     def hit(self, key: str, window_s: float) -> int:
         now = self._clock()
         with self._engine.connect() as conn:
-            return int(conn.execute(_HIT, {"key": key, "now": now,
-                                           "lapsed": now - timedelta(seconds=window_s)})
-                       .scalar_one())
+            return int(pipeline.fetch(conn, _HIT, {
+                "key": key, "now": now, "lapsed": now - timedelta(seconds=window_s)}).scalar_one())
 
 
 # Built once: the statement runs on every inbound message, and building and keying a fresh

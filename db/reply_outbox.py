@@ -34,6 +34,7 @@ from sqlalchemy.engine import Connection
 
 from core.errors import DomainError, ErrorCode
 from core.tracing import current_request_id
+from db import pipeline
 from db.engine import single_statements
 from db.jobs_tables import NOTIFICATIONS as N
 from db.types import UTCDateTime
@@ -125,7 +126,7 @@ def save_pg(conn: Connection, *, channel: str, sender_id: str, version: int,
                          ("request_ids", "request_id")):
         params[name] = [r[column] for r in rows]
     params["choices"] = [json.dumps(r["choices"]) for r in rows]
-    row = conn.execute(_SAVE_PG, params).one()
+    row = pipeline.fetch(conn, _SAVE_PG, params).one()
     if not row.new:
         return False
     if not row.saved:  # the caller rolls back: the delivery record goes too
@@ -228,7 +229,7 @@ class SqlReplyLedger:
         try:
             with self._engine.begin() as conn:
                 if self._pg:
-                    conn.execute(_SETTLE_PG, {
+                    pipeline.fetch(conn, _SETTLE_PG, {
                         "keys": [m[0] for m in marks], "tokens": [m[1] for m in marks],
                         "statuses": [m[2] for m in marks], "ats": [m[3] for m in marks]})
                 else:

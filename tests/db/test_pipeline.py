@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 import pytest
 from psycopg.types.json import Json
 from sqlalchemy import Engine, Executable, bindparam, func, select, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from core.booking import SYSTEM, AuditEntry, BookingStatus, snapshot
 from core.errors import DomainError, ErrorCode
@@ -22,7 +22,9 @@ from core.ports import Surroundings
 from db import pipeline
 from db.bookings import _INSERT, booking_values, stale_query, taken_query
 from db.catalog import _REVISION
+from db.customers import _FIND
 from db.outbox import _INSERT_NEW, outbox_row
+from db.rate_limits import _HIT
 from db.repositories import _AUDIT_INSERT, busy_query
 from db.tables import BookingRow, OutboxRow, table_of
 from db.uow import _LOCK_PROVIDER, SqlUnitOfWork
@@ -211,3 +213,25 @@ def test_a_statement_alone_leaves_its_connection_as_the_pool_lent_it(
             conn.rollback()
             assert conn.execute(text("SELECT to_regclass('pg_temp.undo')")).scalar() is None
     assert engine.pool.checkedout() == 0
+
+
+def test_fetch_reads_as_execute_does_and_commits_with_its_connection(
+        uow: Uow, engine: Engine, backend: str) -> None:
+    if backend != "postgres":
+        pytest.skip("fetch goes to the driver on PostgreSQL only")
+    seed(uow)
+    find = {"channel": "telegram", "sender_id": "42"}
+    with engine.connect() as conn:
+        fast = pipeline.fetch(conn, _FIND, find).mappings().all()
+        assert fast == conn.execute(_FIND, find).mappings().all()
+        assert fast[0]["created_at"].tzinfo is UTC  # read by our column type
+        hit = {"key": "k", "now": NOW, "lapsed": NOW - timedelta(minutes=1)}
+        assert [pipeline.fetch(conn, _HIT, hit).scalar_one() for _ in range(2)] == [1, 2]
+        conn.rollback()  # begun by fetch as execute would have: the rollback undoes both
+        assert pipeline.fetch(conn, _HIT, hit).scalar_one() == 1
+        conn.commit()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT hits FROM rate_limits")).scalar_one() == 1
+        with pytest.raises(IntegrityError):  # the driver's refusal as SQLAlchemy's
+            pipeline.fetch(conn, text("INSERT INTO rate_limits (sender_key, window_start, "
+                                      "hits) VALUES ('k', now(), 1)"))
