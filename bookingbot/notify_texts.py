@@ -18,6 +18,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bookingbot.fee_notify import customer_fee_text, provider_fee_text
+from bookingbot.series_notify import customer_series_text, provider_series_text
 from bot import replies
 from channels.sms.gsm import segments, to_gsm
 from core.money import Money
@@ -82,7 +83,8 @@ def _after_payment(n: Notice, f: BookingFacts, what: str) -> Message | None:
 def _customer_text(n: Notice, f: BookingFacts, when: str) -> Message:  # noqa: PLR0911
     lang = n.recipient.lang
     what = replies.booking_line(f.service_in(lang), f.provider_name, when, lang)
-    special = _after_payment(n, f, what) or customer_fee_text(n, f, what)
+    special = (_after_payment(n, f, what) or customer_fee_text(n, f, what)
+               or customer_series_text(n, f, say(lang, MY_BOOKINGS)))
     if special is not None:
         return special
     args = {"what": what, "service": f.service_in(lang), "when": when}
@@ -131,9 +133,9 @@ def _provider_text(n: Notice, f: BookingFacts, when: str) -> Message:
     who = f.customer_name or "a customer"
     channel = f.customer.channel if f.customer else f.booking.channel
     what = f"{f.service_name}, {when}, {who} ({channel})"
-    fee = provider_fee_text(n, f, what)
-    if fee is not None:
-        return fee
+    special = provider_fee_text(n, f, what) or provider_series_text(n, f)
+    if special is not None:
+        return special
     match n.kind:
         case Kind.CONFIRMED:
             return Message(f"New booking: {what}.")

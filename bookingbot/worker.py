@@ -31,7 +31,7 @@ from bookingbot.notify_texts import AddToCalendar, notice_text, render, renderer
 from bookingbot.payments_wiring import build_payment_gateway, refund_sweep
 from bookingbot.settings import Settings
 from bookingbot.worker_report import worker_report
-from channels.slack import SlackHome, provider_alert
+from channels.slack import SlackHome, provider_alert, series_alert
 from channels.slack.render import provider_payload
 from channels.slack.sender import SlackSender
 from channels.slack.texts import agenda_text
@@ -41,6 +41,7 @@ from core.model import Business
 from core.notifications import Audience, BookingFacts, Kind, Message, Notice
 from core.payments import PaymentGateway
 from core.ports import Sender
+from core.series_notices import series_dates
 from core.usecases.provider import CustomerCard, agenda
 from db.jobs_store import SqlJobsStore
 from db.offers import JobsUnitOfWork
@@ -101,7 +102,8 @@ def _card(facts: BookingFacts) -> CustomerCard | None:
 
 def slack_renderer(business: Callable[[], Business], base: Renderer = render) -> Renderer:
     """Provider alerts as ``provider_alert`` draws them (amounts, Cancel / Message customer
-    buttons); a refund needing attention gets a Message-customer button; the rest ``base``."""
+    buttons), a series' one alert as ``series_alert`` does; a refund needing attention gets
+    a Message-customer button; the rest ``base``."""
     def render_one(notice: Notice, facts: BookingFacts) -> Message:
         if notice.recipient.audience is not Audience.PROVIDER:
             return base(notice, facts)
@@ -109,6 +111,11 @@ def slack_renderer(business: Callable[[], Business], base: Renderer = render) ->
             text = base(notice, facts).text
             return Message(text, (("Message customer",
                                    provider_payload("message", facts.booking.id)),))
+        if notice.kind is Kind.SERIES_CONFIRMED:
+            series = series_alert(series_dates(notice), first=facts.booking,
+                                  business=business(), customer=_card(facts),
+                                  answers=facts.answers)
+            return Message(series.text, tuple((c.label, c.payload) for c in series.choices))
         event = _alert_event(notice, facts)
         reply = (provider_alert(event, booking=facts.booking, business=business(),
                                 customer=_card(facts), resources=facts.resource_names,

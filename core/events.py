@@ -18,7 +18,21 @@ class SlotHeld(Event):
 
 @dataclass(frozen=True)
 class BookingConfirmed(Event):
-    pass
+    """``series_id`` is set when the date was confirmed together with the rest of its
+    recurring series: the same transaction emits one ``SeriesConfirmed``, which tells the
+    people concerned once, so this event's own confirmation message is left out (everything
+    else it drives stays per booking)."""
+
+    series_id: str | None = None
+
+
+@dataclass(frozen=True)
+class SeriesConfirmed(Event):
+    """Dates of one recurring series confirmed together (``booking_id``: the first of
+    ``booking_ids``). One message per recipient lists them (``core.series_notices``)."""
+
+    series_id: str
+    booking_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ class WaitlistOffered(Event):
 
 class Kind(StrEnum):
     CONFIRMED = "booking_confirmed"
+    SERIES_CONFIRMED = "series_confirmed"  # every date of a recurring series, one message
     CANCELLED = "booking_cancelled"
     RESCHEDULED = "booking_rescheduled"
     HOLD_EXPIRED = "hold_expired"
@@ -178,7 +179,7 @@ class Draft:
 # --- events -> notices --------------------------------------------------------------------
 
 
-def _to(facts: BookingFacts, *, skip_actor: bool = True) -> list[Recipient]:
+def to_tell(facts: BookingFacts, *, skip_actor: bool = True) -> list[Recipient]:
     """Customer then provider, leaving out the one who made the change and the opted out."""
     out = []
     for who in (facts.customer, facts.provider):
@@ -206,21 +207,23 @@ def notices_for(event: Event, facts: BookingFacts, *, tag: str) -> list[Notice]:
 
     match event:
         case BookingConfirmed():
-            out = [notice(Kind.CONFIRMED, r) for r in _to(facts)]
+            # A date confirmed with its series is told once for all (core.series_notices).
+            told = [] if event.series_id else to_tell(facts)
+            out = [notice(Kind.CONFIRMED, r) for r in told]
             if b.paid_minor > 0:
                 out += [notice(Kind.PAYMENT_RECEIVED, r, amount_minor=str(b.paid_minor))
                         for r in _customer(facts)]
             return out
         case BookingCancelled():
             out = [notice(Kind.CANCELLED, r, by=event.by, refund_minor=str(event.refund_minor))
-                   for r in _to(facts)]
+                   for r in to_tell(facts)]
             if event.refund_minor > 0:
                 out += [notice(Kind.REFUND_ISSUED, r, amount_minor=str(event.refund_minor))
                         for r in _customer(facts)]
             return out
         case BookingRescheduled():
             return [notice(Kind.RESCHEDULED, r, event.new_start,
-                           old_start=event.old_start.isoformat()) for r in _to(facts)]
+                           old_start=event.old_start.isoformat()) for r in to_tell(facts)]
         case HoldExpired():  # a hold for payment: see payment_expired_notice
             paying = facts.offer_id is None and b.due_minor > 0
             kind = Kind.OFFER_LAPSED if facts.offer_id else Kind.HOLD_EXPIRED

@@ -15,6 +15,7 @@ from core.events import (
     BookingRescheduled,
     Event,
     HoldExpired,
+    SeriesConfirmed,
     SlotFreed,
     SlotHeld,
 )
@@ -27,11 +28,12 @@ from core.usecases.provider import ProviderMessaged
 KNOWN: dict[str, type[Event]] = {cls.__name__: cls for cls in (
     SlotHeld, BookingConfirmed, BookingCancelled, BookingRescheduled, HoldExpired, SlotFreed,
     WaitlistOffered, PaymentExpired, LatePaymentRefunded, RefundNeedsAttention,
-    ProviderMessaged, CalendarSyncFailed, FeeCharged, FeeChargeFailed, IntakeUpdated)}
+    ProviderMessaged, CalendarSyncFailed, FeeCharged, FeeChargeFailed, IntakeUpdated,
+    SeriesConfirmed)}
 
 # The audit action behind each event: tells who made the change (see core.notifications).
 ACTION = {"BookingConfirmed": "booking.confirmed", "BookingCancelled": "booking.cancelled",
-          "BookingRescheduled": "booking.rescheduled"}
+          "BookingRescheduled": "booking.rescheduled", "SeriesConfirmed": "booking.confirmed"}
 
 
 def _slot(raw: dict[str, Any]) -> Slot:
@@ -44,6 +46,8 @@ def _value(raw: Any, hint: Any) -> Any:
         return datetime.fromisoformat(raw)
     if hint == tuple[Slot, ...]:
         return tuple(_slot(s) for s in raw)
+    if hint == tuple[str, ...]:
+        return tuple(str(s) for s in raw)
     return raw  # str, int, bool: JSON already has them right
 
 

@@ -2,7 +2,9 @@
 
 An event's notifications and its "done" mark are written in one transaction, and every
 notification has an idempotency key, so an event processed twice (a crash, a lost lease)
-still yields each notification once. ``CalendarSyncFailed`` concerns no booking: its
+still yields each notification once. ``SeriesConfirmed`` becomes one notice per person for
+the whole series (``core.series_notices``; its dates' own ``BookingConfirmed`` tell nobody,
+and refresh the provider's view once, here). ``CalendarSyncFailed`` concerns no booking: its
 provider alert is worded by ``notice_text`` (a dispatcher without one leaves these events
 pending for one that has it). ``SlotFreed`` runs the waitlist offer use case in its
 own transaction first; if the mark is then lost, the re-run finds the slot held (by the
@@ -16,10 +18,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from core.booking import BookingStatus
 from core.calendar_sync import CalendarSyncFailed
 from core.errors import DomainError, ErrorCode
-from core.events import BookingCancelled, BookingConfirmed, BookingRescheduled, Event, SlotFreed
+from core.events import (
+    BookingCancelled,
+    BookingConfirmed,
+    BookingRescheduled,
+    Event,
+    SeriesConfirmed,
+    SlotFreed,
+)
 from core.notifications import Draft, Kind, notices_for
+from core.series_notices import series_notices
 from core.tracing import request_scope
 from core.usecases.waitlist_offers import OfferUnitOfWork, offer_freed_slot
 from jobs.events import ACTION, KNOWN, decode_event
@@ -32,7 +43,7 @@ log = logging.getLogger(__name__)
 # after long downtime, an old database); money notices are a record and always go out.
 MONEY = frozenset({Kind.PAYMENT_RECEIVED, Kind.REFUND_ISSUED})
 # The changes after which a provider's view (Slack App Home) is refreshed.
-CHANGES = (BookingConfirmed, BookingCancelled, BookingRescheduled)
+CHANGES = (BookingConfirmed, BookingCancelled, BookingRescheduled, SeriesConfirmed)
 # Events about no booking whose notices need ``notice_text`` to be worded.
 NEEDS_TEXT = frozenset({CalendarSyncFailed.__name__})
 
@@ -61,10 +72,10 @@ class OutboxDispatcher:
         return len(items)
 
     def _one(self, item: OutboxItem, now: datetime) -> None:
-        provider_key = None
+        providers: tuple[str, ...] = ()
         try:
             event = decode_event(item.kind, item.payload)
-            drafts, provider_key = ([], None) if event is None else self._handle(item, event, now)
+            drafts, providers = ([], ()) if event is None else self._handle(item, event, now)
         except Exception as exc:  # a bug or the database: retry later, then give up loudly
             log.warning("outbox %s (%s) failed: %s", item.id, item.kind, exc)
             self.store.fail_outbox(item.id, item.attempts, error=f"{type(exc).__name__}: {exc}",
@@ -74,25 +85,44 @@ class OutboxDispatcher:
         done = self.store.complete_outbox(item.id, item.attempts, drafts, now=now, note=note)
         log.info("outbox %s (%s): %s notifications%s", item.id, item.kind, len(drafts),
                  "" if done else ", lease lost to another worker")
-        if done and provider_key is not None and isinstance(event, CHANGES):
-            self._changed(provider_key)
+        if done and isinstance(event, CHANGES):
+            for provider_key in providers:
+                self._changed(provider_key)
 
     def _handle(self, item: OutboxItem, event: Event,
-                now: datetime) -> tuple[list[Draft], str | None]:
+                now: datetime) -> tuple[list[Draft], tuple[str, ...]]:
+        """The drafts to store, and the providers whose view changed (``on_change``)."""
         if isinstance(event, SlotFreed):
             self._offer(event, now)
-            return [], None
+            return [], ()
         if isinstance(event, CalendarSyncFailed):
-            return self._calendar_alert(event, now), None
+            return self._calendar_alert(event, now), ()
+        if isinstance(event, SeriesConfirmed):
+            return self._series(item, event, now)
         facts = self.store.booking_facts(event.booking_id, action=ACTION.get(item.kind))
         if facts is None:
-            return [], None
+            return [], ()
         tag = f"e{item.id}"
         found = [*notices_for(event, facts, tag=tag),
                  *more_notices(event, facts, tag=tag, business=self.store.business)]
         notices = [n for n in found if n.kind in MONEY or n.kind in ALWAYS
                    or n.start is None or n.start > now]
-        return [Draft(n, self.render(n, facts), now) for n in notices], facts.booking.provider_key
+        drafts = [Draft(n, self.render(n, facts), now) for n in notices]
+        # A date confirmed with its series: the provider's view is refreshed once, for all.
+        in_series = isinstance(event, BookingConfirmed) and event.series_id is not None
+        return drafts, () if in_series else (facts.booking.provider_key,)
+
+    def _series(self, item: OutboxItem, event: SeriesConfirmed,
+                now: datetime) -> tuple[list[Draft], tuple[str, ...]]:
+        """One message per person for the series' dates still confirmed and to come."""
+        read = (self.store.booking_facts(i, action=ACTION.get(item.kind))
+                for i in event.booking_ids)
+        facts = [f for f in read if f is not None]
+        live = {f.booking.id: f for f in facts
+                if f.booking.status is BookingStatus.CONFIRMED and f.booking.start > now}
+        notices = series_notices(event, list(live.values()))
+        drafts = [Draft(n, self.render(n, live[n.booking_id or ""]), now) for n in notices]
+        return drafts, tuple(dict.fromkeys(f.booking.provider_key for f in facts))
 
     def _calendar_alert(self, event: CalendarSyncFailed, now: datetime) -> list[Draft]:
         """The provider's own Slack user, else the provider channel (``provider_recipients``)."""

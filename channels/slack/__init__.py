@@ -1,8 +1,8 @@
 """Slack: providers run ``/bookings`` and get alerts; customers may book by DM.
 
 ``slack_mount`` gives the web app ``POST /slack/events`` (Events API, slash command and
-interactivity on one URL); ``SlackSender``, ``provider_alert`` and ``SlackHome`` are for
-the jobs that deliver outbox events.
+interactivity on one URL); ``SlackSender``, ``provider_alert``, ``series_alert`` and
+``SlackHome`` are for the jobs that deliver outbox events.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from bot.ports import CustomerDirectory
 from bot.session import SessionStore
 from channels.http_guard import SenderLimiter
 from channels.mount import ChannelMount, MessageHandler
-from channels.slack.alerts import SlackHumanNotifier, provider_alert
+from channels.slack.alerts import SlackHumanNotifier, provider_alert, series_alert
 from channels.slack.app import MAX_BODY_BYTES, PATH, bolt_app, events_route, web_client
 from channels.slack.desk import ProviderDesk
 from channels.slack.dm import DmRelay
@@ -31,7 +31,7 @@ from core.ports import UnitOfWork
 from core.usecases.provider import ProviderQueries
 
 __all__ = ["PATH", "SlackHome", "SlackHumanNotifier", "SlackSender", "provider_alert",
-           "slack_mount", "web_client"]
+           "series_alert", "slack_mount", "web_client"]
 P = ParamSpec("P")
 T = TypeVar("T")
 

@@ -1,4 +1,5 @@
-"""Provider alerts for the provider channel: one per new booking, cancellation, reschedule.
+"""Provider alerts for the provider channel: one per new booking, cancellation, reschedule,
+and one per recurring series confirmed (``series_alert``: every date listed, not one each).
 
 ``provider_alert`` is pure (event + booking + business + customer -> ``Reply``), so the
 jobs engineer's outbox dispatcher calls it and hands the result to ``SlackSender.send``
@@ -21,6 +22,7 @@ from core.events import BookingCancelled, BookingConfirmed, BookingRescheduled, 
 from core.intake import Answer, IntakeUpdated, shown
 from core.model import Business
 from core.money import Money
+from core.series_notices import SeriesDate
 from core.usecases.provider import CustomerCard, booking_ref
 
 log = logging.getLogger(__name__)
@@ -111,6 +113,29 @@ def provider_alert(event: Event, *, booking: Booking, business: Business,
                      f"{_amounts(booking)} {ref}{answers_text(answers)}",
                      _buttons(booking, can_cancel=True))
     return None
+
+
+def series_alert(dates: Sequence[SeriesDate], *, first: Booking, business: Business,
+                 customer: CustomerCard | None, answers: Sequence[Answer] = ()) -> Reply:
+    """One alert for a series' dates (``first``: its first booking), each in its provider's
+    zone with the zone named and its ref (``/bookings cancel <ref>`` picks one), the
+    provider named per date when the series has several. One button: message the customer
+    (a Cancel button could not say which date)."""
+    service, person = _what(first, business)
+    several = len({d.provider_key for d in dates}) > 1
+    count = f"{len(dates)} date" + ("" if len(dates) == 1 else "s")
+
+    def line(d: SeriesDate) -> str:
+        provider = business.provider(d.provider_key)
+        tz = provider.tz if provider else business.tz
+        rooms = f", in {', '.join(d.resources)}" if d.resources else ""
+        with_whom = f" with {d.provider_name}" if several else ""
+        return f"\n• {when(d.start, tz)}{with_whom}{rooms} ref `{booking_ref(d.booking_id)}`"
+
+    head = f"New series: {service}" + ("" if several else f" with {person}")
+    return Reply(f"{head}, {count}, for {_who(customer, first)}.{_fee_note(first, business)}"
+                 f"{''.join(line(d) for d in dates)}{answers_text(answers)}",
+                 _buttons(first, can_cancel=False))
 
 
 class SlackHumanNotifier:

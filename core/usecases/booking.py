@@ -124,13 +124,22 @@ def confirm(uow: UnitOfWork, booking_id: str, *, actor: Actor, now: datetime,
             raise DomainError(ErrorCode.HOLD_EXPIRED, "the hold on that slot ran out")
         if held.status is BookingStatus.CONFIRMED:
             return held  # confirming twice is a retry, not an error
-        booking = replace(held.transition(BookingStatus.CONFIRMED),
-                          paid_minor=held.paid_minor + paid_minor)
-        uow.bookings.update(booking)
-        record(uow, before=held, after=booking, actor=actor, action="booking.confirmed", now=now)
-        uow.emit([BookingConfirmed(booking.id)])
+        booking = confirm_held(uow, held, actor=actor, now=now, paid_minor=paid_minor)
         uow.commit()
         return booking
+
+
+def confirm_held(uow: UnitOfWork, held: Booking, *, actor: Actor, now: datetime,
+                 paid_minor: int = 0, series_id: str | None = None) -> Booking:
+    """The transition itself, inside the caller's transaction (``held`` read under its row
+    lock): the row, its audit entry and its ``BookingConfirmed`` (``series_id``: confirmed
+    with its series, which tells people once; see ``core.events.BookingConfirmed``)."""
+    booking = replace(held.transition(BookingStatus.CONFIRMED),
+                      paid_minor=held.paid_minor + paid_minor)
+    uow.bookings.update(booking)
+    record(uow, before=held, after=booking, actor=actor, action="booking.confirmed", now=now)
+    uow.emit([BookingConfirmed(booking.id, series_id=series_id)])
+    return booking
 
 
 def release_hold(uow: UnitOfWork, booking_id: str, *, actor: Actor, now: datetime) -> bool:

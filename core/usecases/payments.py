@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from core.availability import Slot, check_start, free_slots
 from core.booking import Actor, Booking, BookingStatus
 from core.errors import DomainError, ErrorCode
-from core.events import BookingConfirmed, Event
+from core.events import BookingConfirmed, Event, SeriesConfirmed
 from core.fees import FeeUpdate
 from core.interval import Interval
 from core.money import Money
@@ -186,9 +186,14 @@ def payment_completed(uow: PaymentsUnitOfWork, event: CheckoutCompleted, *,
             uow.commit()  # the same payment reported by another event: nothing more to do
             return PaymentOutcome(duplicate=True)
         booking = uow.bookings.get(event.booking_id, for_update=True)
-        outcome = _settle(uow, booking, event, now)
+        # Only a card was saved (setup mode): it covers the series' other dates too, and
+        # the whole series is told once (SeriesConfirmed) instead of once per date.
+        series = booking.series_id if booking is not None and event.amount_minor == 0 else None
+        outcome = _settle(uow, booking, event, now, series_id=series)
         if event.amount_minor == 0 and outcome.booking is not None:
-            _settle_series(uow, booking, now)  # the card saved covers the series' other dates
+            others = _settle_series(uow, booking, now, series_id=series)
+            first = [outcome.booking] if _newly_confirmed(booking, outcome.booking) else []
+            _series_confirmed(uow, series, [*first, *others])
         owner = outcome.booking.id if outcome.booking is not None else event.booking_id
         _mark_paid(uow, before, event, owner, now)
         uow.commit()
@@ -196,13 +201,14 @@ def payment_completed(uow: PaymentsUnitOfWork, event: CheckoutCompleted, *,
 
 
 def _settle(uow: PaymentsUnitOfWork, booking: Booking | None, event: CheckoutCompleted,
-            now: datetime) -> PaymentOutcome:
+            now: datetime, *, series_id: str | None) -> PaymentOutcome:
     if booking is None:  # not ours any more (or never): never keep money for nothing
         return _refund_in_full(uow, None, event, now, tell=False)
     if booking.status is BookingStatus.HELD:
-        return PaymentOutcome(booking=_confirm_paid(uow, booking, event.amount_minor, now))
+        return PaymentOutcome(booking=_confirm_paid(uow, booking, event.amount_minor, now,
+                                                    series_id=series_id))
     if booking.status is BookingStatus.EXPIRED:
-        retaken = _retake(uow, booking, event.amount_minor, now)
+        retaken = _retake(uow, booking, event.amount_minor, now, series_id=series_id)
         if retaken is not None:
             return PaymentOutcome(booking=retaken)
     if booking.status is BookingStatus.CONFIRMED:
@@ -212,23 +218,41 @@ def _settle(uow: PaymentsUnitOfWork, booking: Booking | None, event: CheckoutCom
     return _refund_in_full(uow, booking, event, now, tell=True)
 
 
-def _settle_series(uow: PaymentsUnitOfWork, booking: Booking | None, now: datetime) -> None:
+def _settle_series(uow: PaymentsUnitOfWork, booking: Booking | None, now: datetime, *,
+                   series_id: str | None) -> list[Booking]:
     """A series' other dates, once its checkout saved the card: held ones confirmed, ones
-    whose hold lapsed re-taken if still free (as the first date is); the rest left alone."""
+    whose hold lapsed re-taken if still free (as the first date is); the rest left alone.
+    Returns the dates confirmed here."""
+    done: list[Booking | None] = []
     for other in _siblings(uow, booking):
         if other.status is BookingStatus.HELD:
-            _confirm_paid(uow, other, 0, now)
+            done.append(_confirm_paid(uow, other, 0, now, series_id=series_id))
         elif other.status is BookingStatus.EXPIRED:
-            _retake(uow, other, 0, now)
+            done.append(_retake(uow, other, 0, now, series_id=series_id))
+    return [b for b in done if b is not None]
+
+
+def _newly_confirmed(before: Booking | None, after: Booking) -> bool:
+    """``_settle`` confirmed (or re-took) the paid-for booking just now."""
+    return (before is not None and before.status is not BookingStatus.CONFIRMED
+            and after.status is BookingStatus.CONFIRMED)
+
+
+def _series_confirmed(uow: PaymentsUnitOfWork, series_id: str | None,
+                      done: list[Booking]) -> None:
+    """One ``SeriesConfirmed`` for the dates whose ``BookingConfirmed`` carried the series
+    (each told nobody on its own): the customer and the provider hear once, dates listed."""
+    if series_id is not None and done:
+        uow.emit([SeriesConfirmed(done[0].id, series_id, tuple(b.id for b in done))])
 
 
 def _confirm_paid(uow: PaymentsUnitOfWork, held: Booking, amount_minor: int,
-                  now: datetime) -> Booking:
+                  now: datetime, *, series_id: str | None = None) -> Booking:
     done = replace(held.transition(BookingStatus.CONFIRMED),
                    paid_minor=held.paid_minor + amount_minor)
     uow.bookings.update(done)  # the hold still owns its range: this cannot collide
     record(uow, before=held, after=done, actor=STRIPE, action="booking.confirmed", now=now)
-    uow.emit([BookingConfirmed(done.id)])
+    uow.emit([BookingConfirmed(done.id, series_id=series_id)])
     return done
 
 
@@ -241,7 +265,7 @@ def _add_paid(uow: PaymentsUnitOfWork, booking: Booking, amount_minor: int,
 
 
 def _retake(uow: PaymentsUnitOfWork, lapsed: Booking, amount_minor: int,
-            now: datetime) -> Booking | None:
+            now: datetime, *, series_id: str | None = None) -> Booking | None:
     """The expired hold's slot as a new confirmed booking, or None if it is gone.
 
     Expired is final in the booking lifecycle, so the slot is taken afresh. The rules are
@@ -273,7 +297,7 @@ def _retake(uow: PaymentsUnitOfWork, lapsed: Booking, amount_minor: int,
     uow.resources.assign(fresh, rooms)
     record(uow, before=None, after=fresh, actor=STRIPE,
            action="booking.confirmed.after_late_payment", now=now)
-    uow.emit([BookingConfirmed(fresh.id)])
+    uow.emit([BookingConfirmed(fresh.id, series_id=series_id)])
     return fresh
 
 

@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 
 from core.booking import Actor, Booking, BookingStatus
 from core.errors import DomainError, ErrorCode
+from core.events import SeriesConfirmed
 from core.ports import UnitOfWork
 from core.recurrence import weekly_starts
-from core.usecases.booking import confirm, hold_slot
-from core.usecases.common import service_of
+from core.usecases.booking import confirm_held, hold_slot
+from core.usecases.common import owned, service_of
 from core.usecases.refunds import cancel
 
 
@@ -53,9 +54,22 @@ def book_series(uow: UnitOfWork, *, service_key: str, provider_key: str | None, 
 
 def confirm_series(uow: UnitOfWork, series_id: str, *, actor: Actor,
                    now: datetime) -> list[Booking]:
+    """Confirm every date still held, in one transaction (each row locked in date order).
+    Each date keeps its own audit entry and ``BookingConfirmed`` (marked with the series, so
+    it sends no confirmation of its own), and one ``SeriesConfirmed`` tells each person once,
+    listing the dates. Reminders and calendar sync follow the bookings themselves."""
     with uow:
-        held = [b for b in uow.bookings.in_series(series_id) if b.status is BookingStatus.HELD]
-    return [confirm(uow, b.id, actor=actor, now=now) for b in held]
+        done = []
+        for b in uow.bookings.in_series(series_id):
+            if b.status is not BookingStatus.HELD:
+                continue
+            held = owned(uow, b.id, actor)  # under its row lock: the status read again
+            if held.status is BookingStatus.HELD:
+                done.append(confirm_held(uow, held, actor=actor, now=now, series_id=series_id))
+        if done:
+            uow.emit([SeriesConfirmed(done[0].id, series_id, tuple(b.id for b in done))])
+        uow.commit()
+    return done
 
 
 def cancel_series(uow: UnitOfWork, series_id: str, *, from_start: datetime, actor: Actor,
