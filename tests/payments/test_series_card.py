@@ -2,7 +2,8 @@
 (the runner `bookingbot serve` builds, Stripe pointed at the Stripe double), on both
 databases: the fee policy is said before "Book them all?", the dates are held (never
 confirmed) until one setup-mode Checkout saves the card, which then confirms every date
-and is the card a later date's no-show fee is charged to; the page expiring releases all."""
+and is the card a later date's no-show fee is charged to; the page expiring releases all.
+The worker then tells the customer and the provider once for the series, not once a date."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from bookingbot.business_file import load_business_file
 from bookingbot.channels_wiring import build_runner
 from bookingbot.payments_wiring import payments_uow
 from bookingbot.settings import Settings
+from bookingbot.worker import build_jobs
 from bot.messages import InboundMessage
 from bot.runner import Runner
 from core.booking import Actor, Booking, BookingStatus
@@ -31,6 +33,7 @@ from core.usecases.fees import charge_fees_for, fees_for
 from core.usecases.payments import handle_payment_event
 from db.catalog import sync_business
 from tests.db.conftest import BACKENDS, fresh_database
+from tests.jobs.harness import RecordingSender
 from tests.payments.fake_stripe import FakeStripe, running
 from tests.payments.fee_kit import stripe_event
 
@@ -146,3 +149,23 @@ def test_the_card_page_expiring_releases_every_date(studio: Studio) -> None:
                    NOW + timedelta(minutes=40))
     assert {b.status for b in studio.mine()} == {BookingStatus.EXPIRED}
     assert studio.stripe.off_session_charges() == []
+
+
+def test_the_worker_tells_the_customer_and_the_provider_once_for_the_series(
+        studio: Studio) -> None:
+    session_id = book_series(studio)
+    saved = NOW + timedelta(minutes=5)
+    studio.deliver("checkout.session.completed", studio.stripe.save_card(session_id), saved)
+    senders = {c: RecordingSender(c) for c in ("console", "slack")}
+    jobs = build_jobs(studio.db, senders=senders, clock=lambda: saved,
+                      provider_channel="C0STUDIO")
+    jobs.run_once()
+    assert jobs.run_once()["sent"] == 0  # a second run (or worker) sends nothing more
+    (told,) = [s.text for s in senders["console"].sent if s.address == "regular"]
+    assert told == ("Confirmed: Private Session with Mira, 3 dates:\n- Wed 9 Jan 11:00 AM CET"
+                    "\n- Wed 16 Jan 11:00 AM CET\n- Wed 23 Jan 11:00 AM CET\n"
+                    'Reply "my bookings" any time.')
+    (alert,) = [s.text for s in senders["slack"].sent if s.address == "C0STUDIO"
+                and s.text.startswith(("New booking", "New series"))]
+    assert alert.startswith("New series: Private Session with Mira, 3 dates, for ")
+    assert alert.count("\n• Wed ") == 3
