@@ -105,6 +105,18 @@ def reference(booking_id: str) -> str:
     return "".join(_REF_ALPHABET[(n >> (5 * i)) & 31] for i in range(REF_LENGTH))
 
 
+_MISREAD = str.maketrans({"O": "0", "I": "1", "L": "1"})  # Crockford's reading rules
+
+
+def normalised_reference(text: str) -> str | None:
+    """``text`` as a reference ("k7m-2qx", "K7M2QX", an O typed for a 0), or None if it
+    cannot be one."""
+    code = text.strip().lstrip("#").replace("-", "").replace(" ", "").upper().translate(_MISREAD)
+    if len(code) != REF_LENGTH or any(ch not in _REF_ALPHABET for ch in code):
+        return None
+    return code
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who caused a change, and through which channel."""

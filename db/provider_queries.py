@@ -9,7 +9,7 @@ recorded in the same commit as its effect). Deliveries reuse the conversation ru
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Self
 
@@ -17,7 +17,7 @@ from sqlalchemy import RowMapping, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.booking import Booking
+from core.booking import Booking, normalised_reference, reference
 from core.confirmations import ConfirmationRepository
 from core.events import Event
 from core.intake import IntakeRepository
@@ -43,6 +43,9 @@ from db.tables import BusyBlockRow, CustomerRow, table_of
 BB = table_of(BusyBlockRow)
 C = table_of(CustomerRow)
 CHANNEL = "slack"
+# How far back a reference is looked for: what a provider cancels or marks a no-show is coming
+# or recent, and the scan stays one provider's few months of ids.
+REF_LOOKBACK = timedelta(days=120)
 
 
 def session_of(uow: UnitOfWork) -> Session:
@@ -90,13 +93,38 @@ class SqlProviderQueries:
         return int(getattr(done, "rowcount", 0)) == 1
 
     def bookings_by_ref(self, uow: UnitOfWork, provider_key: str, ref: str) -> list[Booking]:
-        # Ids are uuid4 text with dashes; a reference is the dashless prefix, so compare
-        # on the first 8 characters (REF_LENGTH), which never contain a dash.
+        """The customer's reference (``core.booking.reference``) among the provider's
+        bookings since ``REF_LOOKBACK``, or an id prefix (what alerts showed before)."""
+        found = {b.id: b for b in self._by_id_prefix(uow, provider_key, ref)}
+        code = normalised_reference(ref)
+        if code is not None:
+            found.update((b.id, b) for b in self._by_reference(uow, provider_key, code))
+        return sorted(found.values(), key=lambda b: (b.start, b.id))
+
+    def _by_id_prefix(self, uow: UnitOfWork, provider_key: str, ref: str) -> list[Booking]:
+        prefix = ref.lower().lstrip("#").replace("-", "")
+        if len(prefix) < 4 or not all(ch in "0123456789abcdef" for ch in prefix):
+            return []
+        # Ids are uuid4 text with dashes: the first 8 characters never contain one.
         stmt = (select(B).where(B.c.provider_key == provider_key,
-                                B.c.id.like(f"{ref[:8]}%"))
+                                B.c.id.like(f"{prefix[:8]}%"))
                 .order_by(B.c.start_at).limit(20))
         rows = session_of(uow).execute(stmt).mappings().all()
-        return [b for b in map(booking_from_row, rows) if b.id.replace("-", "").startswith(ref)]
+        return [b for b in map(booking_from_row, rows)
+                if b.id.replace("-", "").startswith(prefix)]
+
+    def _by_reference(self, uow: UnitOfWork, provider_key: str, code: str) -> list[Booking]:
+        # The reference is a hash of the id (no column): compare it over the ids of the
+        # provider's bookings a command can still be about, then read the one or two hits.
+        session = session_of(uow)
+        ids = session.execute(select(B.c.id).where(
+            B.c.provider_key == provider_key,
+            B.c.start_at >= self._clock() - REF_LOOKBACK)).scalars().all()
+        hits = [i for i in ids if reference(i) == code]
+        if not hits:
+            return []
+        rows = session.execute(select(B).where(B.c.id.in_(hits))).mappings().all()
+        return [booking_from_row(r) for r in rows]
 
     def once(self, uow: UnitOfWork, delivery_id: str) -> UnitOfWork:
         return OnceUnitOfWork(uow, delivery_id, clock=self._clock)

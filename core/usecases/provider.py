@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from core.booking import Actor, Booking, BookingStatus
+from core.booking import Actor, Booking, BookingStatus, normalised_reference, reference
 from core.errors import DomainError, ErrorCode
 from core.events import Event
 from core.intake import Answer
@@ -32,7 +32,9 @@ from core.usecases.refunds import cancel
 from core.waitlist import WaitlistEntry
 
 TIME_OFF = "timeoff"  # busy_blocks.source of time off typed by the provider
-REF_LENGTH = 8  # a booking's short reference: the first characters of its id
+# A booking's id prefix, as alerts showed it before they showed the customer's reference:
+# still accepted by /bookings cancel and no-show (those messages are in people's Slack).
+REF_LENGTH = 8
 MIN_REF = 4
 MAX_TIME_OFF = timedelta(days=31)
 MAX_MESSAGE = 1000
@@ -133,7 +135,8 @@ class ProviderQueries(Protocol):
     def remove_time_off(self, uow: UnitOfWork, provider_key: str, block_id: int) -> bool: ...
 
     def bookings_by_ref(self, uow: UnitOfWork, provider_key: str, ref: str) -> list[Booking]:
-        """This provider's bookings whose id starts with ``ref`` (any status)."""
+        """This provider's bookings (any status) that ``ref`` names: the customer's
+        reference (``core.booking.reference``), or the start of the id."""
 
     def once(self, uow: UnitOfWork, delivery_id: str) -> UnitOfWork:
         """``uow`` that raises ``AlreadyDone`` on entry when ``delivery_id`` was processed,
@@ -141,7 +144,9 @@ class ProviderQueries(Protocol):
 
 
 def booking_ref(booking_id: str) -> str:
-    return booking_id.replace("-", "")[:REF_LENGTH]
+    """What the provider is shown: the customer's own reference (``core.booking.reference``),
+    so the code a customer quotes is the one in the provider's alert and agenda."""
+    return reference(booking_id)
 
 
 def provider_of_user(business: Business, slack_user_id: str) -> Provider | None:
@@ -257,10 +262,10 @@ def unblock(uow: UnitOfWork, q: ProviderQueries, *, provider_key: str, block_id:
 
 def resolve_ref(uow: UnitOfWork, q: ProviderQueries, *, provider_key: str, ref: str) -> Booking:
     clean = ref.strip().lower().lstrip("#").replace("-", "")
-    if len(clean) < MIN_REF or not clean.isalnum():
+    if (len(clean) < MIN_REF or not clean.isalnum()) and normalised_reference(ref) is None:
         raise DomainError(ErrorCode.UNKNOWN_BOOKING, "give the booking's reference")
     with uow:
-        found = q.bookings_by_ref(uow, provider_key, clean)
+        found = q.bookings_by_ref(uow, provider_key, ref.strip())
     if not found:
         raise DomainError(ErrorCode.UNKNOWN_BOOKING, f"no booking {ref!r}")
     if len(found) > 1:

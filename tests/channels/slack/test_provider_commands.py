@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from sqlalchemy import text
 
+from core.booking import reference
 from core.interval import Interval
 from core.usecases import join_waitlist
 from core.usecases.provider import booking_ref
@@ -99,6 +100,24 @@ def test_provider_cancel_refunds_everything_and_queues_the_customer_notice(
     harness.slack.command(f"cancel {booking_ref(b.id)}")  # a second, separate command
     assert harness.slack.responses()[-1] == "That booking can't be changed any more."
     assert len(outbox(harness.db, "BookingCancelled")) == 1
+
+
+def test_the_reference_the_customer_was_given_names_the_booking(harness: Harness) -> None:
+    b = book(harness.db, TUE_10)
+    other = book(harness.db, TUE_14)
+    code = reference(b.id)
+    assert booking_ref(b.id) == code  # the provider is shown the customer's own code
+    typed = code.lower().replace("0", "o")  # as a customer reads it out: lower case, O for 0
+    harness.slack.command(f"cancel {typed[:3]}-{typed[3:]}")
+    assert f"Cancelled ref `{code}`" in harness.slack.responses()[-1]
+    with harness.db.engine.connect() as conn:
+        statuses = dict(conn.execute(text("SELECT id, status FROM bookings")).all())
+    assert statuses == {b.id: "cancelled", other.id: "confirmed"}
+    # An id prefix, what alerts showed before they showed the reference, still works.
+    harness.slack.command(f"cancel {other.id.replace('-', '')[:8]}")
+    assert f"Cancelled ref `{reference(other.id)}`" in harness.slack.responses()[-1]
+    harness.slack.command("cancel ZZZZZZ")  # a well-formed code that names nothing
+    assert harness.slack.responses()[-1] == "I couldn't find that booking among yours."
 
 
 def test_duplicate_delivery_changes_nothing(harness: Harness) -> None:
