@@ -61,6 +61,7 @@ from db.provider_queries import SqlProviderQueries
 from db.rate_limits import SqlHitCounter
 from db.reply_outbox import SqlReplyLedger
 from db.service_windows import SqlServiceWindows
+from db.uow import one_catalogue
 
 SMS_CHANNEL = "sms"
 WHATSAPP_CHANNEL = "whatsapp"
@@ -256,7 +257,7 @@ def build_handler(db: Database, runner: Runner) -> MessageHandler:
         runner.clock)
 
     def handle(message: InboundMessage) -> list[Reply]:
-        with peek.scope():
+        with peek.scope(), one_catalogue():
             return requests.handle(message)
 
     return handle

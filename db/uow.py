@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from types import TracebackType
 from typing import Self
@@ -54,6 +56,24 @@ P = table_of(ProviderRow)
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+
+
+# Set for one inbound message (``one_catalogue``): the revision its first unit of work read.
+_SEEN_REVISION: ContextVar[list[int | None] | None] = ContextVar("bookingbot_catalogue_seen",
+                                                                 default=None)
+
+
+@contextmanager
+def one_catalogue() -> Iterator[None]:
+    """Within it (one inbound message), only the first unit of work reads the catalogue's
+    revision; the others trust it. A message is then handled on one catalogue throughout,
+    even when ``bookingbot setup`` lands halfway through it, and the two to four units of
+    work of a booking message spare a round trip each after the first."""
+    token = _SEEN_REVISION.set([])
+    try:
+        yield
+    finally:
+        _SEEN_REVISION.reset(token)
 
 
 class BusinessCache:
@@ -215,7 +235,13 @@ class SqlUnitOfWork:
         needs no transaction at all: one round trip instead of BEGIN, SELECT, ROLLBACK."""
         if self._cache is None or self._single is None or self.session.in_transaction():
             return None
-        return self._cache.at(business_revision_alone(self._single))
+        seen = _SEEN_REVISION.get()
+        if seen:  # this message has read it already
+            return self._cache.at(seen[0])
+        revision = business_revision_alone(self._single)
+        if seen is not None:
+            seen.append(revision)
+        return self._cache.at(revision)
 
     def emit(self, events: Sequence[Event]) -> None:
         emit(self.session, events, now=self._clock())

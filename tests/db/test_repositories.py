@@ -19,7 +19,7 @@ from core.interval import Interval
 from core.model import LocalSpan
 from core.waitlist import WaitlistEntry
 from db.tables import OutboxRow, table_of
-from db.uow import BusinessCache, SqlUnitOfWork
+from db.uow import BusinessCache, SqlUnitOfWork, one_catalogue
 from tests.db.helpers import NOW, T0, make_booking, make_business, seed
 
 Uow = Callable[[], SqlUnitOfWork]
@@ -174,6 +174,22 @@ def test_business_cache_follows_revisions(uow: Uow, sessions: sessionmaker[Sessi
         assert u2.business() is first
     seed(uow, make_business(name="Salon Two"))
     with SqlUnitOfWork(factory, cache) as u3:
+        assert u3.business().name == "Salon Two"
+
+
+def test_one_message_is_handled_on_one_catalogue(uow: Uow, sessions: sessionmaker[Session],
+                                                 backend: str) -> None:
+    if backend != "postgres":
+        pytest.skip("SQLite reads the catalogue inside each unit of work's transaction")
+    seed(uow)
+    cache = BusinessCache()
+    with one_catalogue():
+        with SqlUnitOfWork(sessions, cache) as u1:
+            first = u1.business()
+        seed(uow, make_business(name="Salon Two"))  # `bookingbot setup` lands meanwhile
+        with SqlUnitOfWork(sessions, cache) as u2:
+            assert u2.business() is first  # the rest of the message: the same catalogue
+    with SqlUnitOfWork(sessions, cache) as u3:  # the next message sees the new one
         assert u3.business().name == "Salon Two"
 
 
