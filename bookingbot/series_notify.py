@@ -5,9 +5,11 @@ line. The provider's Slack alert with its buttons is ``channels.slack.series_ale
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from bot import replies
 from core.notifications import BookingFacts, Kind, Message, Notice
-from core.series_notices import SeriesDate, series_dates
+from core.series_notices import SeriesDate, lost_starts, series_dates
 from i18n import say, say_n
 
 
@@ -35,7 +37,18 @@ def customer_series_text(n: Notice, f: BookingFacts, hint: str) -> Message | Non
                      "Confirmed: {service} with {provider}, {n} dates:", len(dates),
                      service=service, provider=provider)
         lines = [replies.when(d.start, tz, lang) for d in dates]
-    return Message("\n".join([head, *(f"- {line}" for line in lines), hint]))
+    return Message("\n".join([head, *(f"- {line}" for line in lines),
+                              *_lost(n, lang, tz), hint]))
+
+
+def _lost(n: Notice, lang: str | None, tz: ZoneInfo) -> list[str]:
+    """The dates whose slot had gone before the card was saved: not booked, and said so."""
+    lost = lost_starts(n)
+    if not lost:
+        return []
+    head = say_n(lang, "{n} date could not be kept (the time was taken meanwhile):",
+                 "{n} dates could not be kept (the times were taken meanwhile):", len(lost))
+    return [head, *(f"- {replies.when(start, tz, lang)}" for start in lost)]
 
 
 def provider_series_text(n: Notice, f: BookingFacts) -> Message | None:

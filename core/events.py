@@ -33,6 +33,9 @@ class SeriesConfirmed(Event):
 
     series_id: str
     booking_ids: tuple[str, ...]
+    # Dates of the series that could not be kept (their hold lapsed and the slot was gone
+    # by the time the card was saved): the customer is told which, in the same message.
+    lost_starts: tuple[datetime, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core.events import SeriesConfirmed
-from core.notifications import BookingFacts, Kind, Notice, Recipient, to_tell
+from core.notifications import Audience, BookingFacts, Kind, Notice, Recipient, to_tell
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,14 @@ def series_notices(event: SeriesConfirmed, facts: Sequence[BookingFacts]) -> lis
             key = (who.audience.value, who.channel, who.address)
             groups.setdefault(key, (who, []))[1].append(f)
     tag = f"series:{event.series_id}"
+    lost = json.dumps([start.isoformat() for start in event.lost_starts])
     return [Notice(Kind.SERIES_CONFIRMED, who, mine[0].booking.id, mine[0].booking.start,
-                   data=(("dates", _encode([_date(f) for f in mine])),), tag=tag)
+                   data=(("dates", _encode([_date(f) for f in mine])),
+                         *((("lost", lost),) if event.lost_starts
+                           and who.audience is Audience.CUSTOMER else ())), tag=tag)
             for who, mine in groups.values()]
+
+
+def lost_starts(notice: Notice) -> tuple[datetime, ...]:
+    """The dates of the series the customer's notice says could not be kept."""
+    return tuple(datetime.fromisoformat(s) for s in json.loads(notice.value("lost") or "[]"))

@@ -48,6 +48,8 @@ def _value(raw: Any, hint: Any) -> Any:
         return tuple(_slot(s) for s in raw)
     if hint == tuple[str, ...]:
         return tuple(str(s) for s in raw)
+    if hint == tuple[datetime, ...]:
+        return tuple(datetime.fromisoformat(s) for s in raw)
     return raw  # str, int, bool: JSON already has them right
 
 

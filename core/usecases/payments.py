@@ -191,9 +191,9 @@ def payment_completed(uow: PaymentsUnitOfWork, event: CheckoutCompleted, *,
         series = booking.series_id if booking is not None and event.amount_minor == 0 else None
         outcome = _settle(uow, booking, event, now, series_id=series)
         if event.amount_minor == 0 and outcome.booking is not None:
-            others = _settle_series(uow, booking, now, series_id=series)
+            others, lost = _settle_series(uow, booking, now, series_id=series)
             first = [outcome.booking] if _newly_confirmed(booking, outcome.booking) else []
-            _series_confirmed(uow, series, [*first, *others])
+            _series_confirmed(uow, series, [*first, *others], lost)
         owner = outcome.booking.id if outcome.booking is not None else event.booking_id
         _mark_paid(uow, before, event, owner, now)
         uow.commit()
@@ -219,17 +219,22 @@ def _settle(uow: PaymentsUnitOfWork, booking: Booking | None, event: CheckoutCom
 
 
 def _settle_series(uow: PaymentsUnitOfWork, booking: Booking | None, now: datetime, *,
-                   series_id: str | None) -> list[Booking]:
+                   series_id: str | None) -> tuple[list[Booking], list[Booking]]:
     """A series' other dates, once its checkout saved the card: held ones confirmed, ones
     whose hold lapsed re-taken if still free (as the first date is); the rest left alone.
-    Returns the dates confirmed here."""
-    done: list[Booking | None] = []
+    Returns the dates confirmed here, and the lapsed ones whose slot had gone (lost)."""
+    done: list[Booking] = []
+    lost: list[Booking] = []
     for other in _siblings(uow, booking):
         if other.status is BookingStatus.HELD:
             done.append(_confirm_paid(uow, other, 0, now, series_id=series_id))
         elif other.status is BookingStatus.EXPIRED:
-            done.append(_retake(uow, other, 0, now, series_id=series_id))
-    return [b for b in done if b is not None]
+            retaken = _retake(uow, other, 0, now, series_id=series_id)
+            if retaken is not None:
+                done.append(retaken)
+            elif other.start > now:
+                lost.append(other)
+    return done, lost
 
 
 def _newly_confirmed(before: Booking | None, after: Booking) -> bool:
@@ -239,11 +244,13 @@ def _newly_confirmed(before: Booking | None, after: Booking) -> bool:
 
 
 def _series_confirmed(uow: PaymentsUnitOfWork, series_id: str | None,
-                      done: list[Booking]) -> None:
+                      done: list[Booking], lost: list[Booking]) -> None:
     """One ``SeriesConfirmed`` for the dates whose ``BookingConfirmed`` carried the series
-    (each told nobody on its own): the customer and the provider hear once, dates listed."""
+    (each told nobody on its own): the customer and the provider hear once, dates listed,
+    and the customer also hears which dates could not be kept."""
     if series_id is not None and done:
-        uow.emit([SeriesConfirmed(done[0].id, series_id, tuple(b.id for b in done))])
+        uow.emit([SeriesConfirmed(done[0].id, series_id, tuple(b.id for b in done),
+                                  tuple(sorted(b.start for b in lost)))])
 
 
 def _confirm_paid(uow: PaymentsUnitOfWork, held: Booking, amount_minor: int,

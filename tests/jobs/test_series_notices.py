@@ -17,6 +17,7 @@ from core.booking import Booking, BookingStatus
 from core.model import Business
 from core.usecases import book_series, confirm_series
 from core.usecases.provider import booking_ref
+from db.bookings import B as BOOKINGS
 from db.outbox import OUTBOX
 from tests.jobs.harness import PROVIDER_CHANNEL, Clock, World
 from tests.jobs.seams import (
@@ -178,3 +179,33 @@ def test_a_single_booking_still_gets_its_own_messages(
     _dispatch_again(w)
     assert len(w.sent("telegram")) == 1
     assert len(_alerts(w)) == 1
+
+
+def test_a_date_whose_slot_went_before_the_card_was_saved_is_named_to_the_customer(
+        jengine: Engine, jobs_url: str, clock: Clock) -> None:
+    w = _world(jengine, jobs_url, clock)
+    ana = _ana(w)
+    held = _series(w, ana, "flow")
+    lapsed = held[3]
+    with w.engine.begin() as conn:  # its hold ran out and the expiry sweep released it...
+        conn.execute(update(BOOKINGS).where(BOOKINGS.c.id == lapsed.id).values(
+            status="expired", hold_expires_at=clock()))
+    bob = w.customer(sender="43", name="Bob")
+    hold(w, bob, TUESDAYS[3], service="flow")  # ...and somebody else took the time
+    pay(w, checkout(w, held[0]), held[0])
+    settle(w)
+
+    (told,) = [s.text for s in w.sent("telegram") if s.address == "41"]
+    assert told == "\n".join([
+        "Confirmadas: Flow con Alice, 7 fechas:",
+        "- mar 5 mar, 5:00 (EST)", "- mar 12 mar, 6:00 (EDT)", "- mar 19 mar, 6:00 (EDT)",
+        "- mar 2 abr, 5:00 (EDT)", "- mar 9 abr, 5:00 (EDT)", "- mar 16 abr, 5:00 (EDT)",
+        "- mar 23 abr, 5:00 (EDT)",
+        "1 fecha no se pudo mantener (la hora se ocupó mientras tanto):",
+        "- mar 26 mar, 6:00 (EDT)",
+        'Escribe "mis reservas" cuando quieras.'])
+    (alert,) = _alerts(w)  # the provider's alert lists what is booked, nothing else
+    assert alert.startswith("New series: Flow with Alice, 7 dates, for Ana (telegram).")
+    assert "could not" not in alert
+    _dispatch_again(w)
+    assert len([s for s in w.sent("telegram") if s.address == "41"]) == 1
