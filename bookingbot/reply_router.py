@@ -11,7 +11,9 @@ After a late-payment apology, picking one of the alternative slots (its button, 
 number by SMS) continues as if the customer had picked it from a list: the bot's own
 summary and "Confirm?" (then the payment link). A "yes" to a waitlist offer for a paying
 service opens the checkout at once (the runner's ``start_payment``) and answers with the
-link.
+link. A "yes" to an offer of a service with intake questions asks them first: the offer's
+hold becomes the conversation's hold and the bot's own ``ANSWER_INTAKE`` state (then
+"Confirm?") continues from it, as after a time picked in the chat.
 
 Wire it where the runner is built: ``handle=ReplyRouter(runner, store, offers_uow).handle``.
 """
@@ -24,8 +26,10 @@ from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from bot import flows, intents, replies  # noqa: F401 - flows before manage (import cycle)
+from bot import flows, intents, language, replies  # noqa: F401 - flows before manage (import cycle)
+from bot.commands import Held
 from bot.fee_texts import save_card_to_confirm
+from bot.intake import after_hold
 from bot.manage import listed
 from bot.messages import InboundMessage, Reply
 from bot.offers import summary
@@ -34,12 +38,18 @@ from bot.session import BookingView, Offer, Purpose, Session, State
 from bot.transition import Context
 from core.booking import Actor, Booking, BookingStatus, reference
 from core.errors import DomainError
+from core.model import Business
 from core.money import Money
 from core.notifications import Kind
-from core.usecases import refund_quote
+from core.usecases import refund_quote, release_hold
 from core.usecases.confirmations import confirm_attendance
 from core.usecases.fees import late_fee_quote
-from core.usecases.waitlist_offers import OfferUnitOfWork, accept_offer, decline_offer
+from core.usecases.waitlist_offers import (
+    OfferUnitOfWork,
+    accept_offer,
+    accept_offer_to_answer,
+    decline_offer,
+)
 from i18n import N_, say
 from jobs.notices import alternative
 from jobs.reply_context import SESSION_KEY, ReplyContext
@@ -80,6 +90,12 @@ def _picked(options: tuple[str, ...], text: str) -> str | None:
         return text
     idx = intents.pick_number(text, len(options))
     return options[idx] if idx is not None else None
+
+
+def _asks(business: Business, service_key: str) -> bool:
+    """Whether the service has intake questions to ask before a booking is confirmed."""
+    service = business.service(service_key)
+    return service is not None and bool(service.questions)
 
 
 class StateReader(Protocol):
@@ -153,6 +169,12 @@ class ReplyRouter:
             return session, [replies.simple(replies.error("unknown_booking", lang))]
         ctx = Context(business)
         tz = ctx.zone(replace(session, tz=customer.tz or session.tz))
+        if meaning == "yes" and _asks(business, booking.service_key):
+            # The conversation goes on from here, so its language is settled as the runner
+            # settles it (the customer's record first: the language the offer was sent in).
+            stored = language.Stored(customer.lang, customer.lang_source)
+            session = language.choose(session, message, stored, business)
+            return self._questions(booking, session, actor=actor, ctx=ctx, tz=tz.key, now=now)
         if meaning in ("yes", "no"):
             return session, [self._offer(meaning, booking, actor=actor, ctx=ctx, tz=tz.key,
                                          now=now, lang=lang)]
@@ -202,6 +224,32 @@ class ReplyRouter:
         return replies.booked(service=service, start=start,
                               provider=ctx.provider_name(done.provider_key, lang),
                               ref=reference(done.id), lang=lang)
+
+    def _questions(self, booking: Booking, session: Session, *, actor: Actor, ctx: Context,
+                   tz: str, now: datetime) -> tuple[Session, list[Reply]]:
+        """YES to an offer of a service with intake questions: they are asked first, as
+        after a time picked in the chat. The offer's hold becomes the conversation's hold
+        (``accept_offer_to_answer``), and the bot's own states take it from there: each
+        answer keeps it, the recap and "Confirm?" follow, the yes books it (or opens its
+        payment), "cancel" or walking away releases it to the next in line."""
+        lang = session.lang
+        uow = self.offers_uow()
+        with uow:
+            offer = next((o for o in uow.offers.open_for_customer(actor.id)
+                          if o.booking_id == booking.id), None)
+        if offer is None:
+            return session, [replies.simple(replies.error("hold_expired", lang))]
+        try:
+            held = accept_offer_to_answer(self.offers_uow(), offer.id, actor=actor, now=now)
+        except DomainError as err:
+            return session, [replies.simple(replies.error(err.code.value, lang))]
+        if session.hold_id and session.hold_id != held.id:  # a "Confirm?" left for this one
+            release_hold(self.offers_uow(), session.hold_id, actor=actor, now=now)
+        chosen = Offer(held.provider_key, held.start)
+        asking = replace(session.reset(), purpose=Purpose.BOOK, tz=tz,
+                         service_key=held.service_key, hold_id=held.id)
+        t = after_hold(asking, Held(held.id, chosen, held.hold_expires_at or now), ctx)
+        return t.session, list(t.replies)
 
     def _pay(self, held: Booking, *, service: str, start: str, tz: ZoneInfo,
              now: datetime, lang: str | None) -> Reply:

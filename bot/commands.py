@@ -98,6 +98,8 @@ class BookSeries:
     tz: str
     count: int
     every_weeks: int
+    # Intake answers, asked once before "Book them all?": stored on every date's hold.
+    answers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ from core.usecases import (
     reschedule,
 )
 from core.usecases.fees import late_fee_quote
-from core.usecases.intake import keep_hold, save_answers
+from core.usecases.intake import keep_hold, save_answers, save_series_answers
 
 MAX_OFFERS = 40
 ALTERNATIVES = 5
@@ -322,6 +322,9 @@ class Executor:
                           count=cmd.count, every_weeks=cmd.every_weeks,
                           customer_id=self.customer.id, actor=self.actor, now=self.now)
         failed = tuple((day, code.value) for day, code in out.failed)
+        if cmd.answers and out.booked:  # on the holds, before they are confirmed or paid for
+            save_series_answers(self.uow(), [b.id for b in out.booked], given=cmd.answers,
+                                actor=self.actor, now=self.now)
         service = self.business.service(cmd.service_key)
         if service is not None and service.card_required and out.booked:
             return self._series_card(out.booked, failed, service)

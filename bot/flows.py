@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot import choosing, fee_texts, intake, intents, manage, memory, picks, replies
+from bot import choosing, intake, intents, manage, memory, picks, replies
 from bot import commands as c
 from bot.intents import Intent
 from bot.offers import find, show_page
-from bot.recurring import parse_series, series_text
+from bot.recurring import parse_series
 from bot.session import Offer, Purpose, Session, State
 from bot.timeparse import TimeWindow
 from bot.transition import Context, Handler, Transition, say
@@ -72,11 +72,8 @@ def _ask_service(session: Session, found: list[Service], ctx: Context) -> Transi
 def _after_service(session: Session, text: str, now: datetime, ctx: Context) -> Transition:
     """With a service known: confirm a series, or search the time already given, or ask."""
     if session.purpose is Purpose.SERIES and session.series is not None:
-        reply = replies.confirm_series(series_text(session, ctx), session.lang)
-        service = ctx.business.service(session.service_key or "")
-        if service is not None:  # a card kept and its fees bind every date: said first
-            reply = fee_texts.with_fee_policy(reply, service, session.lang)
-        return say(replace(session, state=State.CONFIRM_SERIES), reply)
+        # The service's questions first (once for every date), then "Book them all?".
+        return intake.before_series(session, ctx)
     tw = memory.read_time(session, text, now, ctx)
     if tw is not None:
         return _got_window(session, tw, ctx)
@@ -200,9 +197,10 @@ def on_offer_waitlist(session: Session, text: str, now: datetime, ctx: Context) 
 def on_confirm_series(session: Session, text: str, now: datetime, ctx: Context) -> Transition:
     s = session.series
     if intents.is_yes(text) and s is not None and session.service_key:
+        answers = session.answers if session.answers_for == session.service_key else ()
         return say(session, commands=(c.BookSeries(
             session.service_key, session.provider_key, s.first_day, s.at,
-            ctx.zone(session).key, s.count, s.every_weeks),))
+            ctx.zone(session).key, s.count, s.every_weeks, answers=answers),))
     if intents.is_no(text):
         return say(session.reset(), replies.kept(session.lang))
     return start_booking(session.reset(), text, now, ctx)

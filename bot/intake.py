@@ -7,6 +7,11 @@ that books it, and nobody pays for a booking whose questions are still open. The
 kept alive by every answer (``KeepHold``: a full ``rules.hold`` from then); a customer who
 stops for longer is told that the time may have gone, and if it has, the confirm offers
 the nearest free times while the answers are kept for the same service.
+
+The same questions come on the two other ways a customer books in the chat: a recurring
+series asks them once, before "Book them all?" (``before_series``; nothing is held before
+that yes), and the answers are stored on every date; a YES to a waitlist offer asks them on
+the offer's hold (``bookingbot.reply_router`` hands it to ``after_hold``), then "Confirm?".
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from bot import intents, replies
 from bot.intake_read import Reading, keep_words, read
 from bot.messages import Choice, Reply
 from bot.offers import booking_line, summary
+from bot.recurring import book_them_all
 from bot.session import BookingView, Purpose, Session, State
 from bot.transition import Context, Transition
 from bot.transition import say as respond
@@ -71,10 +77,26 @@ def after_hold(session: Session, held: c.Held, ctx: Context) -> Transition:
     q = pending(session, ctx)
     if q is None:
         return summary(session, ctx, held.offer)
+    return _intro(replace(session, state=State.ANSWER_INTAKE), q, ctx)
+
+
+def before_series(session: Session, ctx: Context) -> Transition:
+    """A recurring series: its questions are asked once, before "Book them all?" (nothing
+    is held before that yes, so there is no hold to keep alive meanwhile); the answers go
+    with ``BookSeries`` and are stored on every date."""
+    if session.answers_for != session.service_key:
+        session = replace(session, answers=(), answers_for=session.service_key)
+    q = pending(session, ctx)
+    if q is None:
+        return book_them_all(session, ctx)
+    return _intro(replace(session, state=State.ANSWER_INTAKE), q, ctx)
+
+
+def _intro(session: Session, q: Question, ctx: Context) -> Transition:
     n = len(questions(session, ctx))
     intro = say_n(session.lang, "Before you confirm, {n} question.",
                   "Before you confirm, {n} questions.", n, n=n)
-    return respond(replace(session, state=State.ANSWER_INTAKE), intro, ask(session, q, ctx))
+    return respond(session, intro, ask(session, q, ctx))
 
 
 def ask(session: Session, q: Question, ctx: Context, problem: str = "") -> Reply:
@@ -167,9 +189,12 @@ def _finish(session: Session, ctx: Context, keep: tuple[c.Command, ...],
         return respond(session, *notes, commands=(*keep, c.SaveAnswers(session.booking_id,
                                                                    session.answers)))
     offer = session.chosen
-    if offer is None:  # pragma: no cover - questions are asked only once a slot is held
+    if session.purpose is Purpose.SERIES and session.series is not None:
+        t = book_them_all(session, ctx)
+    elif offer is None:  # pragma: no cover - questions are asked only once a slot is held
         return respond(session.reset(), replies.what_other_time("", session.lang))
-    t = summary(session, ctx, offer)
+    else:
+        t = summary(session, ctx, offer)
     recap = recap_text(session, ctx)
     return Transition(t.session, (*(replies.simple(n) if isinstance(n, str) else n
                                     for n in notes), *((Reply(recap),) if recap else ()),

@@ -1,18 +1,20 @@
-"""'every tuesday at 10 for 6 weeks' -> a SeriesRequest for core's book_series."""
+"""'every tuesday at 10 for 6 weeks' -> a SeriesRequest for core's book_series, and the
+"Book them all?" that books it."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot import replies
+from bot import fee_texts, replies
 from bot.booking_texts import series_total
 from bot.intents import normalise
-from bot.session import SeriesRequest, Session
+from bot.session import SeriesRequest, Session, State
 from bot.timeparse import TimeWindow
-from bot.transition import Context
+from bot.transition import Context, Transition, say
 from core.recurrence import MAX_COUNT
 
 _DAYS = r"(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*"
@@ -58,3 +60,13 @@ def series_text(session: Session, ctx: Context) -> str:
     # "ab Di., 8. Dez." already ends its sentence: no second full stop.
     stop = " " if text.endswith(".") else ". "
     return f"{text}{stop}{series_total(lang, service.price, s.count)}"
+
+
+def book_them_all(session: Session, ctx: Context) -> Transition:
+    """"Haircut every Tue at 10:00 AM EST, 6 times from Tue 9 Dec. Total ... Book them all?"
+    (a kept card's fee policy first): the one yes that books the whole series."""
+    reply = replies.confirm_series(series_text(session, ctx), session.lang)
+    service = ctx.business.service(session.service_key or "")
+    if service is not None:  # a card kept and its fees bind every date: said first
+        reply = fee_texts.with_fee_policy(reply, service, session.lang)
+    return say(replace(session, state=State.CONFIRM_SERIES), reply)

@@ -208,6 +208,35 @@ def accept_offer(uow: OfferUnitOfWork, offer_id: str, *, actor: Actor,
         return booking
 
 
+def accept_offer_to_answer(uow: OfferUnitOfWork, offer_id: str, *, actor: Actor,
+                           now: datetime) -> Booking:
+    """Yes, for a service with intake questions: they are asked before anything is
+    confirmed. The offer is accepted (the waitlist entry is done, as when a paying service's
+    yes is held for its payment) and its hold becomes the conversation's own hold, a full
+    ``rules.hold`` from now: every answer keeps it alive (``keep_hold``), the customer's
+    yes to "Confirm?" confirms it (or opens its payment), walking away releases it to the
+    next in line (``release_hold``) and the hold sweep expires it if left -- exactly as for
+    a hold taken when a time is picked in the chat."""
+    with uow:
+        offer = _mine(uow, offer_id, actor)
+        held = owned(uow, offer.booking_id, actor)
+        if offer.status is OfferStatus.ACCEPTED:
+            return held  # a retried yes
+        lapsed = held.hold_expires_at is None or held.hold_expires_at <= now
+        if offer.status is not OfferStatus.OPEN or held.status is not BookingStatus.HELD \
+                or lapsed or held.hold_expires_at is None:
+            raise DomainError(ErrorCode.HOLD_EXPIRED, "that offer has lapsed")
+        until = max(held.hold_expires_at, now + uow.business().rules.hold_duration)
+        booking = replace(held, hold_expires_at=until)
+        uow.bookings.update(booking)
+        record(uow, before=held, after=booking, actor=actor, action="booking.held.for_intake",
+               now=now)
+        uow.offers.update(replace(offer, status=OfferStatus.ACCEPTED, decided_at=now))
+        uow.waitlist.remove(offer.entry_id)
+        uow.commit()
+        return booking
+
+
 def decline_offer(uow: OfferUnitOfWork, offer_id: str, *, actor: Actor,
                   now: datetime) -> WaitlistOffer:
     """No: release the hold now and pass the slot on (the entry stays for other slots)."""
