@@ -164,7 +164,9 @@ class ReplyRouter:
         with uow:
             business = uow.business()
             booking = uow.bookings.get(context.booking_id)
-        lang = session.lang
+        # A customer who never chatted has no session language: answer in theirs on record,
+        # the one the reminder or offer they are answering was sent in.
+        lang = session.lang or customer.lang
         if booking is None or booking.customer_id != customer.id:
             return session, [replies.simple(replies.error("unknown_booking", lang))]
         ctx = Context(business)

@@ -295,3 +295,20 @@ def test_a_deposit_offer_asks_the_questions_before_the_payment_page(clinic: Shop
     assert [r for r in booking_rows(clinic) if r[1] == "bea"] == [("held", "bea")]
     assert answers_of(clinic, "bea") == [  # kept on the hold, before anything is paid
         ("injuries", "bad back"), ("first_visit", "yes"), ("referral", "")]
+
+
+def test_an_offer_answered_before_any_chat_is_answered_in_the_offers_language(
+        clinic: Shop) -> None:
+    dee = waitlisted(clinic, "dee", "facial", "sam", lang="es")  # never wrote to the bot
+    eli = clinic.customer("eli", "Europe/London")
+    eli("facial with sam on friday at 2pm")
+    eli("1")
+    assert "Booked!" in eli("yes")
+    eli("cancel")
+    assert eli("yes").startswith("Cancelled")
+    outbox = Outbox()
+    worker(clinic, outbox)
+    [offer] = outbox.to("dee")
+    assert "Facial con Sam, vie 5 dic, 14:00 (GMT)" in offer, offer
+    said = dee("SÍ")
+    assert said.startswith("¡Reservado! Facial con Sam, vie 5 dic, 14:00 (GMT)"), said
