@@ -185,10 +185,7 @@ def accept_offer(uow: OfferUnitOfWork, offer_id: str, *, actor: Actor,
         held = owned(uow, offer.booking_id, actor)
         if offer.status is OfferStatus.ACCEPTED:
             return held  # a retried yes
-        lapsed = held.hold_expires_at is None or held.hold_expires_at <= now
-        if offer.status is not OfferStatus.OPEN or held.status is not BookingStatus.HELD \
-                or lapsed:
-            raise DomainError(ErrorCode.HOLD_EXPIRED, "that offer has lapsed")
+        _held_until(offer, held, now)
         events: list[Event] = []
         service = uow.business().service(held.service_key)
         if held.due_minor > 0 or (service is not None and service.card_required):
@@ -199,10 +196,7 @@ def accept_offer(uow: OfferUnitOfWork, offer_id: str, *, actor: Actor,
             booking = held.transition(BookingStatus.CONFIRMED)
             action = "booking.confirmed"
             events.append(BookingConfirmed(booking.id))
-        uow.bookings.update(booking)
-        record(uow, before=held, after=booking, actor=actor, action=action, now=now)
-        uow.offers.update(replace(offer, status=OfferStatus.ACCEPTED, decided_at=now))
-        uow.waitlist.remove(offer.entry_id)
+        _accepted(uow, offer, held, booking, action=action, actor=actor, now=now)
         uow.emit(events)
         uow.commit()
         return booking
@@ -222,19 +216,31 @@ def accept_offer_to_answer(uow: OfferUnitOfWork, offer_id: str, *, actor: Actor,
         held = owned(uow, offer.booking_id, actor)
         if offer.status is OfferStatus.ACCEPTED:
             return held  # a retried yes
-        lapsed = held.hold_expires_at is None or held.hold_expires_at <= now
-        if offer.status is not OfferStatus.OPEN or held.status is not BookingStatus.HELD \
-                or lapsed or held.hold_expires_at is None:
-            raise DomainError(ErrorCode.HOLD_EXPIRED, "that offer has lapsed")
-        until = max(held.hold_expires_at, now + uow.business().rules.hold_duration)
+        until = max(_held_until(offer, held, now), now + uow.business().rules.hold_duration)
         booking = replace(held, hold_expires_at=until)
-        uow.bookings.update(booking)
-        record(uow, before=held, after=booking, actor=actor, action="booking.held.for_intake",
-               now=now)
-        uow.offers.update(replace(offer, status=OfferStatus.ACCEPTED, decided_at=now))
-        uow.waitlist.remove(offer.entry_id)
+        _accepted(uow, offer, held, booking, action="booking.held.for_intake", actor=actor,
+                  now=now)
         uow.commit()
         return booking
+
+
+def _held_until(offer: WaitlistOffer, held: Booking, now: datetime) -> datetime:
+    """When the open offer's hold ends; HOLD_EXPIRED if the offer or its hold is over."""
+    until = held.hold_expires_at
+    if offer.status is not OfferStatus.OPEN or held.status is not BookingStatus.HELD \
+            or until is None or until <= now:
+        raise DomainError(ErrorCode.HOLD_EXPIRED, "that offer has lapsed")
+    return until
+
+
+def _accepted(uow: OfferUnitOfWork, offer: WaitlistOffer, held: Booking, booking: Booking, *,
+              action: str, actor: Actor, now: datetime) -> None:
+    """The yes written: the booking as it now stands, its audit entry, the offer accepted
+    and the waitlist entry done."""
+    uow.bookings.update(booking)
+    record(uow, before=held, after=booking, actor=actor, action=action, now=now)
+    uow.offers.update(replace(offer, status=OfferStatus.ACCEPTED, decided_at=now))
+    uow.waitlist.remove(offer.entry_id)
 
 
 def decline_offer(uow: OfferUnitOfWork, offer_id: str, *, actor: Actor,

@@ -263,17 +263,24 @@ def test_an_offer_hold_expired_while_answering_offers_the_nearest_times(clinic: 
     assert ("confirmed", "bea") in booking_rows(clinic)
 
 
-def test_yes_to_an_offer_without_questions_books_it_at_once(clinic: Shop) -> None:
-    dee = waitlisted(clinic, "dee", "facial", "sam")
-    eli = clinic.customer("eli", "Europe/London")
+def offered_facial(shop: Shop, *, lang: str | None = None) -> tuple[Console, str]:
+    """Dee waits for a facial (no questions) with Sam; Eli books Friday 2 PM, cancels, and
+    the worker offers it to Dee: her console and the offer's text."""
+    dee = waitlisted(shop, "dee", "facial", "sam", lang=lang)
+    eli = shop.customer("eli", "Europe/London")
     eli("facial with sam on friday at 2pm")
     eli("1")
     assert "Booked!" in eli("yes")
     eli("cancel")
     assert eli("yes").startswith("Cancelled")
     outbox = Outbox()
-    worker(clinic, outbox)
+    worker(shop, outbox)
     [offer] = outbox.to("dee")
+    return dee, offer
+
+
+def test_yes_to_an_offer_without_questions_books_it_at_once(clinic: Shop) -> None:
+    dee, offer = offered_facial(clinic)
     assert "Facial with Sam, Fri 5 Dec 2:00 PM GMT" in offer, offer
     said = dee("YES")
     assert said.startswith("Booked! Facial with Sam, Fri 5 Dec 2:00 PM GMT"), said
@@ -299,16 +306,7 @@ def test_a_deposit_offer_asks_the_questions_before_the_payment_page(clinic: Shop
 
 def test_an_offer_answered_before_any_chat_is_answered_in_the_offers_language(
         clinic: Shop) -> None:
-    dee = waitlisted(clinic, "dee", "facial", "sam", lang="es")  # never wrote to the bot
-    eli = clinic.customer("eli", "Europe/London")
-    eli("facial with sam on friday at 2pm")
-    eli("1")
-    assert "Booked!" in eli("yes")
-    eli("cancel")
-    assert eli("yes").startswith("Cancelled")
-    outbox = Outbox()
-    worker(clinic, outbox)
-    [offer] = outbox.to("dee")
+    dee, offer = offered_facial(clinic, lang="es")  # Dee never wrote to the bot
     assert "Facial con Sam, vie 5 dic, 14:00 (GMT)" in offer, offer
     said = dee("SÍ")
     assert said.startswith("¡Reservado! Facial con Sam, vie 5 dic, 14:00 (GMT)"), said
